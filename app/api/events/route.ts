@@ -1,0 +1,53 @@
+/** POST /api/events: the ingestion API (DESIGN.md "Ingestion API"). */
+import { timingSafeEqual } from 'node:crypto';
+import { db } from '@/lib/db';
+import { ingestKey } from '@/lib/keys';
+import { loadSettings, temporalWorkflowUrl } from '@/lib/config';
+import { temporalClient } from '@/lib/temporal/connection';
+import { ingestEvent } from '@/lib/events/ingest';
+import { MAX_EVENT_BYTES } from '@/lib/events/schema';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
+
+function authorized(header: string | null): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!.trim());
+  const expected = Buffer.from(ingestKey().value);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export async function POST(request: Request): Promise<Response> {
+  if (!authorized(request.headers.get('authorization'))) {
+    return json(
+      401,
+      { error: 'unauthorized', message: 'Send the ingest key as "Authorization: Bearer <key>" (npm start prints it; it is in .data/ingest.key or HOOKFLOW_INGEST_KEY)' },
+      { 'www-authenticate': 'Bearer' },
+    );
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
+    return json(413, { error: 'too_large', message: `The event is larger than ${MAX_EVENT_BYTES / 1024} KB` });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return json(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' });
+  }
+  const result = await ingestEvent(
+    {
+      prisma: db(),
+      client: temporalClient,
+      taskQueue: loadSettings().HOOKFLOW_TASK_QUEUE,
+      workflowUrl: (workflowId) => temporalWorkflowUrl(workflowId),
+      log: (message, error) => console.warn(`[events] ${message}: ${(error as Error)?.message ?? ''}`),
+    },
+    body,
+  );
+  return json(result.status, result.body);
+}

@@ -1,0 +1,12 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '@/lib/trpc/router';
+import { createTrpcContext } from '@/lib/trpc/init';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+function handler(request: Request) {
+  return fetchRequestHandler({ endpoint: '/api/trpc', req: request, router: appRouter, createContext: createTrpcContext });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,98 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from './trpc';
+import { StatusBadge } from './StatusBadge';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function HomePage() {
+  const trpc = useTRPC();
+  const flows = useQuery(trpc.overview.flows.queryOptions());
+  const runs = useQuery({ ...trpc.overview.recentRuns.queryOptions({ limit: 25 }), refetchInterval: 3_000 });
+
+  return (
+    <main className="page">
+      <section aria-labelledby="flows-heading" className="card">
+        <h2 id="flows-heading">Flows</h2>
+        {flows.isPending ? (
+          <p className="muted" role="status">Loading flows…</p>
+        ) : flows.isError ? (
+          <p className="error" role="alert">Could not load flows: {flows.error.message}</p>
+        ) : flows.data.length === 0 ? (
+          <p className="empty">No flows yet. A flow starts when a customer event comes in; publish one to see it here.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Trigger</th>
+                <th scope="col">Status</th>
+                <th scope="col">Version</th>
+                <th scope="col">Runs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {flows.data.map((flow) => (
+                <tr key={flow.id}>
+                  <td>{flow.name}</td>
+                  <td>
+                    <code>{flow.triggerEventType}</code>
+                  </td>
+                  <td>
+                    <StatusBadge status={flow.status} />
+                  </td>
+                  <td>{flow.version ? `v${flow.version}` : 'unpublished'}</td>
+                  <td>{flow.runCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="runs-heading" className="card">
+        <h2 id="runs-heading">Recent runs</h2>
+        {runs.isPending ? (
+          <p className="muted" role="status">Loading runs…</p>
+        ) : runs.isError ? (
+          <p className="error" role="alert">Could not load runs: {runs.error.message}</p>
+        ) : runs.data.length === 0 ? (
+          <p className="empty">No runs yet. Send an event to <code>POST /api/events</code> (npm start prints a ready-to-paste curl).</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Flow</th>
+                <th scope="col">Event</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Status</th>
+                <th scope="col">Temporal</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.map((run) => (
+                <tr key={run.id}>
+                  <td>{dateTime.format(new Date(run.createdAt))}</td>
+                  <td>{run.flowName}</td>
+                  <td>
+                    <code>{run.eventType}</code> <span className="muted">{run.eventId}</span>
+                  </td>
+                  <td>{run.customerId}</td>
+                  <td>
+                    <StatusBadge status={run.status} />
+                  </td>
+                  <td>
+                    <a href={run.temporalUrl} target="_blank" rel="noreferrer" title={run.workflowId}>
+                      Open in Temporal UI ↗
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The flow graph as the canvas edits it (xyflow's node/edge shape) and the zod schemas that check it. The
+ * API, the canvas and flows-as-code share these schemas.
+ */
+import { z } from 'zod';
+import type { Condition } from './conditions';
+
+const id = z.string().min(1).max(100);
+const position = z.object({ x: z.number(), y: z.number() });
+const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
+const systemName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a webhook system name');
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ kind: z.literal('webhook'), webhook: systemName, outcome: z.enum(['succeeded', 'failed']) }),
+    z.object({ kind: z.literal('status'), webhook: systemName, op: z.literal('eq'), value: z.number().int().min(100).max(599) }),
+    z.object({
+      kind: z.literal('status'),
+      webhook: systemName,
+      op: z.literal('in_range'),
+      min: z.number().int().min(100).max(599),
+      max: z.number().int().min(100).max(599),
+    }),
+    z.object({
+      kind: z.literal('field'),
+      path: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'a dotted variable path like Customer.Tier'),
+      op: z.enum(['eq', 'neq', 'contains', 'exists', 'not_exists', 'gt', 'lt', 'gte', 'lte', 'matches']),
+      value: scalar.optional(),
+    }),
+    z.object({ kind: z.literal('group'), combinator: z.enum(['and', 'or']), conditions: z.array(conditionSchema).max(50) }),
+  ]),
+);
+
+export const triggerNodeSchema = z.object({
+  id,
+  type: z.literal('trigger'),
+  position,
+  data: z.object({
+    eventType: z.string().max(200),
+    /** customer attribute filter: the run starts only when it holds */
+    filter: conditionSchema.nullish(),
+  }),
+});
+
+export const webhookNodeSchema = z.object({
+  id,
+  type: z.literal('webhook'),
+  position,
+  data: z.object({ webhookId: z.string().max(100) }),
+});
+
+export const branchNodeSchema = z.object({
+  id,
+  type: z.literal('branch'),
+  position,
+  data: z.object({
+    branches: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), label: z.string().max(100), condition: conditionSchema })).max(20),
+  }),
+});
+
+export const waitNodeSchema = z.object({
+  id,
+  type: z.literal('wait'),
+  position,
+  data: z.union([
+    z.object({ mode: z.literal('duration'), seconds: z.number().int().min(1).max(60 * 60 * 24 * 365) }),
+    z.object({
+      mode: z.literal('until'),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM'),
+      timeZone: z.string().min(1).max(64),
+    }),
+  ]),
+});
+
+export const endNodeSchema = z.object({ id, type: z.literal('end'), position, data: z.object({}).optional() });
+
+export const flowNodeSchema = z.discriminatedUnion('type', [triggerNodeSchema, webhookNodeSchema, branchNodeSchema, waitNodeSchema, endNodeSchema]);
+
+export const flowEdgeSchema = z.object({
+  id,
+  source: z.string(),
+  target: z.string(),
+  /** branch outputs: a branch id, or "else" */
+  sourceHandle: z.string().nullish(),
+});
+
+export const flowGraphSchema = z.object({
+  nodes: z.array(flowNodeSchema).max(500),
+  edges: z.array(flowEdgeSchema).max(2000),
+});
+
+export type FlowNode = z.infer<typeof flowNodeSchema>;
+export type FlowEdge = z.infer<typeof flowEdgeSchema>;
+export type FlowGraph = z.infer<typeof flowGraphSchema>;
+export type FlowNodeType = FlowNode['type'];
+
+export const ELSE_HANDLE = 'else';
+
+/** The output handles a node offers, in order. */
+export function outputHandles(node: FlowNode): (string | null)[] {
+  switch (node.type) {
+    case 'branch':
+      return [...node.data.branches.map((b) => b.id), ELSE_HANDLE];
+    case 'end':
+      return [];
+    default:
+      return [null];
+  }
+}
+
+/** The smallest useful flow: a trigger on the event type, and nothing after it. */
+export function emptyGraph(eventType: string): FlowGraph {
+  return { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType } }], edges: [] };
+}

@@ -1,0 +1,32 @@
+/**
+ * Temporal connection settings come from @temporalio/envconfig (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS_*, or a TOML profile), with Hookflow's local defaults.
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { Client, Connection } from '@temporalio/client';
+import { loadSettings } from '../config';
+
+export function temporalConnectConfig() {
+  const settings = loadSettings();
+  const config = loadClientConnectConfig();
+  return {
+    connectionOptions: { ...config.connectionOptions, address: config.connectionOptions.address ?? `localhost:${settings.TEMPORAL_GRPC_PORT}` },
+    namespace: config.namespace ?? settings.TEMPORAL_NAMESPACE,
+    taskQueue: settings.HOOKFLOW_TASK_QUEUE,
+  };
+}
+
+const globalForTemporal = globalThis as unknown as { hookflowTemporal?: Promise<Client> };
+
+/** One client per process. A failed connect is not cached, so the next call tries again. */
+export function temporalClient(): Promise<Client> {
+  if (!globalForTemporal.hookflowTemporal) {
+    const { connectionOptions, namespace } = temporalConnectConfig();
+    const pending = Connection.connect({ ...connectionOptions, connectTimeout: '3 seconds' }).then((connection) => new Client({ connection, namespace }));
+    pending.catch(() => {
+      if (globalForTemporal.hookflowTemporal === pending) globalForTemporal.hookflowTemporal = undefined;
+    });
+    globalForTemporal.hookflowTemporal = pending;
+  }
+  return globalForTemporal.hookflowTemporal;
+}

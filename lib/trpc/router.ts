@@ -1,0 +1,8 @@
+import { router } from './init';
+import { overviewRouter } from './routers/overview';
+
+export const appRouter = router({
+  overview: overviewRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { publicProcedure, router } from '../init';
+import { temporalWorkflowUrl } from '../../config';
+
+export const recentRunsInput = z.object({ limit: z.number().int().min(1).max(200).default(25) }).default({ limit: 25 });
+
+export const overviewRouter = router({
+  flows: publicProcedure.query(async ({ ctx }) => {
+    const flows = await ctx.prisma.flow.findMany({
+      where: { status: { not: 'archived' } },
+      orderBy: { updatedAt: 'desc' },
+      include: { versions: { orderBy: { version: 'desc' }, take: 1, select: { version: true, publishedAt: true } }, _count: { select: { runs: true } } },
+    });
+    return flows.map((flow) => ({
+      id: flow.id,
+      name: flow.name,
+      triggerEventType: flow.triggerEventType,
+      status: flow.status,
+      version: flow.versions[0]?.version ?? null,
+      publishedAt: flow.versions[0]?.publishedAt ?? null,
+      runCount: flow._count.runs,
+    }));
+  }),
+
+  recentRuns: publicProcedure.input(recentRunsInput).query(async ({ ctx, input }) => {
+    const runs = await ctx.prisma.run.findMany({
+      orderBy: { createdAt: 'desc' },
+      take: input.limit,
+      include: { flow: { select: { name: true } }, customer: { select: { externalId: true } }, event: { select: { type: true } } },
+    });
+    return runs.map((run) => ({
+      id: run.id,
+      workflowId: run.workflowId,
+      flowId: run.flowId,
+      flowName: run.flow.name,
+      customerId: run.customer.externalId,
+      eventId: run.eventId,
+      eventType: run.event.type,
+      status: run.status,
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt,
+      temporalUrl: temporalWorkflowUrl(run.workflowId),
+    }));
+  }),
+});

@@ -1,0 +1,18 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native or Node-only packages stay out of the bundle and load from node_modules at run time.
+  serverExternalPackages: [
+    '@temporalio/client',
+    '@temporalio/envconfig',
+    '@temporalio/worker',
+    '@temporalio/core-bridge',
+    '@prisma/adapter-better-sqlite3',
+    'better-sqlite3',
+    'nunjucks',
+  ],
+  typedRoutes: false,
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs the Prisma CLI offline. Prisma 6 with `engineType = "client"` and a driver adapter needs no native
+// engines, but the CLI still tries to download them unless these variables point somewhere.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const placeholder = join(root, 'node_modules', '.cache', 'hookflow', 'no-engine');
+if (!existsSync(placeholder)) {
+  mkdirSync(dirname(placeholder), { recursive: true });
+  writeFileSync(placeholder, '');
+}
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? placeholder,
+  PRISMA_QUERY_ENGINE_LIBRARY: process.env.PRISMA_QUERY_ENGINE_LIBRARY ?? placeholder,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  CHECKPOINT_DISABLE: '1',
+};
+const cli = join(root, 'node_modules', 'prisma', 'build', 'index.js');
+const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: 'inherit', env, cwd: root });
+process.exit(result.status ?? 1);

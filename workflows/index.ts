@@ -1,0 +1,2 @@
+// Everything the worker registers as workflows. Deterministic code only.
+export { customerFlow } from './customerFlow';

@@ -260,7 +260,10 @@ function asTemplateError(error: unknown): TemplateError {
     .replace(/^(Error: )+/, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return new TemplateError(message || 'Invalid template', position ? Number(position[1]) : undefined, position ? Number(position[2]) : undefined);
+  const located = error as { lineno?: number; colno?: number };
+  const lineNo = position ? Number(position[1]) : typeof located.lineno === 'number' ? located.lineno : undefined;
+  const colNo = position ? Number(position[2]) : typeof located.colno === 'number' ? located.colno : undefined;
+  return new TemplateError(message || 'Invalid template', lineNo, colNo);
 }
 
 interface NunjucksNode {

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import Link from 'next/link';
 import { Providers } from '@/components/trpc';
 import './globals.css';
 
@@ -13,11 +12,6 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="topbar">
-          <Link href="/" className="brand">
-            Hookflow
-          </Link>
-        </header>
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -7,12 +7,23 @@ import type { AppRouter } from '@/lib/trpc/router';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
+/** The session's CSRF token (readable cookie); sent back on every call as x-csrf-token. */
+export function csrfToken(): string {
+  if (typeof document === 'undefined') return '';
+  const match = /(?:^|;\s*)hookflow_csrf=([^;]+)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]!) : '';
+}
+
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } } }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }) })] }),
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({
+          url: '/api/trpc',
+          headers: () => ({ 'x-csrf-token': csrfToken() }),
+          fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+        })] }),
   );
   return (
     <QueryClientProvider client={queryClient}>

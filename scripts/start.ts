@@ -114,19 +114,20 @@ async function main() {
   });
   closeReceiver = () => receiver.close();
 
+  const { db } = await import('../lib/db');
+  const prisma = db();
   const seededMarker = path.join(dataDir, 'seeded');
   if (!existsSync(seededMarker)) {
-    const { db } = await import('../lib/db');
     const { seedDemo } = await import('../lib/seed');
-    const prisma = db();
-    const existing = await prisma.integration.count();
-    if (existing === 0) {
+    if ((await prisma.integration.count()) === 0) {
       await seedDemo(prisma, receiver.url);
       console.log('Seeded the demo workspace (integration "Demo receiver", webhook "Welcome email", flow "Welcome new customers").');
     }
     writeFileSync(seededMarker, new Date().toISOString());
-    await prisma.$disconnect();
   }
+  const { ensureAdmin } = await import('../lib/auth/bootstrap');
+  const admin = await ensureAdmin(prisma);
+  await prisma.$disconnect();
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (startTemporal) {
@@ -165,6 +166,11 @@ async function main() {
       `  Temporal UI:  ${startTemporal ? temporalUiUrl(settings) : `${temporalUiUrl(settings)} (your Temporal server at ${temporalAddress})`}`,
       `  Demo service: ${receiver.url} (its deliveries are printed here as [demo-receiver])`,
       `  Ingest key:   ${key.value}${key.generated ? '  (new; kept in .data/ingest.key)' : ''}`,
+      admin.kind === 'setup-link'
+        ? `  First admin:  open ${appUrl}/setup?token=${admin.token} (one-time link; or set HOOKFLOW_ADMIN_EMAIL and HOOKFLOW_ADMIN_PASSWORD)`
+        : admin.kind === 'created'
+          ? `  Admin:        ${admin.email} (from HOOKFLOW_ADMIN_EMAIL)`
+          : `  Sign in:      ${appUrl}/login`,
       '',
       '  Send a demo event:',
       '',

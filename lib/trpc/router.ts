@@ -1,8 +1,19 @@
 import { router } from './init';
 import { overviewRouter } from './routers/overview';
+import { integrationsRouter } from './routers/integrations';
+import { webhooksRouter } from './routers/webhooks';
+import { accountRouter, usersRouter } from './routers/users';
+import { flowsRouter } from './routers/flows';
+import { runsRouter } from './routers/runs';
 
 export const appRouter = router({
   overview: overviewRouter,
+  integrations: integrationsRouter,
+  webhooks: webhooksRouter,
+  flows: flowsRouter,
+  runs: runsRouter,
+  users: usersRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

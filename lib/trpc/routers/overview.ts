@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { publicProcedure, router } from '../init';
+import { procedure, router } from '../init';
+import { EVERYONE } from '../../auth/roles';
 import { temporalWorkflowUrl } from '../../config';
 
 export const recentRunsInput = z.object({ limit: z.number().int().min(1).max(200).default(25) }).default({ limit: 25 });
 
 export const overviewRouter = router({
-  flows: publicProcedure.query(async ({ ctx }) => {
+  flows: procedure(EVERYONE).query(async ({ ctx }) => {
     const flows = await ctx.prisma.flow.findMany({
       where: { status: { not: 'archived' } },
       orderBy: { updatedAt: 'desc' },
@@ -22,7 +23,7 @@ export const overviewRouter = router({
     }));
   }),
 
-  recentRuns: publicProcedure.input(recentRunsInput).query(async ({ ctx, input }) => {
+  recentRuns: procedure(EVERYONE).input(recentRunsInput).query(async ({ ctx, input }) => {
     const runs = await ctx.prisma.run.findMany({
       orderBy: { createdAt: 'desc' },
       take: input.limit,

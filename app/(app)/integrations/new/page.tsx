@@ -1,0 +1,10 @@
+import { redirect } from 'next/navigation';
+import { NewIntegrationPage } from '@/components/integrations/NewIntegrationPage';
+import { currentSession } from '@/lib/auth/server';
+import { hasIntegrationAccess } from '@/lib/auth/roles';
+
+export default async function Page() {
+  const session = await currentSession();
+  if (!hasIntegrationAccess(session?.user.role)) redirect('/integrations');
+  return <NewIntegrationPage />;
+}

@@ -1,0 +1,5 @@
+import { WebhooksPage } from '@/components/webhooks/WebhookPages';
+
+export default function Page() {
+  return <WebhooksPage />;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { db } from '@/lib/db';
+import { verifyPassword } from '@/lib/auth/password';
+import { createSession, sessionCookies } from '@/lib/auth/session';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const credentials = z.object({ email: z.string().trim().toLowerCase().min(1), password: z.string().min(1) });
+
+export async function POST(request: Request): Promise<Response> {
+  // JSON only: a cross-site HTML form cannot send it, which keeps login CSRF out.
+  if (!request.headers.get('content-type')?.includes('application/json')) {
+    return Response.json({ message: 'Send JSON' }, { status: 415 });
+  }
+  const parsed = credentials.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return Response.json({ message: 'Enter your email and password' }, { status: 400 });
+  const prisma = db();
+  const user = await prisma.user.findUnique({ where: { email: parsed.data.email } });
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? null);
+  if (!user || !ok || user.disabledAt) {
+    return Response.json({ message: 'Wrong email or password' }, { status: 401 });
+  }
+  const { token, csrfToken, expiresAt } = await createSession(prisma, user.id);
+  const headers = new Headers({ 'content-type': 'application/json' });
+  const secure = new URL(request.url).protocol === 'https:';
+  for (const cookie of sessionCookies(token, csrfToken, expiresAt, secure)) headers.append('set-cookie', cookie);
+  return new Response(JSON.stringify({ ok: true, role: user.role }), { status: 200, headers });
+}

@@ -1,0 +1,48 @@
+'use client';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { useState } from 'react';
+import type { SessionUser } from '@/lib/auth/session';
+import { csrfToken } from './trpc';
+
+const links = [
+  { href: '/', label: 'Overview' },
+  { href: '/flows', label: 'Flows' },
+  { href: '/integrations', label: 'Integrations' },
+  { href: '/webhooks', label: 'Webhooks' },
+];
+
+export function AppNav({ user }: { user: SessionUser }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const [signingOut, setSigningOut] = useState(false);
+  const signOut = async () => {
+    setSigningOut(true);
+    await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken() } });
+    router.replace('/login');
+    router.refresh();
+  };
+  const all = user.role === 'admin' ? [...links, { href: '/users', label: 'Users' }] : links;
+  return (
+    <header className="topbar">
+      <Link href="/" className="brand">
+        Hookflow
+      </Link>
+      <nav aria-label="Main">
+        {all.map((link) => (
+          <Link key={link.href} href={link.href} aria-current={(link.href === '/' ? pathname === '/' : pathname.startsWith(link.href)) ? 'page' : undefined}>
+            {link.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="topbar-user">
+        <span title={user.email}>
+          {user.name || user.email} · <span className="role">{user.role}</span>
+        </span>
+        <button type="button" className="link-button" onClick={signOut} disabled={signingOut}>
+          {signingOut ? 'Signing out…' : 'Sign out'}
+        </button>
+      </div>
+    </header>
+  );
+}

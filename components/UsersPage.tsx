@@ -1,0 +1,110 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTRPC } from './trpc';
+import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, Loading, useTitle } from './ui';
+import { ROLES, ROLE_LABELS, type Role } from '@/lib/auth/roles';
+
+export function UsersPage() {
+  useTitle('Users');
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const invite = useMutation(trpc.users.invite.mutationOptions({ onSuccess: refresh }));
+  const updateRole = useMutation(trpc.users.updateRole.mutationOptions({ onSuccess: refresh }));
+  const setDisabled = useMutation(trpc.users.setDisabled.mutationOptions({ onSuccess: refresh }));
+  const [role, setRole] = useState<Role>('marketer');
+  const errors = fieldErrorsOf(invite.error);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    invite.mutate({ email: String(form.get('email')), name: String(form.get('name') ?? ''), role });
+  };
+  const inviteUrl = invite.data ? `${window.location.origin}${invite.data.invitePath}` : null;
+  return (
+    <main className="page">
+      <h1>Users</h1>
+      <section className="card" aria-labelledby="invite-heading">
+        <h2 id="invite-heading">Invite someone</h2>
+        <form onSubmit={submit} className="row wrap">
+          <Field label="Email" htmlFor="invite-email" error={errors.email}>
+            <input id="invite-email" name="email" type="email" required />
+          </Field>
+          <Field label="Name" htmlFor="invite-name">
+            <input id="invite-name" name="name" />
+          </Field>
+          <Field label="Role" htmlFor="invite-role">
+            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div className="actions">
+            <button className="primary" type="submit" disabled={invite.isPending}>
+              {invite.isPending ? 'Inviting…' : 'Create invite link'}
+            </button>
+          </div>
+        </form>
+        {invite.error && Object.keys(errors).length === 0 ? <ErrorBanner error={invite.error} /> : null}
+        {inviteUrl ? (
+          <div className="banner banner-ok" role="status">
+            Send this one-time link to the person (valid 7 days): <code data-testid="invite-link">{inviteUrl}</code>
+          </div>
+        ) : null}
+      </section>
+      <section className="card">
+        <ErrorBanner error={updateRole.error ?? setDisabled.error} />
+        {users.isPending ? (
+          <Loading what="users" />
+        ) : users.isError ? (
+          <ErrorBanner error={users.error} />
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.email}</td>
+                  <td>{u.name}</td>
+                  <td>
+                    <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => updateRole.mutate({ id: u.id, role: e.target.value as Role })}>
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>{u.disabled ? 'disabled' : u.invitePending ? 'invited' : 'active'}</td>
+                  <td>
+                    {u.disabled ? (
+                      <button type="button" onClick={() => setDisabled.mutate({ id: u.id, disabled: false })}>
+                        Enable
+                      </button>
+                    ) : (
+                      <ConfirmButton label="Disable" title={`Disable ${u.email}?`} body={<p>They are signed out at once and cannot sign in until enabled again.</p>} confirmLabel="Disable" onConfirm={() => setDisabled.mutate({ id: u.id, disabled: true })} />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}

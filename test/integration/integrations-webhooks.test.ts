@@ -1,0 +1,298 @@
+/**
+ * Integrations, webhooks, users and flows through their tRPC handlers on a real SQLite database, with a
+ * real loopback receiver for test sends.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import { callerFor, userWithRole } from '../support/trpc';
+import { startReceiver, type Receiver } from '../../scripts/receiver';
+import type { WebhookInput } from '../../lib/trpc/schemas/webhook';
+import { hashPassword, verifyPassword } from '../../lib/auth/password';
+import { freePort } from '../support/ports';
+import type { FlowGraph } from '../../lib/flow/graph';
+
+let prisma: PrismaClient;
+let receiver: Receiver;
+let admin: ReturnType<typeof callerFor>;
+let developer: ReturnType<typeof callerFor>;
+let marketer: ReturnType<typeof callerFor>;
+const SECRET = 'Bearer sk_live_TOPSECRET_12345';
+
+beforeAll(async () => {
+  const file = path.join(inject('scratchDir'), `handlers-${Date.now()}.db`);
+  copyFileSync(inject('templateDatabase'), file);
+  prisma = createPrismaClient(`file:${file}`);
+  receiver = await startReceiver();
+  admin = callerFor(prisma, await userWithRole(prisma, 'admin'));
+  developer = callerFor(prisma, await userWithRole(prisma, 'developer'));
+  marketer = callerFor(prisma, await userWithRole(prisma, 'marketer'));
+});
+afterAll(async () => {
+  await receiver?.close();
+  await prisma?.$disconnect();
+});
+
+const integrationData = (rootUrl: string) => ({
+  name: 'Helpdesk',
+  rootUrl,
+  rateLimitPerSecond: 0.5,
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  headers: [
+    { name: 'Authorization', value: SECRET, secret: true },
+    { name: 'Content-Type', value: 'application/json', secret: false },
+    { name: 'X-Team', value: 'growth', secret: false },
+  ],
+});
+
+const webhookData = (integrationId: string, patch: Partial<WebhookInput> = {}): WebhookInput => ({
+  integrationId,
+  name: 'Create ticket',
+  systemName: 'create_ticket',
+  description: '',
+  method: 'POST',
+  path: '/tickets',
+  headers: [{ name: 'Idempotency-Key', value: '${WebhookRequest.TransactionalId}' }],
+  disabledHeaders: ['X-Team'],
+  bodyTemplate: '{"email": "${Customer.Email}", "plan": "${Event.Data.plan}"}',
+  captureEnabled: true,
+  captureFields: [{ name: 'ticketId', path: '$.ticket.id' }],
+  maxRetries: null,
+  retryWindowSeconds: null,
+  ...patch,
+});
+
+describe('integrations', () => {
+  let integrationId: string;
+
+  it('a developer creates one; the secret is encrypted at rest', async () => {
+    ({ id: integrationId } = await developer.integrations.create(integrationData(receiver.url)));
+    const stored = await prisma.integrationHeader.findMany({ where: { integrationId } });
+    expect(stored.find((h) => h.name === 'Authorization')!.value).not.toContain('TOPSECRET');
+    expect(stored.find((h) => h.name === 'Content-Type')!.value).toBe('application/json');
+  });
+
+  it('developers and admins see secret values; marketers get a mask and never the value', async () => {
+    const forDeveloper = await developer.integrations.get({ id: integrationId });
+    expect(forDeveloper.headers.find((h) => h.name === 'Authorization')).toMatchObject({ value: SECRET, secret: true });
+    const forMarketer = await marketer.integrations.get({ id: integrationId });
+    expect(forMarketer.canEdit).toBe(false);
+    expect(forMarketer.headers.find((h) => h.name === 'Authorization')).toMatchObject({ value: null, mask: '••••••••' });
+    expect(JSON.stringify(forMarketer)).not.toContain('TOPSECRET');
+    expect(JSON.stringify(await marketer.integrations.list())).not.toContain('TOPSECRET');
+  });
+
+  it('rejects a root URL that is not absolute http(s), with the field named', async () => {
+    await expect(developer.integrations.create({ ...integrationData('ftp://files.example.com'), name: 'Bad' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('http or https') });
+    await expect(developer.integrations.create({ ...integrationData('example.com/api'), name: 'Bad' })).rejects.toThrow(/absolute URL/);
+  });
+
+  it('rejects a zero or negative rate limit and duplicate header names', async () => {
+    await expect(developer.integrations.create({ ...integrationData(receiver.url), rateLimitPerSecond: 0 })).rejects.toThrow(/positive/);
+    await expect(
+      developer.integrations.create({ ...integrationData(receiver.url), headers: [{ name: 'X-A', value: '1', secret: false }, { name: 'x-a', value: '2', secret: false }] }),
+    ).rejects.toThrow(/listed twice/);
+  });
+
+  it('an update that leaves a secret value out keeps the stored one', async () => {
+    const current = await developer.integrations.get({ id: integrationId });
+    await developer.integrations.update({
+      id: integrationId,
+      data: { ...integrationData(receiver.url), name: 'Helpdesk EU', headers: current.headers.map((h) => ({ id: h.id, name: h.name, secret: h.secret, value: h.secret ? null : h.value! })) },
+    });
+    const after = await developer.integrations.get({ id: integrationId });
+    expect(after.name).toBe('Helpdesk EU');
+    expect(after.headers.find((h) => h.name === 'Authorization')!.value).toBe(SECRET);
+  });
+
+  it('a marketer cannot change it', async () => {
+    await expect(marketer.integrations.update({ id: integrationId, data: integrationData(receiver.url) })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  describe('webhooks', () => {
+    let webhookId: string;
+
+    it('a marketer creates a webhook on the integration', async () => {
+      ({ id: webhookId } = (await marketer.webhooks.create(webhookData(integrationId)))!);
+      expect((await marketer.webhooks.get({ id: webhookId })).systemName).toBe('create_ticket');
+    });
+
+    it('refuses a duplicate system name with a clear error', async () => {
+      await expect(marketer.webhooks.create(webhookData(integrationId, { name: 'Another' }))).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('"create_ticket" is already used'),
+      });
+    });
+
+    it.each([
+      ['create-ticket', 'no dashes'],
+      ['1ticket', 'starting with a letter'],
+      ['', 'Enter a system name'],
+    ])('refuses system name %j', async (systemName, message) => {
+      await expect(marketer.webhooks.create(webhookData(integrationId, { systemName }))).rejects.toThrow(message);
+    });
+
+    it('suggests a free system name from the name', async () => {
+      expect(await marketer.webhooks.suggestSystemName({ name: 'Create ticket' })).toEqual({ systemName: 'create_ticket_2' });
+      expect(await marketer.webhooks.suggestSystemName({ name: 'Create ticket', excludeId: webhookId })).toEqual({ systemName: 'create_ticket' });
+      expect(await marketer.webhooks.suggestSystemName({ name: 'Zoë’s 1st-order!' })).toEqual({ systemName: 'zoe_s_1st_order' });
+    });
+
+    it('refuses invalid templates, naming the field, before saving anything', async () => {
+      const count = await prisma.webhook.count();
+      await expect(marketer.webhooks.create(webhookData(integrationId, { systemName: 'bad_body', bodyTemplate: '{"a": {% if %}}' }))).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('bodyTemplate'),
+      });
+      await expect(marketer.webhooks.create(webhookData(integrationId, { systemName: 'bad_json', bodyTemplate: '{"a": ${Customer.Email} "b": 1}' }))).rejects.toThrow(/not valid JSON/);
+      await expect(marketer.webhooks.create(webhookData(integrationId, { systemName: 'bad_root', path: '/x/${Custome.Id}' }))).rejects.toThrow(/Unknown variable "Custome"/);
+      expect(await prisma.webhook.count()).toBe(count);
+    });
+
+    it('check previews the exact request with secrets masked for everyone, and the retry rule', async () => {
+      const check = await marketer.webhooks.check({ webhook: webhookData(integrationId), sample: { customer: { email: 'ada@example.com' }, event: { type: 'x', data: { plan: 'pro' } }, webhooks: {} } });
+      expect(check.fieldErrors).toEqual({});
+      expect(check.usesTransactionalId).toBe(true);
+      expect(check.retryRule).toBe('retried up to 3 times within 6 minutes on 5xx/429');
+      expect(check.preview).toMatchObject({ method: 'POST', url: `${receiver.url}/tickets`, body: '{"email": "ada@example.com", "plan": "pro"}' });
+      expect(check.preview!.headers.map((h) => [h.name, h.value])).toEqual([
+        ['Authorization', '••••••••'],
+        ['Content-Type', 'application/json'],
+        ['Idempotency-Key', '00000000-0000-4000-8000-000000000000'],
+      ]);
+      const once = await marketer.webhooks.check({ webhook: webhookData(integrationId, { headers: [] }), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
+      expect(once.retryRule).toBe('sent once');
+    });
+
+    it('test send: the receiver gets the secret on the wire, the marketer sees it masked', async () => {
+      receiver.respond = () => ({ status: 201, headers: { 'content-type': 'application/json' }, body: '{"ticket":{"id":"T-7"}}' });
+      const result = await marketer.webhooks.testSend({ webhookId, webhook: webhookData(integrationId), sample: { customer: { email: 'q"uote@example.com' }, event: { type: 'x', data: { plan: 'pro' } }, webhooks: {} } });
+      const wire = receiver.requests.at(-1)!;
+      expect(wire.headers.authorization).toBe(SECRET);
+      expect(wire.headers['x-team']).toBeUndefined();
+      expect(JSON.parse(wire.body)).toEqual({ email: 'q"uote@example.com', plan: 'pro' });
+      expect(result.response).toMatchObject({ status: 201, ok: true });
+      expect(result.fields).toEqual({ ticketId: 'T-7' });
+      expect(JSON.stringify(result)).not.toContain('TOPSECRET');
+      const logged = await prisma.webhookAttempt.findFirstOrThrow({ where: { webhookId }, orderBy: { startedAt: 'desc' } });
+      expect(JSON.stringify(logged)).not.toContain('TOPSECRET');
+    });
+
+    it('test send explains failures in plain words', async () => {
+      const closed = await freePort();
+      const { id: downId } = await developer.integrations.create({ ...integrationData(`http://127.0.0.1:${closed}`), name: 'Down' });
+      const refused = await marketer.webhooks.testSend({ webhookId: null, webhook: webhookData(downId, { systemName: 'x_down' }), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
+      expect(refused.problem).toMatch(/Connection refused.*Is the service running/);
+      receiver.respond = () => ({ status: 503, body: 'busy' });
+      const busy = await marketer.webhooks.testSend({ webhookId: null, webhook: webhookData(integrationId), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
+      expect(busy.problem).toMatch(/HTTP 503.*5xx/);
+      const dns = await marketer.webhooks.testSend({
+        webhookId: null,
+        webhook: webhookData((await developer.integrations.create({ ...integrationData('http://no-such-host.invalid'), name: 'DNS' })).id, { systemName: 'x_dns' }),
+        sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} },
+      });
+      expect(dns.problem).toMatch(/DNS/);
+    });
+
+    it('copy creates "Copy of …" with a fresh system name and every setting', async () => {
+      const copy = await marketer.webhooks.copy({ id: webhookId });
+      expect(copy.systemName).toBe('create_ticket_copy');
+      const copied = await marketer.webhooks.get({ id: copy.id });
+      const original = await marketer.webhooks.get({ id: webhookId });
+      expect(copied).toMatchObject({ ...original, id: copy.id, name: 'Copy of Create ticket', systemName: 'create_ticket_copy' });
+      expect((await marketer.webhooks.copy({ id: webhookId })).systemName).toBe('create_ticket_copy_2');
+    });
+
+    it('the variable picker offers customer attributes, event fields, the TransactionalId and captured fields', async () => {
+      await prisma.customer.create({ data: { externalId: 'c-seen', attributes: { email: 'a@b.c', loyalty_tier: 'gold' } } });
+      const groups = await marketer.webhooks.variables({});
+      const paths = groups.flatMap((g) => g.variables.map((v) => v.path));
+      expect(paths).toEqual(expect.arrayContaining(['Customer.Email', 'Customer.LoyaltyTier', 'Event.Type', 'WebhookRequest.TransactionalId', 'Webhooks.create_ticket.Fields.ticketId']));
+    });
+
+    it('refuses to delete an integration that webhooks use, listing them', async () => {
+      await expect(developer.integrations.delete({ id: integrationId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Create ticket (create_ticket)') });
+    });
+
+    it('refuses to delete a webhook a published flow uses, naming the flow; archived flows release it', async () => {
+      const { id: flowId } = await marketer.flows.create({ name: 'Tickets for VIPs', triggerEventType: 'customer.vip' });
+      await marketer.flows.saveDraft({
+        id: flowId,
+        graph: {
+          nodes: [
+            { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'customer.vip' } },
+            { id: 'w', type: 'webhook', position: { x: 0, y: 100 }, data: { webhookId } },
+          ],
+          edges: [{ id: 'e', source: 't', target: 'w' }],
+        },
+      });
+      expect(await marketer.flows.publish({ id: flowId })).toMatchObject({ ok: true, version: 1 });
+      await expect(marketer.webhooks.delete({ id: webhookId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Tickets for VIPs') });
+      await marketer.flows.archive({ id: flowId });
+      await expect(marketer.webhooks.delete({ id: webhookId })).resolves.toEqual({ ok: true });
+    });
+  });
+});
+
+describe('flows', () => {
+  it('saveDraft keeps the work and reports problems; publish refuses until they are fixed', async () => {
+    const { id } = await marketer.flows.create({ name: 'Draft', triggerEventType: 'order.placed' });
+    const broken: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'order.placed' } }, { id: 'lost', type: 'end', position: { x: 0, y: 0 }, data: {} }], edges: [] };
+    const saved = await marketer.flows.saveDraft({ id, graph: broken });
+    expect(saved.problems).toEqual([expect.objectContaining({ nodeId: 'lost' })]);
+    expect((await marketer.flows.get({ id })).draftGraph).toEqual(broken);
+    expect(await marketer.flows.publish({ id })).toMatchObject({ ok: false, problems: [expect.objectContaining({ nodeId: 'lost' })] });
+    await expect(marketer.flows.pause({ id })).rejects.toThrow(/Only active flows/);
+  });
+
+  it('publish, pause, resume and archive move the status; versions are immutable and numbered', async () => {
+    const { id } = await marketer.flows.create({ name: 'Lifecycle', triggerEventType: 'order.placed' });
+    expect(await marketer.flows.publish({ id })).toMatchObject({ ok: true, version: 1 });
+    expect((await marketer.flows.get({ id })).status).toBe('active');
+    await marketer.flows.pause({ id });
+    expect((await marketer.flows.get({ id })).status).toBe('paused');
+    expect(await marketer.flows.publish({ id })).toMatchObject({ ok: true, version: 2 });
+    expect((await marketer.flows.get({ id })).status).toBe('paused');
+    await marketer.flows.resume({ id });
+    await marketer.flows.archive({ id });
+    const flow = await marketer.flows.get({ id });
+    expect(flow.status).toBe('archived');
+    expect(flow.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(flow.versions[0]!.publishedBy?.email).toMatch(/^marketer-/);
+    expect((await marketer.flows.list({ includeArchived: false })).some((f) => f.id === id)).toBe(false);
+  });
+});
+
+describe('users', () => {
+  it('an admin invites a marketer, who sets a password from the one-time link', async () => {
+    const { invitePath } = await admin.users.invite({ email: 'New.Person@Example.com', name: '', role: 'marketer' });
+    const token = new URL(invitePath, 'http://x').searchParams.get('token')!;
+    const anonymous = callerFor(prisma, null);
+    await expect(anonymous.account.acceptInvite({ token, name: 'New', password: 'short' })).rejects.toThrow(/at least 10/);
+    await expect(anonymous.account.acceptInvite({ token, name: 'New', password: 'a-long-password' })).resolves.toEqual({ email: 'new.person@example.com' });
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: 'new.person@example.com' } });
+    expect(user.role).toBe('marketer');
+    expect(await verifyPassword('a-long-password', user.passwordHash)).toBe(true);
+    await expect(anonymous.account.acceptInvite({ token, name: 'Again', password: 'a-long-password' })).rejects.toThrow(/invalid or has expired/);
+    await expect(admin.users.invite({ email: 'new.person@example.com', role: 'admin', name: '' })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('admins change roles but cannot demote or disable themselves', async () => {
+    const me = await admin.users.me();
+    await expect(admin.users.updateRole({ id: me.id, role: 'marketer' })).rejects.toThrow(/your own admin role/);
+    await expect(admin.users.setDisabled({ id: me.id, disabled: true })).rejects.toThrow(/disable yourself/);
+    const target = await userWithRole(prisma, 'marketer');
+    await admin.users.updateRole({ id: target.id, role: 'developer' });
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe('developer');
+  });
+
+  it('passwords are hashed with scrypt and verified', async () => {
+    const hash = await hashPassword('correct horse battery');
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(await verifyPassword('correct horse battery', hash)).toBe(true);
+    expect(await verifyPassword('wrong', hash)).toBe(false);
+  });
+});

@@ -4,12 +4,12 @@
  * what to do next, and stops every child on Ctrl-C or SIGTERM.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadSettings, temporalUiUrl } from '../lib/config';
 import { ingestKey, secretKey } from '../lib/keys';
 import { ProcessGroup, portIsFree, waitForHttp } from './processes';
+import { buildIfNeeded } from './build';
 import { startReceiver } from './receiver';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from './temporal';
 
@@ -53,40 +53,6 @@ async function requirePort(port: number, variable: string, what: string) {
   if (!(await portIsFree(port))) {
     fail(`Port ${port} (${what}) is already in use. Stop whatever is using it, or pick another port: ${variable}=${port + 1} npm start`);
   }
-}
-
-/** Hash of everything `next build` reads, so a rebuild happens only when something changed. */
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'generated' && entry.name !== 'node_modules') walk(full);
-      } else if (/\.(tsx?|css|js|json)$/.test(entry.name)) {
-        hash.update(full).update(String(statSync(full).mtimeMs)).update(String(statSync(full).size));
-      }
-    }
-  };
-  for (const dir of ['app', 'components', 'lib', 'workflows']) if (existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
-  for (const file of ['next.config.js', 'package-lock.json', 'tsconfig.json']) {
-    if (existsSync(path.join(ROOT, file))) hash.update(readFileSync(path.join(ROOT, file)));
-  }
-  return hash.digest('hex');
-}
-
-function buildIfNeeded() {
-  const marker = path.join(ROOT, '.next', 'hookflow-source-hash');
-  const current = sourceHash();
-  if (existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(marker) && readFileSync(marker, 'utf8') === current) return;
-  console.log('Building the web app (first start, or the code changed)…');
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  if (result.status !== 0) fail('next build failed (see above).');
-  writeFileSync(marker, current);
 }
 
 async function main() {
@@ -139,7 +105,10 @@ async function main() {
       spawnDevServer({ cli, dbFile: path.join(dataDir, 'temporal.db'), port: settings.TEMPORAL_GRPC_PORT, uiPort: settings.TEMPORAL_UI_PORT }),
     );
   }
-  if (!dev) buildIfNeeded();
+  if (!dev) {
+    const problem = buildIfNeeded();
+    if (problem) fail(problem);
+  }
   if (temporalAddress) await waitForTemporal(temporalAddress, 90_000, settings.TEMPORAL_NAMESPACE);
 
   const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir };

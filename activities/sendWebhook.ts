@@ -12,6 +12,7 @@ import { captureFields, type CaptureField } from '../lib/webhook/capture';
 import { usesTransactionalId } from '../lib/webhook/idempotency';
 import { nextRetryDelayMs } from '../lib/webhook/retry';
 import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../workflows/shared';
+import { RateLimitQueueFullError, type SlotClient } from '../lib/ratelimit/client';
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
 export const WORKFLOW_BODY_CAP = 64 * 1024;
@@ -21,8 +22,8 @@ export const LOG_BODY_CAP = 64 * 1024;
 export interface SendWebhookDeps {
   prisma: PrismaClient;
   secretKey: () => Buffer;
-  /** waits for a rate-limit slot before each attempt; resolves at once when the integration has no limit */
-  acquireSlot?: (integrationId: string, opts: { deadlineMs: number | null }) => Promise<void>;
+  /** hands out rate-limit slots; without it (or without a limit on the integration) requests go at once */
+  slots?: SlotClient;
   maxResponseBytes?: number;
 }
 
@@ -137,13 +138,28 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     const heartbeat = setInterval(() => ctx.heartbeat({ attempt }), 5_000);
     let outcome: SendOutcome;
     try {
-      if (deps.acquireSlot) {
+      const rate = webhook.integration.rateLimitPerSecond;
+      if (deps.slots && rate !== null && rate > 0) {
+        // Every attempt, retries included, takes a slot. The retry window is in Temporal's time; the
+        // slot is wall-clock time on this machine.
+        const deadline = windowEndMs === null ? null : Date.now() + (windowEndMs - currentAttemptScheduledTimestampMs);
+        let slotAt: number;
         try {
-          await deps.acquireSlot(webhook.integrationId, { deadlineMs: windowEndMs });
+          slotAt = await deps.slots.acquire(webhook.integrationId, rate, deadline);
         } catch (error) {
-          const message = (error as Error).message;
-          await record(built, { errorClass: 'rate_limit', errorMessage: message });
-          fail(message, 'rate_limit', details(null, 'rate_limit'));
+          if (!(error instanceof RateLimitQueueFullError)) throw error;
+          await record(built, { errorClass: 'rate_limit', errorMessage: error.message });
+          fail(error.message, 'rate_limit', details(null, 'rate_limit'));
+        }
+        const wait = slotAt - Date.now();
+        if (wait > 0) {
+          try {
+            await ctx.sleep(wait);
+          } catch (error) {
+            // Cancelled or timed out while waiting: give the slot back so nobody behind it loses time.
+            void deps.slots.release(webhook.integrationId, [slotAt]).catch(() => undefined);
+            throw error;
+          }
         }
       }
       outcome = await sendRequest(built, {

@@ -13,6 +13,12 @@ const settingsSchema = z.object({
   HOOKFLOW_SECRET_KEY: z.string().optional(),
   HOOKFLOW_TASK_QUEUE: z.string().default('hookflow'),
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */
+  HOOKFLOW_RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().positive().default(10 * 60_000),
+  /** per-second jitter budget the limiter's schedule reserves (lib/ratelimit/gcra.ts) */
+  HOOKFLOW_RATE_LIMIT_JITTER_MS: z.coerce.number().min(0).max(500).default(40),
+  /** continue-as-new after this many slot requests (tests lower it) */
+  HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: z.coerce.number().int().min(2).max(1900).optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7233),

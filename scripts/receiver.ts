@@ -88,3 +88,27 @@ export async function startReceiver(options: { port?: number; host?: string; onR
     });
   return receiver;
 }
+
+/**
+ * Run on its own (`tsx scripts/receiver.ts`), the receiver is a separate process whose timestamps no
+ * test or benchmark work can delay. It prints its URL; `GET /__receiver/requests` returns what it got and
+ * `PUT /__receiver/respond` sets a fixed response ({ status, headers?, body?, delayMs? }).
+ */
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const receiver = await startReceiver({ port: Number(process.env.RECEIVER_PORT ?? 0) });
+  let fixed: ReceiverResponse = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
+  receiver.respond = (request) => {
+    if (request.url === '/__receiver/requests') {
+      receiver.requests.pop();
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(receiver.requests) };
+    }
+    if (request.url === '/__receiver/respond') {
+      receiver.requests.pop();
+      fixed = JSON.parse(request.body) as ReceiverResponse;
+      return { status: 204 };
+    }
+    return fixed;
+  };
+  console.log(`receiver listening on ${receiver.url}`);
+  process.on('SIGTERM', () => void receiver.close().then(() => process.exit(0)));
+}

@@ -9,13 +9,22 @@ import { createHookflowWorker } from '../lib/temporal/worker';
 import { temporalClient, temporalConnectConfig } from '../lib/temporal/connection';
 import { startDispatcher } from '../lib/runs/dispatch';
 import { loadSettings } from '../lib/config';
+import { SlotClient } from '../lib/ratelimit/client';
 
 async function main() {
   const settings = loadSettings();
   Runtime.install({ logger: new DefaultLogger(process.env.HOOKFLOW_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const prisma = db();
   const config = temporalConnectConfig();
-  const { worker } = await createHookflowWorker({ deps: { prisma, secretKey } });
+  const slots = new SlotClient({
+    client: temporalClient,
+    taskQueue: config.taskQueue,
+    maxQueueWaitMs: settings.HOOKFLOW_RATE_LIMIT_MAX_WAIT_MS,
+    jitterBudgetMs: settings.HOOKFLOW_RATE_LIMIT_JITTER_MS,
+    limiterInput: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN ? { maxUpdatesPerRun: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN } : undefined,
+  });
+  const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE;
+  const { worker } = await createHookflowWorker({ deps: { prisma, secretKey, slots }, workflowBundle: bundle ? { codePath: bundle } : undefined });
   const stopDispatcher = startDispatcher(
     { prisma, client: temporalClient, taskQueue: config.taskQueue },
     settings.HOOKFLOW_DISPATCH_INTERVAL_MS,

@@ -1,2 +1,3 @@
 // Everything the worker registers as workflows. Deterministic code only.
 export { customerFlow } from './customerFlow';
+export { rateLimiter } from './rateLimiter';

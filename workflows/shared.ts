@@ -1,5 +1,10 @@
-/** Types shared by workflows, activities and the code that starts workflows. No runtime imports here. */
+/**
+ * Types and message definitions shared by workflows, activities and the code that starts or queries
+ * workflows (samples-typescript's shared.ts).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Plan } from '../lib/flow/plan';
+import type { AcquireInput, LimiterState, LimiterStatus, SlotGrant } from '../lib/ratelimit/gcra';
 
 export const TASK_QUEUE_DEFAULT = 'hookflow';
 
@@ -52,3 +57,22 @@ export interface CustomerFlowResult {
   path: string[];
   webhooks: Record<string, WebhookOutcome>;
 }
+
+export const RATE_LIMITER_WORKFLOW = 'rateLimiter';
+export const acquireUpdate = defineUpdate<SlotGrant[], [AcquireInput]>('acquire');
+export const releaseSignal = defineSignal<[{ slots: number[] }]>('release');
+export const statusQuery = defineQuery<LimiterStatus & { ratePerSecond: number | null; updatesThisRun: number }>('status');
+
+export interface RateLimiterInput {
+  state?: LimiterState;
+  ratePerSecond?: number | null;
+  /** continue-as-new after this many updates (Temporal allows 2,000 per run) */
+  maxUpdatesPerRun?: number;
+  /** end after this long without requests, once no granted slot is still ahead */
+  idleTimeoutMs?: number;
+}
+
+/** Callers retry an update refused with this message: it reaches the next run. */
+export const CONTINUING_AS_NEW = 'rate limiter is continuing as new; retry';
+
+export const RATE_LIMITER_DEFAULTS = { maxUpdatesPerRun: 1000, idleTimeoutMs: 10 * 60_000 };

@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Access> = {
   'integrations.create': 'integration',
   'integrations.update': 'integration',
   'integrations.delete': 'integration',
+  'integrations.rateLimitStatus': 'everyone',
   'webhooks.list': 'everyone',
   'webhooks.get': 'everyone',
   'webhooks.suggestSystemName': 'everyone',

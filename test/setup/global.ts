@@ -48,6 +48,12 @@ export default async function setup(project: TestProject) {
       headless: true,
     });
     address = `127.0.0.1:${port}`;
+    let output = '';
+    server.stdout?.on('data', (chunk) => (output += chunk));
+    server.stderr?.on('data', (chunk) => (output += chunk));
+    server.once('exit', (code) => {
+      if (code !== null && code !== 0) console.error(`Temporal dev server exited with ${code}:\n${output}`);
+    });
   }
   const [bundle] = await Promise.all([
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),

@@ -11,6 +11,7 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
 import { createHookflowWorker } from '../../lib/temporal/worker';
 import type { ActivityDeps } from '../../activities';
+import { SlotClient } from '../../lib/ratelimit/client';
 
 let runtimeInstalled = false;
 
@@ -51,7 +52,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
     async startWorker(deps = {}) {
       const nativeConnection = await NativeConnection.connect({ address });
       const { worker } = await createHookflowWorker({
-        deps: { prisma, secretKey: () => key, ...deps },
+        deps: { prisma, secretKey: () => key, slots: new SlotClient({ client: async () => client, taskQueue }), ...deps },
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,

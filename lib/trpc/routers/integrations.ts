@@ -5,6 +5,9 @@ import { decryptSecret, encryptSecret } from '../../crypto/secrets';
 import { SECRET_MASK } from '../../http/headers';
 import { integrationIdInput, integrationInput, updateIntegrationInput, type IntegrationInput } from '../schemas/integration';
 import type { PrismaClient } from '../../db';
+import { readLimiterStatus } from '../../ratelimit/status';
+import { temporalClient } from '../../temporal/connection';
+import { temporalWorkflowUrl } from '../../config';
 
 async function headerRows(prisma: PrismaClient, integrationId: string | null, input: IntegrationInput, key: () => Buffer) {
   const existing = integrationId ? await prisma.integrationHeader.findMany({ where: { integrationId } }) : [];
@@ -69,6 +72,14 @@ export const integrationsRouter = router({
       ctx.prisma.webhook.updateMany({ where: { integrationId: input.id }, data: { version: { increment: 1 } } }),
     ]);
     return { id: input.id };
+  }),
+
+  /** Live numbers from the integration's limiter workflow, and the link to it in the Temporal UI. */
+  rateLimitStatus: procedure(EVERYONE).input(integrationIdInput).query(async ({ ctx, input }) => {
+    const integration = await ctx.prisma.integration.findUnique({ where: { id: input.id }, select: { rateLimitPerSecond: true } });
+    if (!integration) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    const view = await readLimiterStatus(temporalClient, input.id, integration.rateLimitPerSecond);
+    return { ...view, temporalUrl: temporalWorkflowUrl(view.workflowId) };
   }),
 
   delete: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {

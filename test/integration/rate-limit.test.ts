@@ -1,0 +1,188 @@
+/**
+ * The per-integration rate limit on the real dev server with two real worker processes and a loopback
+ * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
+ * so every test here also crosses continue-as-new.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../support/worker-process';
+import { startReceiverProcess, type ReceiverProcess } from '../support/receiver-process';
+import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
+import { ingestEvent } from '../../lib/events/ingest';
+import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/ratelimit/client';
+import type { FlowGraph } from '../../lib/flow/graph';
+import type { CustomerFlowResult } from '../../workflows/shared';
+
+const KEY = [{ name: 'Idempotency-Key', value: '${WebhookRequest.TransactionalId}' }];
+let env: TestEnv;
+let workers: WorkerProcess[] = [];
+const receivers: ReceiverProcess[] = [];
+let seq = 0;
+
+beforeAll(async () => {
+  env = await createTestEnv('rate-limit');
+  const workerEnv = { DATABASE_URL: env.databaseUrl, HOOKFLOW_TASK_QUEUE: env.taskQueue, HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: '5' };
+  workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await Promise.all(receivers.map((r) => r.close()));
+  await env?.close();
+});
+
+async function receiver(): Promise<ReceiverProcess> {
+  const r = await startReceiverProcess();
+  receivers.push(r);
+  return r;
+}
+
+async function post(type: string, count: number): Promise<string[]> {
+  const workflowIds: string[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const result = await ingestEvent({ prisma: env.prisma, client: async () => env.client, taskQueue: env.taskQueue, workflowUrl: (w) => w }, { id: `rl-${++seq}`, type, customer: { id: `c-${seq}` } });
+      workflowIds.push(...(result.body as { runs: { workflowId: string }[] }).runs.map((r) => r.workflowId));
+    }),
+  );
+  return workflowIds;
+}
+
+const results = (ids: string[]) => Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<CustomerFlowResult>));
+
+async function limiterRuns(integrationId: string): Promise<number> {
+  let runs = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs++;
+  return runs;
+}
+
+describe('per-integration rate limit', () => {
+  it('R = 5/s, two workers, three webhooks in three flows, 60 events: no second holds more than 5, sustained ≥ 4.75/s, across continue-as-new', async () => {
+    const r = await receiver();
+    const integration = await createIntegration(env.prisma, { rootUrl: r.url, rateLimitPerSecond: 5 });
+    const types: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const webhook = await createWebhook(env.prisma, integration.id, { systemName: `rl5_${i}_${++seq}`, path: `/w${i}` });
+      types.push(`rl5.flow${i}.${seq}`);
+      await createPublishedFlow(env.prisma, linearGraph(types[i]!, [webhook.id]));
+    }
+    const ids = (await Promise.all(types.map((type) => post(type, 20)))).flat();
+    expect(ids).toHaveLength(60);
+    const outcomes = await results(ids);
+    expect(outcomes.every((o) => Object.values(o.webhooks)[0]!.Ok)).toBe(true);
+    const received = await r.requests();
+    expect(received).toHaveLength(60);
+    expect(new Set(received.map((q) => q.url))).toEqual(new Set(['/w0', '/w1', '/w2']));
+    const times = received.map((q) => q.at);
+    expect(maxInAnySecond(times)).toBeLessThanOrEqual(5);
+    const sustained = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
+    expect(sustained).toBeGreaterThanOrEqual(4.75);
+    expect(sustained).toBeLessThanOrEqual(5);
+    // Both worker processes sent, and the limiter continued as new while no slot was lost or doubled.
+    expect(await limiterRuns(integration.id)).toBeGreaterThan(1);
+    const attempts = await env.prisma.webhookAttempt.findMany({ where: { webhookId: { in: (await env.prisma.webhook.findMany({ where: { integrationId: integration.id } })).map((w) => w.id) } } });
+    expect(attempts).toHaveLength(60);
+  }, 120_000);
+
+  it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {
+    const r = await receiver();
+    const integration = await createIntegration(env.prisma, { rootUrl: r.url, rateLimitPerSecond: 0.5 });
+    const webhook = await createWebhook(env.prisma, integration.id, { systemName: `rl05_${++seq}` });
+    const type = `rl05.${seq}`;
+    await createPublishedFlow(env.prisma, linearGraph(type, [webhook.id]));
+    await results(await post(type, 5));
+    const times = (await r.requests()).map((q) => q.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(5);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(2000 - 25);
+  }, 60_000);
+
+  it('retries take slots too: 503s with the idempotency key stay within the limit', async () => {
+    const r = await receiver();
+    await r.respondWith({ status: 503 });
+    const integration = await createIntegration(env.prisma, { rootUrl: r.url, rateLimitPerSecond: 4 });
+    const webhook = await createWebhook(env.prisma, integration.id, { systemName: `rl_retry_${++seq}`, headers: KEY, retryWindowSeconds: 20 });
+    const type = `rl.retry.${seq}`;
+    await createPublishedFlow(env.prisma, linearGraph(type, [webhook.id]));
+    const outcomes = await results(await post(type, 5));
+    expect(outcomes.map((o) => Object.values(o.webhooks)[0]!.Attempts)).toEqual([4, 4, 4, 4, 4]);
+    const received = await r.requests();
+    expect(received).toHaveLength(20);
+    expect(maxInAnySecond(received.map((q) => q.at))).toBeLessThanOrEqual(4);
+  }, 90_000);
+
+  it('a limit changed in the editor applies to the next grants', async () => {
+    const r = await receiver();
+    const integration = await createIntegration(env.prisma, { rootUrl: r.url, rateLimitPerSecond: 2 });
+    const webhook = await createWebhook(env.prisma, integration.id, { systemName: `rl_change_${++seq}` });
+    const type = `rl.change.${seq}`;
+    await createPublishedFlow(env.prisma, linearGraph(type, [webhook.id]));
+    await results(await post(type, 4));
+    const slow = (await r.requests()).map((q) => q.at);
+    for (let i = 1; i < slow.length; i++) expect(slow[i]! - slow[i - 1]!).toBeGreaterThanOrEqual(500 - 25);
+    await env.prisma.integration.update({ where: { id: integration.id }, data: { rateLimitPerSecond: 20 } });
+    const started = Date.now();
+    await results(await post(type, 10));
+    const fast = (await r.requests()).slice(4).map((q) => q.at).sort((a, b) => a - b);
+    expect(fast).toHaveLength(10);
+    expect(maxInAnySecond(fast)).toBeLessThanOrEqual(20);
+    // At 2/s every gap would be at least 520 ms; at 20/s requests that queue together go 52 ms apart.
+    const gaps = fast.slice(1).map((t, i) => t - fast[i]!);
+    expect(gaps.filter((gap) => gap < 400).length).toBeGreaterThanOrEqual(5);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 60_000);
+
+  it('a request that would wait past its retry window fails as "rate limit queue full" and the flow takes the failure path', async () => {
+    const limited = await receiver();
+    const notify = await receiver();
+    const integration = await createIntegration(env.prisma, { rootUrl: limited.url, rateLimitPerSecond: 0.2 });
+    const webhook = await createWebhook(env.prisma, integration.id, { systemName: `rl_full_${++seq}`, headers: KEY, retryWindowSeconds: 3 });
+    const notifyIntegration = await createIntegration(env.prisma, { rootUrl: notify.url });
+    const onFailure = await createWebhook(env.prisma, notifyIntegration.id, { systemName: `rl_notify_${seq}`, path: '/failed', bodyTemplate: `{"error": "\${Webhooks.${webhook.systemName}.Error}"}` });
+    const type = `rl.full.${seq}`;
+    const p = { x: 0, y: 0 };
+    const graph: FlowGraph = {
+      nodes: [
+        { id: 't', type: 'trigger', position: p, data: { eventType: type } },
+        { id: 'send', type: 'webhook', position: p, data: { webhookId: webhook.id } },
+        { id: 'route', type: 'branch', position: p, data: { branches: [{ id: 'sent', label: 'Sent', condition: { kind: 'webhook', webhook: webhook.systemName, outcome: 'succeeded' } }] } },
+        { id: 'done', type: 'end', position: p, data: {} },
+        { id: 'fail', type: 'webhook', position: p, data: { webhookId: onFailure.id } },
+      ],
+      edges: [
+        { id: 'a', source: 't', target: 'send' },
+        { id: 'b', source: 'send', target: 'route' },
+        { id: 'c', source: 'route', sourceHandle: 'sent', target: 'done' },
+        { id: 'd', source: 'route', sourceHandle: 'else', target: 'fail' },
+      ],
+    };
+    await createPublishedFlow(env.prisma, graph);
+    const outcomes = await results(await post(type, 4));
+    const failed = outcomes.filter((o) => !o.webhooks[webhook.systemName]!.Ok);
+    expect(await limited.requests()).toHaveLength(1);
+    expect(failed).toHaveLength(3);
+    for (const o of failed) {
+      expect(o.webhooks[webhook.systemName]!.Error).toMatch(/^Rate limit queue full/);
+      expect(o.path).toEqual(['send', 'route', 'fail']);
+    }
+    const notified = await notify.requests();
+    expect(notified).toHaveLength(3);
+    expect(JSON.parse(notified[0]!.body).error).toContain('retry window');
+    const logged = await env.prisma.webhookAttempt.findMany({ where: { webhookId: webhook.id, errorClass: 'rate_limit' } });
+    expect(logged).toHaveLength(3);
+  }, 60_000);
+
+  it('the maximum queue wait refuses requests too, and never grants them a slot', async () => {
+    const integration = await createIntegration(env.prisma, { rootUrl: 'http://127.0.0.1:9', rateLimitPerSecond: 1 });
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue, maxQueueWaitMs: 1500 });
+    const settled = await Promise.allSettled(Array.from({ length: 4 }, () => slots.acquire(integration.id, 1, null)));
+    const granted = settled.filter((s) => s.status === 'fulfilled');
+    const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    // At 1/s, at most the first two fit in 1.5 s (a grant that arrives late is thrown away, so maybe one).
+    expect(granted.length).toBeGreaterThanOrEqual(1);
+    expect(granted.length).toBeLessThanOrEqual(2);
+    expect(refused.length).toBe(4 - granted.length);
+    for (const r of refused) {
+      expect(r.reason).toBeInstanceOf(RateLimitQueueFullError);
+      expect(r.reason.message).toMatch(/maximum queue wait of 2 s/);
+    }
+  }, 30_000);
+});

@@ -1,0 +1,45 @@
+/** A loopback receiver in its own process, so that its arrival timestamps are not delayed by test work. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { ReceivedRequest, ReceiverResponse } from '../../scripts/receiver';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ReceiverProcess {
+  url: string;
+  requests(): Promise<ReceivedRequest[]>;
+  respondWith(response: ReceiverResponse): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startReceiverProcess(): Promise<ReceiverProcess> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/receiver.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${text}`)), 30_000);
+    child.stdout!.on('data', (chunk) => {
+      text += chunk;
+      const match = /listening on (\S+)/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  return {
+    url,
+    requests: async () => (await (await fetch(`${url}/__receiver/requests`)).json()) as ReceivedRequest[],
+    respondWith: async (response) => {
+      await fetch(`${url}/__receiver/respond`, { method: 'PUT', body: JSON.stringify(response) });
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from './trpc';
 import { StatusBadge } from './StatusBadge';
@@ -34,7 +35,9 @@ export function HomePage() {
             <tbody>
               {flows.data.map((flow) => (
                 <tr key={flow.id}>
-                  <td>{flow.name}</td>
+                  <td>
+                    <Link href={`/flows/${flow.id}`}>{flow.name}</Link>
+                  </td>
                   <td>
                     <code>{flow.triggerEventType}</code>
                   </td>
@@ -73,7 +76,9 @@ export function HomePage() {
             <tbody>
               {runs.data.map((run) => (
                 <tr key={run.id}>
-                  <td>{dateTime.format(new Date(run.createdAt))}</td>
+                  <td>
+                    <Link href={`/runs/${run.id}`}>{dateTime.format(new Date(run.createdAt))}</Link>
+                  </td>
                   <td>{run.flowName}</td>
                   <td>
                     <code>{run.eventType}</code> <span className="muted">{run.eventId}</span>

@@ -213,4 +213,35 @@ describe('integrations and webhooks in the browser', () => {
     expect(leaks).toEqual([]);
     await context.close();
   });
+
+  it('a marketer draws a flow on the canvas; publishing reports problems on their step, then publishes', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await signIn(context, 'marketer@example.com');
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByLabel('Name').fill('VIP tickets');
+    await page.getByLabel('Starts on event').fill('customer.vip');
+    await page.getByRole('button', { name: 'Create flow' }).click();
+    await page.waitForURL(/\/flows\/[^/]+$/);
+    await page.locator('.react-flow__node-trigger').click();
+    await page.getByRole('button', { name: '+ Branch' }).click();
+    await page.getByRole('button', { name: '+ Webhook' }).click();
+    await page.getByLabel('Webhook', { exact: true }).selectOption({ label: 'Create ticket (create_ticket)' });
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Connect the "Else" output').first().waitFor();
+    expect(await page.locator('.flow-node-invalid').count()).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, '6-flow-problems.png'), fullPage: true });
+
+    // Connect the branch's else output to a new End step, then publish.
+    await page.locator('.react-flow__node-branch').click();
+    await page.getByRole('button', { name: '+ End' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published version 1').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '7-flow-published.png'), fullPage: true });
+    const flow = await prisma.flow.findFirstOrThrow({ where: { name: 'VIP tickets' }, include: { versions: true } });
+    expect(flow.status).toBe('active');
+    expect(flow.versions).toHaveLength(1);
+    const plan = flow.versions[0]!.plan as { nodes: Record<string, { kind: string }> };
+    expect(Object.values(plan.nodes).map((n) => n.kind).sort()).toEqual(['branch', 'end', 'webhook']);
+    await context.close();
+  });
 });

@@ -3,10 +3,10 @@
  * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
  * so every test here also crosses continue-as-new.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
-import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../support/worker-process';
-import { startReceiverProcess, type ReceiverProcess } from '../support/receiver-process';
+import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../../scripts/worker-process';
+import { startReceiverProcess, type ReceiverProcess } from '../../scripts/receiver-process';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { ingestEvent } from '../../lib/events/ingest';
 import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/ratelimit/client';
@@ -21,7 +21,13 @@ let seq = 0;
 
 beforeAll(async () => {
   env = await createTestEnv('rate-limit');
-  const workerEnv = { DATABASE_URL: env.databaseUrl, HOOKFLOW_TASK_QUEUE: env.taskQueue, HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: '5' };
+  const workerEnv = {
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.address,
+    HOOKFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+    HOOKFLOW_TASK_QUEUE: env.taskQueue,
+    HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: '5',
+  };
   workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
 }, 120_000);
 afterAll(async () => {

@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, inject } from 'vitest';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const dir = path.join(import.meta.dirname, '../replay/histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -1,9 +1,11 @@
-/** Real worker processes (scripts/worker.ts), as `npm run worker` runs them, on a test database and queue. */
+/**
+ * Real worker processes (scripts/worker.ts), as `npm run worker` runs them. The caller passes
+ * TEMPORAL_ADDRESS, DATABASE_URL, HOOKFLOW_TASK_QUEUE and (optionally) HOOKFLOW_WORKFLOW_BUNDLE.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { inject } from 'vitest';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -16,8 +18,6 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     cwd: ROOT,
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      HOOKFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       HOOKFLOW_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
       HOOKFLOW_DISPATCH_INTERVAL_MS: '60000',
       ...env,

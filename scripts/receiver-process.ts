@@ -1,9 +1,9 @@
 /** A loopback receiver in its own process, so that its arrival timestamps are not delayed by test work. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { ReceivedRequest, ReceiverResponse } from '../../scripts/receiver';
+import type { ReceivedRequest, ReceiverResponse } from './receiver';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface ReceiverProcess {
   url: string;

@@ -1,0 +1,5 @@
+import { FlowsPage } from '@/components/flows/FlowsPage';
+
+export default function Page() {
+  return <FlowsPage />;
+}

@@ -1,0 +1,6 @@
+import { RunPage } from '@/components/RunPage';
+
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <RunPage id={id} />;
+}

@@ -1,0 +1,184 @@
+/**
+ * Rate-limit benchmark (`npm run bench`): the real dev server, two real worker processes, three webhooks of
+ * one integration in three flows, and a receiver in its own process that timestamps every request.
+ *
+ * For R in {1, 10, 50, 100}/s it posts a backlog of events and reports the most requests in any one-second
+ * window at the receiver, and the sustained rate as a fraction of R. Then it measures the latency the
+ * limiter adds to an uncontended request (event accepted → request at the receiver), with and without a
+ * limit, in the same run. Prints a Markdown table; docs/benchmarks.md holds the latest one.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createPrismaClient } from '../lib/db';
+import { ingestEvent } from '../lib/events/ingest';
+import { publishFlow } from '../lib/flow/publish';
+import { WORKFLOWS_PATH } from '../lib/temporal/worker';
+import { findTemporalCli, spawnDevServer, waitForTemporal } from '../scripts/temporal';
+import { startWorkerProcess } from '../scripts/worker-process';
+import { startReceiverProcess } from '../scripts/receiver-process';
+import type { FlowGraph } from '../lib/flow/graph';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function maxInAnySecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let end = 0, start = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= 1000) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+async function main() {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'hookflow-bench-'));
+  const children: ChildProcess[] = [];
+  const databaseUrl = `file:${path.join(scratch, 'bench.db')}`;
+  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
+  if (migrate.status !== 0) throw new Error(migrate.stderr);
+
+  const port = await freePort();
+  const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, fast: true, headless: true });
+  children.push(server);
+  const address = `127.0.0.1:${port}`;
+  const [bundle] = await Promise.all([bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }), waitForTemporal(address)]);
+  const bundlePath = path.join(scratch, 'bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  const taskQueue = 'hookflow-bench';
+  const workerEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, HOOKFLOW_TASK_QUEUE: taskQueue, HOOKFLOW_WORKFLOW_BUNDLE: bundlePath };
+  const workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
+  const receiver = await startReceiverProcess();
+  const prisma = createPrismaClient(databaseUrl);
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const deps = { prisma, client: async () => client, taskQueue, workflowUrl: (w: string) => w };
+  let seq = 0;
+
+  async function setup(rate: number | null): Promise<string[]> {
+    const integration = await prisma.integration.create({ data: { name: `bench ${rate}`, rootUrl: receiver.url, rateLimitPerSecond: rate } });
+    const types: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const webhook = await prisma.webhook.create({
+        data: { integrationId: integration.id, name: `w${i}`, systemName: `bench_${++seq}`, path: `/r${rate}/w${i}`, headers: [], disabledHeaders: [], captureFields: [], bodyTemplate: '{"c": "${Customer.Id}"}' },
+      });
+      const type = `bench.${seq}`;
+      const graph: FlowGraph = {
+        nodes: [
+          { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: type } },
+          { id: 'w', type: 'webhook', position: { x: 0, y: 0 }, data: { webhookId: webhook.id } },
+        ],
+        edges: [{ id: 'e', source: 't', target: 'w' }],
+      };
+      const flow = await prisma.flow.create({ data: { name: type, triggerEventType: type, draftGraph: graph } });
+      await publishFlow(prisma, flow.id);
+      types.push(type);
+    }
+    return types;
+  }
+
+  async function postAll(types: string[], count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 20) {
+      await Promise.all(
+        Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
+          const result = await ingestEvent(deps, { id: `b-${++seq}`, type: types[(i + j) % 3]!, customer: { id: `c-${seq}` } });
+          ids.push(...(result.body as { runs: { workflowId: string }[] }).runs.map((r) => r.workflowId));
+        }),
+      );
+    }
+    return ids;
+  }
+
+  const rows: string[] = [];
+  for (const rate of RATES) {
+    const types = await setup(rate);
+    const count = Math.max(10, Math.round(rate * SECONDS));
+    const before = (await receiver.requests()).length;
+    const postStarted = performance.timeOrigin + performance.now();
+    const ids = await postAll(types, count);
+    const postSeconds = (performance.timeOrigin + performance.now() - postStarted) / 1000;
+    await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
+    const times = (await receiver.requests()).slice(before).map((r) => r.at);
+    const sustained = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
+    rows.push(
+      `| ${rate}/s | ${times.length} | ${maxInAnySecond(times)} | ${sustained.toFixed(2)}/s | ${((sustained / rate) * 100).toFixed(1)} % | ${(count / postSeconds).toFixed(0)}/s |`,
+    );
+    console.error(`R=${rate}: ${rows.at(-1)}`);
+  }
+
+  // Added latency, uncontended: one event at a time, spaced so that no request queues.
+  const latency = async (rate: number | null): Promise<number[]> => {
+    const types = await setup(rate);
+    const samples: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const before = (await receiver.requests()).length;
+      const started = performance.timeOrigin + performance.now();
+      const [id] = await postAll([types[0]!, types[0]!, types[0]!], 1);
+      await client.workflow.getHandle(id!).result();
+      const arrived = (await receiver.requests())[before]!.at;
+      samples.push(arrived - started);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    return samples.slice(5); // the first few warm up connections and caches
+  };
+  const baseline = await latency(null);
+  const limited = await latency(5);
+  const latencyRows = [
+    `| no limit (baseline) | ${percentile(baseline, 50).toFixed(0)} ms | ${percentile(baseline, 99).toFixed(0)} ms | |`,
+    `| limit 5/s, uncontended | ${percentile(limited, 50).toFixed(0)} ms | ${percentile(limited, 99).toFixed(0)} ms | +${(percentile(limited, 50) - percentile(baseline, 50)).toFixed(0)} ms p50, ×${(percentile(limited, 50) / percentile(baseline, 50)).toFixed(2)} |`,
+  ];
+
+  console.log(
+    [
+      `Rate-limit benchmark, ${new Date().toISOString().slice(0, 10)}, ${RATES.length} rates, ${SECONDS} s of backlog each, 2 worker processes, 3 webhooks`,
+      '',
+      '| limit R | requests | max in any 1 s window | sustained | of R | events accepted |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      '| added latency (event accepted → request at receiver) | p50 | p99 | vs baseline |',
+      '| --- | --- | --- | --- |',
+      ...latencyRows,
+    ].join('\n'),
+  );
+
+  await connection.close();
+  await prisma.$disconnect();
+  await receiver.close();
+  await Promise.all(workers.map((w) => w.stop()));
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // gone
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

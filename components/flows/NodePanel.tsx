@@ -1,0 +1,207 @@
+'use client';
+/** Edits the selected step: trigger event, webhook choice, branch conditions, wait duration. */
+import type { Node } from '@xyflow/react';
+import type { Condition, FieldOperator } from '@/lib/flow/conditions';
+
+type Data = Record<string, unknown>;
+type Branch = { id: string; label: string; condition: Condition };
+
+const FIELD_OPS: { op: FieldOperator; label: string; needsValue: boolean }[] = [
+  { op: 'eq', label: 'equals', needsValue: true },
+  { op: 'neq', label: 'does not equal', needsValue: true },
+  { op: 'contains', label: 'contains', needsValue: true },
+  { op: 'exists', label: 'is set', needsValue: false },
+  { op: 'not_exists', label: 'is not set', needsValue: false },
+  { op: 'gt', label: '>', needsValue: true },
+  { op: 'gte', label: '≥', needsValue: true },
+  { op: 'lt', label: '<', needsValue: true },
+  { op: 'lte', label: '≤', needsValue: true },
+  { op: 'matches', label: 'matches regex', needsValue: true },
+];
+
+function ConditionEditor({ condition, onChange, webhooks, label }: { condition: Condition; onChange: (c: Condition) => void; webhooks: { systemName: string; name: string }[]; label: string }) {
+  const kind = condition.kind;
+  return (
+    <div className="condition">
+      <label>
+        <span className="visually-hidden">{label} kind</span>
+        <select
+          value={kind}
+          onChange={(e) => {
+            const k = e.target.value;
+            const webhook = webhooks[0]?.systemName ?? '';
+            onChange(
+              k === 'webhook'
+                ? { kind: 'webhook', webhook, outcome: 'succeeded' }
+                : k === 'status'
+                  ? { kind: 'status', webhook, op: 'in_range', min: 200, max: 299 }
+                  : k === 'field'
+                    ? { kind: 'field', path: 'Customer.Email', op: 'exists' }
+                    : { kind: 'group', combinator: 'and', conditions: [] },
+            );
+          }}
+        >
+          <option value="webhook">Webhook succeeded / failed</option>
+          <option value="status">Webhook status</option>
+          <option value="field">Field</option>
+          <option value="group">Group (AND / OR)</option>
+        </select>
+      </label>
+      {condition.kind === 'webhook' || condition.kind === 'status' ? (
+        <select aria-label={`${label} webhook`} value={condition.webhook} onChange={(e) => onChange({ ...condition, webhook: e.target.value })}>
+          {webhooks.map((w) => (
+            <option key={w.systemName} value={w.systemName}>
+              {w.name} ({w.systemName})
+            </option>
+          ))}
+        </select>
+      ) : null}
+      {condition.kind === 'webhook' ? (
+        <select aria-label={`${label} outcome`} value={condition.outcome} onChange={(e) => onChange({ ...condition, outcome: e.target.value as 'succeeded' | 'failed' })}>
+          <option value="succeeded">succeeded</option>
+          <option value="failed">failed</option>
+        </select>
+      ) : null}
+      {condition.kind === 'status' ? (
+        <span className="row">
+          <input aria-label={`${label} status from`} type="number" min={100} max={599} value={condition.op === 'in_range' ? condition.min : condition.value} onChange={(e) => onChange({ kind: 'status', webhook: condition.webhook, op: 'in_range', min: Number(e.target.value), max: condition.op === 'in_range' ? condition.max : Number(e.target.value) })} />
+          <span>to</span>
+          <input aria-label={`${label} status to`} type="number" min={100} max={599} value={condition.op === 'in_range' ? condition.max : condition.value} onChange={(e) => onChange({ kind: 'status', webhook: condition.webhook, op: 'in_range', min: condition.op === 'in_range' ? condition.min : Number(e.target.value), max: Number(e.target.value) })} />
+        </span>
+      ) : null}
+      {condition.kind === 'field' ? (
+        <span className="row wrap">
+          <input aria-label={`${label} field path`} value={condition.path} onChange={(e) => onChange({ ...condition, path: e.target.value })} placeholder="Webhooks.crm.Fields.tier" spellCheck={false} />
+          <select aria-label={`${label} operator`} value={condition.op} onChange={(e) => onChange({ ...condition, op: e.target.value as FieldOperator })}>
+            {FIELD_OPS.map((o) => (
+              <option key={o.op} value={o.op}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          {FIELD_OPS.find((o) => o.op === condition.op)?.needsValue ? (
+            <input aria-label={`${label} value`} value={String(condition.value ?? '')} onChange={(e) => onChange({ ...condition, value: /^-?\d+(\.\d+)?$/.test(e.target.value) ? Number(e.target.value) : e.target.value })} />
+          ) : null}
+        </span>
+      ) : null}
+      {condition.kind === 'group' ? (
+        <div className="group">
+          <select aria-label={`${label} combinator`} value={condition.combinator} onChange={(e) => onChange({ ...condition, combinator: e.target.value as 'and' | 'or' })}>
+            <option value="and">all of (AND)</option>
+            <option value="or">any of (OR)</option>
+          </select>
+          {condition.conditions.map((c, i) => (
+            <div key={i} className="row">
+              <ConditionEditor condition={c} webhooks={webhooks} label={`${label}.${i + 1}`} onChange={(next) => onChange({ ...condition, conditions: condition.conditions.map((x, j) => (j === i ? next : x)) })} />
+              <button type="button" aria-label={`Remove ${label}.${i + 1}`} onClick={() => onChange({ ...condition, conditions: condition.conditions.filter((_, j) => j !== i) })}>
+                ×
+              </button>
+            </div>
+          ))}
+          <button type="button" onClick={() => onChange({ ...condition, conditions: [...condition.conditions, { kind: 'field', path: 'Customer.Email', op: 'exists' }] })}>
+            + condition
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function NodePanel({ node, webhooks, onChange, problems }: { node: Node<Data>; webhooks: { id: string; name: string; systemName: string }[]; onChange: (data: Data) => void; problems: string[] }) {
+  const data = node.data;
+  return (
+    <div className="node-panel">
+      <h2>{node.type === 'trigger' ? 'Trigger' : node.type === 'webhook' ? 'Webhook step' : node.type === 'branch' ? 'Branch' : node.type === 'wait' ? 'Wait' : 'End'}</h2>
+      {problems.map((p) => (
+        <p key={p} className="field-error" role="alert">
+          {p}
+        </p>
+      ))}
+      {node.type === 'trigger' ? (
+        <div className="field">
+          <label htmlFor="node-event">Event type</label>
+          <input id="node-event" value={String(data.eventType ?? '')} onChange={(e) => onChange({ ...data, eventType: e.target.value })} placeholder="order.placed" />
+          <p className="hint">The flow runs for every event of this type sent to POST /api/events.</p>
+        </div>
+      ) : null}
+      {node.type === 'webhook' ? (
+        <div className="field">
+          <label htmlFor="node-webhook">Webhook</label>
+          <select id="node-webhook" value={String(data.webhookId ?? '')} onChange={(e) => onChange({ ...data, webhookId: e.target.value })}>
+            <option value="">Choose…</option>
+            {webhooks.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name} ({w.systemName})
+              </option>
+            ))}
+          </select>
+          {data.webhookId ? (
+            <a href={`/webhooks/${String(data.webhookId)}`} target="_blank" rel="noreferrer">
+              Open the webhook ↗
+            </a>
+          ) : null}
+        </div>
+      ) : null}
+      {node.type === 'branch' ? (
+        <div>
+          <p className="hint">Conditions are checked in order; the first that holds picks its output. Else catches the rest.</p>
+          {((data.branches as Branch[]) ?? []).map((branch, i, all) => (
+            <fieldset key={branch.id}>
+              <legend>Output {i + 1}</legend>
+              <input aria-label={`Output ${i + 1} label`} value={branch.label} onChange={(e) => onChange({ ...data, branches: all.map((b, j) => (j === i ? { ...b, label: e.target.value } : b)) })} />
+              <ConditionEditor
+                condition={branch.condition}
+                webhooks={webhooks}
+                label={`Output ${i + 1} condition`}
+                onChange={(condition) => onChange({ ...data, branches: all.map((b, j) => (j === i ? { ...b, condition } : b)) })}
+              />
+              <button type="button" onClick={() => onChange({ ...data, branches: all.filter((_, j) => j !== i) })}>
+                Remove output
+              </button>
+            </fieldset>
+          ))}
+          <button
+            type="button"
+            onClick={() => {
+              const all = (data.branches as Branch[]) ?? [];
+              let n = all.length + 1;
+              while (all.some((b) => b.id === `b${n}`)) n++;
+              onChange({ ...data, branches: [...all, { id: `b${n}`, label: `Output ${all.length + 1}`, condition: { kind: 'field', path: 'Customer.Email', op: 'exists' } }] });
+            }}
+          >
+            + Output
+          </button>
+        </div>
+      ) : null}
+      {node.type === 'wait' ? (
+        <div>
+          <div className="field">
+            <label htmlFor="node-wait-mode">Wait</label>
+            <select id="node-wait-mode" value={String(data.mode)} onChange={(e) => onChange(e.target.value === 'until' ? { mode: 'until', time: '09:00', timeZone: 'UTC' } : { mode: 'duration', seconds: 3600 })}>
+              <option value="duration">for a duration</option>
+              <option value="until">until a time of day</option>
+            </select>
+          </div>
+          {data.mode === 'until' ? (
+            <div className="row">
+              <div className="field">
+                <label htmlFor="node-wait-time">Time</label>
+                <input id="node-wait-time" type="time" value={String(data.time ?? '09:00')} onChange={(e) => onChange({ ...data, time: e.target.value })} />
+              </div>
+              <div className="field">
+                <label htmlFor="node-wait-tz">Time zone</label>
+                <input id="node-wait-tz" value={String(data.timeZone ?? 'UTC')} onChange={(e) => onChange({ ...data, timeZone: e.target.value })} placeholder="Europe/Berlin" />
+              </div>
+            </div>
+          ) : (
+            <div className="field">
+              <label htmlFor="node-wait-minutes">Minutes</label>
+              <input id="node-wait-minutes" type="number" min={1} value={Math.round(Number(data.seconds ?? 60) / 60)} onChange={(e) => onChange({ ...data, seconds: Math.max(1, Number(e.target.value)) * 60 })} />
+            </div>
+          )}
+        </div>
+      ) : null}
+      {node.type === 'end' ? <p className="hint">The run ends here.</p> : null}
+    </div>
+  );
+}

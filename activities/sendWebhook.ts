@@ -143,23 +143,12 @@ export function createSendWebhook(deps: SendWebhookDeps) {
         // Every attempt, retries included, takes a slot. The retry window is in Temporal's time; the
         // slot is wall-clock time on this machine.
         const deadline = windowEndMs === null ? null : Date.now() + (windowEndMs - currentAttemptScheduledTimestampMs);
-        let slotAt: number;
         try {
-          slotAt = await deps.slots.acquire(webhook.integrationId, rate, deadline);
+          await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms));
         } catch (error) {
           if (!(error instanceof RateLimitQueueFullError)) throw error;
           await record(built, { errorClass: 'rate_limit', errorMessage: error.message });
           fail(error.message, 'rate_limit', details(null, 'rate_limit'));
-        }
-        const wait = slotAt - Date.now();
-        if (wait > 0) {
-          try {
-            await ctx.sleep(wait);
-          } catch (error) {
-            // Cancelled or timed out while waiting: give the slot back so nobody behind it loses time.
-            void deps.slots.release(webhook.integrationId, [slotAt]).catch(() => undefined);
-            throw error;
-          }
         }
       }
       outcome = await sendRequest(built, {

@@ -67,7 +67,8 @@ async function main() {
   writeFileSync(bundlePath, bundle.code);
 
   const taskQueue = 'hookflow-bench';
-  const workerEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, HOOKFLOW_TASK_QUEUE: taskQueue, HOOKFLOW_WORKFLOW_BUNDLE: bundlePath };
+  const jitter = process.env.BENCH_JITTER_MS ?? '40';
+  const workerEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, HOOKFLOW_TASK_QUEUE: taskQueue, HOOKFLOW_WORKFLOW_BUNDLE: bundlePath, HOOKFLOW_RATE_LIMIT_JITTER_MS: jitter };
   const workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
   const receiver = await startReceiverProcess();
   const prisma = createPrismaClient(databaseUrl);
@@ -125,7 +126,22 @@ async function main() {
     rows.push(
       `| ${rate}/s | ${times.length} | ${maxInAnySecond(times)} | ${sustained.toFixed(2)}/s | ${((sustained / rate) * 100).toFixed(1)} % | ${(count / postSeconds).toFixed(0)}/s |`,
     );
-    console.error(`R=${rate}: ${rows.at(-1)}`);
+    const sortedTimes = [...times].sort((a, b) => a - b);
+    console.error(`R=${rate}: ${rows.at(-1)} gaps(ms): ${sortedTimes.slice(1, 12).map((t, i) => Math.round(t - sortedTimes[i]!)).join(' ')}`);
+  }
+
+  // The limiter alone: how fast two clients get slots granted, without events, HTTP or the database.
+  const { SlotClient } = await import('../lib/ratelimit/client');
+  const capacityRows: string[] = [];
+  for (const count of [200, 1000]) {
+    const integrationId = `capacity-${count}`;
+    const slotClients = [0, 1].map(() => new SlotClient({ client: async () => client, taskQueue, maxQueueWaitMs: 3_600_000 }));
+    const started = performance.now();
+    const slots = await Promise.all(Array.from({ length: count }, (_, i) => slotClients[i % 2]!.acquire(integrationId, 1000, null)));
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...slots].sort((a, b) => a - b);
+    const duplicates = sorted.filter((t, i) => i > 0 && t === sorted[i - 1]).length;
+    capacityRows.push(`| ${count} | ${seconds.toFixed(2)} s | ${(count / seconds).toFixed(0)}/s | ${duplicates} |`);
   }
 
   // Added latency, uncontended: one event at a time, spaced so that no request queues.
@@ -152,11 +168,15 @@ async function main() {
 
   console.log(
     [
-      `Rate-limit benchmark, ${new Date().toISOString().slice(0, 10)}, ${RATES.length} rates, ${SECONDS} s of backlog each, 2 worker processes, 3 webhooks`,
+      `Rate-limit benchmark, ${new Date().toISOString().slice(0, 10)}: ${SECONDS} s of backlog per rate, 2 worker processes, 3 webhooks, jitter budget ${jitter} ms`,
       '',
       '| limit R | requests | max in any 1 s window | sustained | of R | events accepted |',
       '| --- | --- | --- | --- | --- | --- |',
       ...rows,
+      '',
+      '| slot requests (2 clients, R = 1000/s) | all granted after | grants per second | duplicate slots |',
+      '| --- | --- | --- | --- |',
+      ...capacityRows,
       '',
       '| added latency (event accepted → request at receiver) | p50 | p99 | vs baseline |',
       '| --- | --- | --- | --- |',

@@ -5,7 +5,11 @@ import { databaseUrl } from './db-url';
 export type { PrismaClient };
 
 export function createPrismaClient(url: string = databaseUrl()): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  // busy timeout: the web app and every worker process share one SQLite file.
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+  // WAL lets readers and one writer work at once across processes; it persists in the file.
+  void client.$queryRawUnsafe('PRAGMA journal_mode = WAL').catch(() => undefined);
+  return client;
 }
 
 // One client per process; Next.js dev reloads modules, so keep it on globalThis.

@@ -74,6 +74,23 @@ export async function ingestEvent(deps: IngestDeps, body: unknown): Promise<Inge
 
 /** Stores the customer, the event and one pending run per matching active flow, in one transaction. */
 async function storeEvent(prisma: PrismaClient, event: EventInput): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeEventOnce(prisma, event);
+    } catch (error) {
+      if (!isBusy(error) || attempt >= 8) throw error;
+      // Another process wrote first (SQLite has one writer): start the transaction again.
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return code === 'P1008' || code === 'P2034' || code.startsWith('SQLITE_BUSY') || /database is locked/.test((error as Error).message ?? '');
+}
+
+async function storeEventOnce(prisma: PrismaClient, event: EventInput): Promise<string[]> {
   const { id: externalId, ...attributes } = event.customer;
   return prisma.$transaction(async (tx) => {
     const existing = await tx.customer.findUnique({ where: { externalId } });
@@ -114,5 +131,8 @@ async function storeEvent(prisma: PrismaClient, event: EventInput): Promise<stri
       runIds.push(run.id);
     }
     return runIds;
-  });
+  }, INGEST_TRANSACTION);
 }
+
+/** SQLite serialises writers; under bursts an event waits its turn instead of failing. */
+const INGEST_TRANSACTION = { maxWait: 15_000, timeout: 20_000 };

@@ -50,14 +50,19 @@ export interface SlotClientOptions {
 
 /** A grant received this long after its slot is not used (it would be sent late). */
 const LATE_TOLERANCE_MS = 15;
+/** a request that wakes up this late for its slot does not send on it */
+const LATE_SEND_TOLERANCE_MS = 20;
 const MAX_STALE_GRANTS = 5;
 /** a limiter unused this long may have ended (it stops after a quiet period) or gone cold */
 const WARM_FOR_MS = 60_000;
+/** the adaptive jitter budget never costs more than a fifth of a second per second */
+const MAX_JITTER_BUDGET_MS = 200;
 
 export class SlotClient {
   private readonly queues = new Map<string, IntegrationQueue>();
   /** smoothed duration of an acquire update, which sets how far ahead slots are asked for */
   private roundTripMs = 20;
+  private readonly lateness: number[] = [];
   /** when each limiter last answered this process */
   private readonly warm = new Map<string, number>();
   readonly maxQueueWaitMs: number;
@@ -84,6 +89,29 @@ export class SlotClient {
       queue.pending.push({ maxWaitMs, stale: 0, reason, resolve, reject });
       this.flush(integrationId);
     });
+  }
+
+  /**
+   * Acquires a slot and sleeps until it with `sleep` (the activity's cancellable sleep). A slot given up
+   * while sleeping (cancelled, timed out) is released for the next request. If this process woke up too
+   * late to send on time, sending now could crowd the slots after it, so it asks for a new slot instead.
+   */
+  async waitForTurn(integrationId: string, ratePerSecond: number, deadlineMs: number | null, sleep: (ms: number) => Promise<void>): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      const slotAt = await this.acquire(integrationId, ratePerSecond, deadlineMs);
+      const wait = slotAt - Date.now();
+      if (wait > 0) {
+        try {
+          await sleep(wait);
+        } catch (error) {
+          void this.release(integrationId, [slotAt]).catch(() => undefined);
+          throw error;
+        }
+      }
+      const late = Date.now() - slotAt;
+      this.observeLateness(late);
+      if (late <= LATE_SEND_TOLERANCE_MS || tries >= MAX_STALE_GRANTS) return;
+    }
   }
 
   /** Gives back slots that will not be used (the activity was cancelled or gave up while waiting). */
@@ -133,7 +161,7 @@ export class SlotClient {
       const started = Date.now();
       // Lead: the round trip we expect, longer for requests whose grants came back late before.
       const retries = Math.max(...batch.map((p) => p.stale));
-      const lead = Math.min(2_000, Math.max(10, 2 * this.roundTripMs) * 2 ** retries);
+      const lead = Math.min(2_000, Math.max(10, 1.25 * this.roundTripMs + 5) * 2 ** retries);
       try {
         const grants = await this.update(integrationId, ratePerSecond, batch, started + lead);
         this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * (Date.now() - started);
@@ -148,11 +176,29 @@ export class SlotClient {
     }
   }
 
+  /**
+   * How late sends actually were (ms after their slot), as measured by the activity right before sending.
+   * When this process is busy, the budget grows so that late sends still cannot crowd a window.
+   */
+  observeLateness(ms: number): void {
+    this.lateness.push(Math.max(0, ms));
+    if (this.lateness.length > 200) this.lateness.shift();
+  }
+
+  /** The jitter budget to ask for: the configured one, or more when recent sends were later than it. */
+  jitterBudget(): number {
+    const base = this.options.jitterBudgetMs ?? DEFAULT_JITTER_BUDGET_MS;
+    if (this.lateness.length < 5) return base;
+    const sorted = [...this.lateness].sort((a, b) => a - b);
+    const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
+    return Math.min(MAX_JITTER_BUDGET_MS, Math.max(base, Math.round(p95 * 1.5 + 10)));
+  }
+
   private async update(integrationId: string, ratePerSecond: number, batch: Pending[], notBefore: number): Promise<SlotGrant[]> {
     const client = await this.options.client();
     const input = {
       ratePerSecond,
-      jitterBudgetMs: this.options.jitterBudgetMs ?? DEFAULT_JITTER_BUDGET_MS,
+      jitterBudgetMs: this.jitterBudget(),
       requests: batch.map((p) => ({ maxWaitMs: p.maxWaitMs })),
       notBefore,
     };

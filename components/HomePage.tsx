@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from './trpc';
 import { StatusBadge } from './StatusBadge';
+import { FlowTable } from './flows/FlowTable';
+import { QueryView } from './ui';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -15,53 +17,15 @@ export function HomePage() {
     <main className="page">
       <section aria-labelledby="flows-heading" className="card">
         <h2 id="flows-heading">Flows</h2>
-        {flows.isPending ? (
-          <p className="muted" role="status">Loading flows…</p>
-        ) : flows.isError ? (
-          <p className="error" role="alert">Could not load flows: {flows.error.message}</p>
-        ) : flows.data.length === 0 ? (
-          <p className="empty">No flows yet. A flow starts when a customer event comes in; publish one to see it here.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-                <th scope="col">Runs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {flows.data.map((flow) => (
-                <tr key={flow.id}>
-                  <td>
-                    <Link href={`/flows/${flow.id}`}>{flow.name}</Link>
-                  </td>
-                  <td>
-                    <code>{flow.triggerEventType}</code>
-                  </td>
-                  <td>
-                    <StatusBadge status={flow.status} />
-                  </td>
-                  <td>{flow.version ? `v${flow.version}` : 'unpublished'}</td>
-                  <td>{flow.runCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <QueryView query={flows} what="flows" empty="No flows yet. A flow starts when a customer event comes in; publish one to see it here.">
+          {(data) => <FlowTable flows={data} />}
+        </QueryView>
       </section>
 
       <section aria-labelledby="runs-heading" className="card">
         <h2 id="runs-heading">Recent runs</h2>
-        {runs.isPending ? (
-          <p className="muted" role="status">Loading runs…</p>
-        ) : runs.isError ? (
-          <p className="error" role="alert">Could not load runs: {runs.error.message}</p>
-        ) : runs.data.length === 0 ? (
-          <p className="empty">No runs yet. Send an event to <code>POST /api/events</code> (npm start prints a ready-to-paste curl).</p>
-        ) : (
+        <QueryView query={runs} what="runs" empty={<>No runs yet. Send an event to <code>POST /api/events</code> (npm start prints a ready-to-paste curl).</>}>
+          {(data) => (
           <table>
             <thead>
               <tr>
@@ -74,7 +38,7 @@ export function HomePage() {
               </tr>
             </thead>
             <tbody>
-              {runs.data.map((run) => (
+              {data.map((run) => (
                 <tr key={run.id}>
                   <td>
                     <Link href={`/runs/${run.id}`}>{dateTime.format(new Date(run.createdAt))}</Link>
@@ -96,7 +60,8 @@ export function HomePage() {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryView>
       </section>
     </main>
   );

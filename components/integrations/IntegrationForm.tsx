@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { Field, fieldErrorsOf, ErrorBanner } from '../ui';
+import { Field, fieldErrorsOf, ErrorBanner, FieldMessages } from '../ui';
 import { checkRootUrl } from '@/lib/http/url';
 import type { IntegrationInput } from '@/lib/trpc/schemas/integration';
 
@@ -141,11 +141,7 @@ export function IntegrationForm({
               <tr key={header.key}>
                 <td>
                   <input aria-label={`Header ${index + 1} name`} value={header.name} onChange={(e) => setHeader(index, { name: e.target.value })} list="header-suggestions" />
-                  {errors[`headers.${index}.name`]?.map((m) => (
-                    <div key={m} className="field-error" role="alert">
-                      {m}
-                    </div>
-                  ))}
+                  <FieldMessages messages={errors[`headers.${index}.name`]} />
                 </td>
                 <td>
                   <input
@@ -156,11 +152,7 @@ export function IntegrationForm({
                     placeholder={header.value === null ? 'unchanged (secret is stored)' : ''}
                     onChange={(e) => setHeader(index, { value: e.target.value })}
                   />
-                  {errors[`headers.${index}.value`]?.map((m) => (
-                    <div key={m} className="field-error" role="alert">
-                      {m}
-                    </div>
-                  ))}
+                  <FieldMessages messages={errors[`headers.${index}.value`]} />
                 </td>
                 <td>
                   <input type="checkbox" aria-label={`Header ${index + 1} is secret`} checked={header.secret} onChange={(e) => setHeader(index, { secret: e.target.checked })} />

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
-import { ErrorBanner, Loading, useTitle } from '../ui';
+import { QueryView, useTitle } from '../ui';
 
 export function IntegrationsPage({ canCreate }: { canCreate: boolean }) {
   useTitle('Integrations');
@@ -19,16 +19,12 @@ export function IntegrationsPage({ canCreate }: { canCreate: boolean }) {
         ) : null}
       </div>
       <section className="card">
-        {integrations.isPending ? (
-          <Loading what="integrations" />
-        ) : integrations.isError ? (
-          <ErrorBanner error={integrations.error} />
-        ) : integrations.data.length === 0 ? (
-          <p className="empty">
-            No integrations yet. An integration holds what all webhooks to one service share: its root URL, headers and rate limit.
-            {canCreate ? ' Create one to start.' : ' Ask a developer or admin to create one.'}
-          </p>
-        ) : (
+        <QueryView
+          query={integrations}
+          what="integrations"
+          empty={`No integrations yet. An integration holds what all webhooks to one service share: its root URL, headers and rate limit.${canCreate ? ' Create one to start.' : ' Ask a developer or admin to create one.'}`}
+        >
+          {(data) => (
           <table>
             <thead>
               <tr>
@@ -39,7 +35,7 @@ export function IntegrationsPage({ canCreate }: { canCreate: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {integrations.data.map((i) => (
+              {data.map((i) => (
                 <tr key={i.id}>
                   <td>
                     <Link href={`/integrations/${i.id}`}>{i.name}</Link>
@@ -53,7 +49,8 @@ export function IntegrationsPage({ canCreate }: { canCreate: boolean }) {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryView>
       </section>
     </main>
   );

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { JSONPath } from 'jsonpath-plus';
 import type { WebhookDraft } from './WebhookEditor';
+import { FieldMessages } from '../ui';
 
 /** JSONPath of a key below `parent`: $.a.b, $.items[0], $["odd key"] */
 function childPath(parent: string, key: string | number): string {
@@ -77,11 +78,7 @@ export function CaptureSection({ draft, set, errorsFor }: { draft: WebhookDraft;
               <button type="button" aria-label={`Remove captured field ${index + 1}`} onClick={() => set({ captureFields: draft.captureFields.filter((_, i) => i !== index) })}>
                 Remove
               </button>
-              {[...(errorsFor(`captureFields.${index}.path`) ?? []), ...(errorsFor(`captureFields.${index}.name`) ?? [])].map((m) => (
-                <div key={m} className="field-error" role="alert">
-                  {m}
-                </div>
-              ))}
+              <FieldMessages messages={[...(errorsFor(`captureFields.${index}.path`) ?? []), ...(errorsFor(`captureFields.${index}.name`) ?? [])]} />
             </div>
           ))}
           <button type="button" onClick={() => set({ captureFields: [...draft.captureFields, { name: '', path: '' }] })}>

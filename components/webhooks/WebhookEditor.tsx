@@ -10,7 +10,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { CodeEditor, type CodeEditorHandle, type EditorProblem } from '../CodeEditor';
-import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, useTitle } from '../ui';
+import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, useTitle, FieldMessages } from '../ui';
 import { VariablePicker } from './VariablePicker';
 import { TemplateHelp } from './TemplateHelp';
 import { CaptureSection } from './CaptureSection';
@@ -302,11 +302,7 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
                 <button type="button" aria-label={`Remove webhook header ${index + 1}`} onClick={() => set({ headers: draft.headers.filter((_, i) => i !== index) })}>
                   Remove
                 </button>
-                {[...(errorsFor(`headers.${index}.value`) ?? []), ...(errorsFor(`headers.${index}.name`) ?? [])].map((m) => (
-                  <div key={m} className="field-error" role="alert">
-                    {m}
-                  </div>
-                ))}
+                <FieldMessages messages={[...(errorsFor(`headers.${index}.value`) ?? []), ...(errorsFor(`headers.${index}.name`) ?? [])]} />
               </div>
             ))}
             <button type="button" onClick={() => set({ headers: [...draft.headers, { name: '', value: '' }] })}>
@@ -340,11 +336,7 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
             <div onFocus={() => setLastFocus('body')}>
               <CodeEditor ref={bodyEditor} id="wh-body" label="Body template" value={draft.bodyTemplate} onChange={(bodyTemplate) => set({ bodyTemplate })} problems={bodyProblems} />
             </div>
-            {(errorsFor('bodyTemplate') ?? []).map((m) => (
-              <div key={m} className="field-error" role="alert">
-                {m}
-              </div>
-            ))}
+            <FieldMessages messages={(errorsFor('bodyTemplate') ?? [])} />
           </section>
 
           <CaptureSection draft={draft} set={set} errorsFor={errorsFor} />

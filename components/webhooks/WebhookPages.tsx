@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useTRPC } from '../trpc';
-import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
+import { ConfirmButton, ErrorBanner, Loading, QueryView, useTitle } from '../ui';
 import { WebhookEditor } from './WebhookEditor';
 
 export function WebhooksPage() {
@@ -25,13 +25,8 @@ export function WebhooksPage() {
       </div>
       <ErrorBanner error={copy.error ?? remove.error} />
       <section className="card">
-        {webhooks.isPending ? (
-          <Loading what="webhooks" />
-        ) : webhooks.isError ? (
-          <ErrorBanner error={webhooks.error} />
-        ) : webhooks.data.length === 0 ? (
-          <p className="empty">No webhooks yet. Create one from an integration page, or here.</p>
-        ) : (
+        <QueryView query={webhooks} what="webhooks" empty="No webhooks yet. Create one from an integration page, or here.">
+          {(data) => (
           <table>
             <thead>
               <tr>
@@ -46,7 +41,7 @@ export function WebhooksPage() {
               </tr>
             </thead>
             <tbody>
-              {webhooks.data.map((w) => (
+              {data.map((w) => (
                 <tr key={w.id}>
                   <td>
                     <Link href={`/webhooks/${w.id}`}>{w.name}</Link>
@@ -78,7 +73,8 @@ export function WebhooksPage() {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryView>
       </section>
     </main>
   );

@@ -235,7 +235,10 @@ describe('integrations and webhooks in the browser', () => {
     await page.locator('.react-flow__node-branch').click();
     await page.getByRole('button', { name: '+ End' }).click();
     await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText('Published version 1').waitFor();
+    await page.getByText('Published version 1').waitFor({ timeout: 10_000 }).catch(async (error) => {
+      await page.screenshot({ path: path.join(SHOTS, '7-flow-publish-failed.png'), fullPage: true });
+      throw error;
+    });
     await page.screenshot({ path: path.join(SHOTS, '7-flow-published.png'), fullPage: true });
     const flow = await prisma.flow.findFirstOrThrow({ where: { name: 'VIP tickets' }, include: { versions: true } });
     expect(flow.status).toBe('active');

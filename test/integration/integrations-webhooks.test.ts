@@ -296,3 +296,42 @@ describe('users', () => {
     expect(await verifyPassword('wrong', hash)).toBe(false);
   });
 });
+
+describe('lists and logs', () => {
+  it('integrations, webhooks and attempts list what exists, with the retry rule in words', async () => {
+    const { id: integrationId } = await developer.integrations.create({ ...integrationData(receiver.url), name: 'Warehouse' });
+    const created = await marketer.webhooks.create(webhookData(integrationId, { name: 'Reserve stock', systemName: 'reserve_stock' }));
+    const integrations = await marketer.integrations.list();
+    expect(integrations.find((i) => i.id === integrationId)).toMatchObject({ name: 'Warehouse', rateLimitPerSecond: 0.5, webhookCount: 1 });
+    const webhooks = await marketer.webhooks.list({ integrationId });
+    expect(webhooks).toEqual([expect.objectContaining({ systemName: 'reserve_stock', integrationName: 'Warehouse', retryRule: 'retried up to 3 times within 6 minutes on 5xx/429' })]);
+    receiver.respond = () => ({ status: 200, body: '{}' });
+    await marketer.webhooks.testSend({ webhookId: created!.id, webhook: webhookData(integrationId, { systemName: 'reserve_stock' }), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
+    const attempts = await marketer.webhooks.attempts({ webhookId: created!.id, limit: 10 });
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ responseStatus: 200, runId: null, requestMethod: 'POST' });
+    expect(JSON.stringify(attempts)).not.toContain('TOPSECRET');
+  });
+
+  it('the overview lists flows and recent runs with Temporal links; a run page has its attempts', async () => {
+    const { id: flowId } = await marketer.flows.create({ name: 'Overview flow', triggerEventType: 'overview.test' });
+    await marketer.flows.publish({ id: flowId });
+    const version = await prisma.flowVersion.findFirstOrThrow({ where: { flowId } });
+    const customer = await prisma.customer.create({ data: { externalId: 'c-overview', attributes: {} } });
+    const event = await prisma.event.create({ data: { id: 'evt-overview', type: 'overview.test', customerId: customer.id, data: {}, occurredAt: new Date() } });
+    const run = await prisma.run.create({ data: { flowId, flowVersionId: version.id, workflowId: `flow/${flowId}/evt-overview`, customerId: customer.id, eventId: event.id, status: 'completed' } });
+    expect((await marketer.overview.flows()).find((f) => f.id === flowId)).toMatchObject({ status: 'active', version: 1, runCount: 1 });
+    const runs = await marketer.overview.recentRuns({ limit: 5 });
+    expect(runs[0]).toMatchObject({ id: run.id, eventType: 'overview.test', customerId: 'c-overview', temporalUrl: expect.stringContaining(encodeURIComponent(run.workflowId)) });
+    const page = await marketer.runs.get({ id: run.id });
+    expect(page).toMatchObject({ workflowId: run.workflowId, attempts: [], flowVersion: { version: 1 } });
+    await expect(marketer.runs.get({ id: 'missing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('validate reports problems without saving; users.list shows invites and roles', async () => {
+    const result = await marketer.flows.validate({ graph: { nodes: [], edges: [] } });
+    expect(result.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('Add a trigger') })]);
+    const users = await admin.users.list();
+    expect(users.find((u) => u.email === 'new.person@example.com')).toMatchObject({ role: 'marketer', invitePending: false, disabled: false });
+  });
+});

@@ -335,3 +335,43 @@ describe('lists and logs', () => {
     expect(users.find((u) => u.email === 'new.person@example.com')).toMatchObject({ role: 'marketer', invitePending: false, disabled: false });
   });
 });
+
+describe('first admin', () => {
+  it('without HOOKFLOW_ADMIN_* a one-time setup link creates the first admin, once', async () => {
+    const { ensureAdmin } = await import('../../lib/auth/bootstrap');
+    const file = path.join(inject('scratchDir'), `setup-${Date.now()}.db`);
+    copyFileSync(inject('templateDatabase'), file);
+    const fresh = createPrismaClient(`file:${file}`);
+    const previous = process.env.HOOKFLOW_DATA_DIR;
+    process.env.HOOKFLOW_DATA_DIR = path.join(inject('scratchDir'), `setup-data-${Date.now()}`);
+    try {
+      const first = await ensureAdmin(fresh, {});
+      expect(first.kind).toBe('setup-link');
+      const token = (first as { token: string }).token;
+      const anonymous = callerFor(fresh, null);
+      await expect(anonymous.account.setup({ token: 'wrong', email: 'boss@example.com', name: '', password: 'a-long-password' })).rejects.toThrow(/no longer valid/);
+      await expect(anonymous.account.setup({ token, email: 'Boss@Example.com', name: 'Boss', password: 'a-long-password' })).resolves.toEqual({ email: 'boss@example.com' });
+      expect((await fresh.user.findUniqueOrThrow({ where: { email: 'boss@example.com' } })).role).toBe('admin');
+      await expect(anonymous.account.setup({ token, email: 'other@example.com', name: '', password: 'a-long-password' })).rejects.toThrow(/no longer valid/);
+      expect((await ensureAdmin(fresh, {})).kind).toBe('exists');
+    } finally {
+      process.env.HOOKFLOW_DATA_DIR = previous;
+      await fresh.$disconnect();
+    }
+  });
+
+  it('HOOKFLOW_ADMIN_EMAIL and HOOKFLOW_ADMIN_PASSWORD create the admin, and a short password is refused', async () => {
+    const { ensureAdmin } = await import('../../lib/auth/bootstrap');
+    const file = path.join(inject('scratchDir'), `setup-env-${Date.now()}.db`);
+    copyFileSync(inject('templateDatabase'), file);
+    const fresh = createPrismaClient(`file:${file}`);
+    try {
+      await expect(ensureAdmin(fresh, { HOOKFLOW_ADMIN_EMAIL: 'ops@example.com', HOOKFLOW_ADMIN_PASSWORD: 'short' })).rejects.toThrow(/at least 10/);
+      expect(await ensureAdmin(fresh, { HOOKFLOW_ADMIN_EMAIL: 'Ops@Example.com', HOOKFLOW_ADMIN_PASSWORD: 'a-long-password' })).toEqual({ kind: 'created', email: 'ops@example.com' });
+      const admin = await fresh.user.findUniqueOrThrow({ where: { email: 'ops@example.com' } });
+      expect(await verifyPassword('a-long-password', admin.passwordHash)).toBe(true);
+    } finally {
+      await fresh.$disconnect();
+    }
+  });
+});

@@ -17,7 +17,7 @@ function setupTokenFile(): string {
 
 export type BootstrapResult = { kind: 'exists' } | { kind: 'created'; email: string } | { kind: 'setup-link'; token: string };
 
-export async function ensureAdmin(prisma: PrismaClient, env: NodeJS.ProcessEnv = process.env): Promise<BootstrapResult> {
+export async function ensureAdmin(prisma: PrismaClient, env: Record<string, string | undefined> = process.env): Promise<BootstrapResult> {
   if ((await prisma.user.count({ where: { role: 'admin', disabledAt: null } })) > 0) return { kind: 'exists' };
   const email = env.HOOKFLOW_ADMIN_EMAIL?.trim().toLowerCase();
   const password = env.HOOKFLOW_ADMIN_PASSWORD;

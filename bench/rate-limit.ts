@@ -51,9 +51,24 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
+
+/** Stops everything the benchmark started, also when it failed half-way. */
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // gone
+    }
+  }
+}
+
 async function main() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hookflow-bench-'));
-  const children: ChildProcess[] = [];
+  cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
   const databaseUrl = `file:${path.join(scratch, 'bench.db')}`;
   const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(migrate.stderr);
@@ -70,9 +85,13 @@ async function main() {
   const jitter = process.env.BENCH_JITTER_MS ?? '40';
   const workerEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, HOOKFLOW_TASK_QUEUE: taskQueue, HOOKFLOW_WORKFLOW_BUNDLE: bundlePath, HOOKFLOW_RATE_LIMIT_JITTER_MS: jitter };
   const workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
+  cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
   const receiver = await startReceiverProcess();
+  cleanups.push(() => receiver.close());
   const prisma = createPrismaClient(databaseUrl);
+  cleanups.push(() => prisma.$disconnect());
   const connection = await Connection.connect({ address });
+  cleanups.push(() => connection.close());
   const client = new Client({ connection });
   const deps = { prisma, client: async () => client, taskQueue, workflowUrl: (w: string) => w };
   let seq = 0;
@@ -183,22 +202,11 @@ async function main() {
       ...latencyRows,
     ].join('\n'),
   );
-
-  await connection.close();
-  await prisma.$disconnect();
-  await receiver.close();
-  await Promise.all(workers.map((w) => w.stop()));
-  for (const child of children) {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // gone
-    }
-  }
-  rmSync(scratch, { recursive: true, force: true });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanUp());

@@ -3,7 +3,9 @@
  * real loopback receiver for test sends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
@@ -195,6 +197,27 @@ describe('integrations', () => {
         sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} },
       });
       expect(dns.problem).toMatch(/DNS/);
+    });
+
+    it('test send explains timeouts and TLS problems in plain words', async () => {
+      receiver.respond = () => ({ status: 200, delayMs: 2_000 });
+      const { id: slowId } = await developer.integrations.create({ ...integrationData(receiver.url), name: 'Slow', requestTimeoutMs: 300 });
+      const slow = await marketer.webhooks.testSend({ webhookId: null, webhook: webhookData(slowId, { systemName: 'x_slow' }), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
+      expect(slow.problem).toMatch(/did not answer within 0.3 s.*did not answer in time/);
+
+      // A real HTTPS server with a self-signed certificate on loopback.
+      const dir = mkdtempSync(path.join(inject('scratchDir'), 'tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const server = createHttpsServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as { port: number };
+        const { id: tlsId } = await developer.integrations.create({ ...integrationData(`https://127.0.0.1:${port}`), name: 'Self-signed' });
+        const tls = await marketer.webhooks.testSend({ webhookId: null, webhook: webhookData(tlsId, { systemName: 'x_tls' }), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
+        expect(tls.problem).toMatch(/TLS\/HTTPS problem.*certificate/);
+      } finally {
+        server.close();
+      }
     });
 
     it('copy creates "Copy of …" with a fresh system name and every setting', async () => {

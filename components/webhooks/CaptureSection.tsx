@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { JSONPath } from 'jsonpath-plus';
+import { captureFields, checkCapturePath } from '@/lib/webhook/capture';
 import type { WebhookDraft } from './WebhookEditor';
 import { FieldMessages } from '../ui';
 
@@ -31,14 +31,12 @@ function SampleTree({ value, path, onPick }: { value: unknown; path: string; onP
   );
 }
 
+/** The value a field would capture from the sample: the same code the activity runs. */
 function valueAt(sample: unknown, path: string): string {
-  try {
-    const matches = JSONPath({ path: path.startsWith('$') ? path : `$.${path}`, json: sample as object, eval: false, wrap: true }) as unknown[];
-    if (matches.length === 0) return 'no match';
-    return JSON.stringify(matches.length === 1 ? matches[0] : matches);
-  } catch {
-    return 'invalid path';
-  }
+  const problem = checkCapturePath(path);
+  if (problem) return problem;
+  const value = captureFields(sample, [{ name: 'value', path }]).value;
+  return value === null ? 'no match' : JSON.stringify(value);
 }
 
 export function CaptureSection({ draft, set, errorsFor }: { draft: WebhookDraft; set: (patch: Partial<WebhookDraft>) => void; errorsFor: (field: string) => string[] | undefined }) {

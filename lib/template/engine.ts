@@ -14,7 +14,7 @@
  */
 import nunjucks from 'nunjucks';
 import { escapeForMode, type OutputMode, RawJson } from './escape';
-import { installHardenedRuntime, withRenderBudget, checkTime, SAFE_GLOBALS, FORBIDDEN_NAMES, type RenderLimits } from './hardening';
+import { installHardenedRuntime, withRenderBudget, checkTime, SAFE_GLOBALS, FORBIDDEN_NAMES, DEFAULT_LIMITS, type RenderLimits } from './hardening';
 import { registerFilters } from './filters';
 
 export { RawJson, type OutputMode };
@@ -125,7 +125,7 @@ export function compileTemplate(source: string): CompiledTemplate {
       } finally {
         currentRender = previous;
       }
-      return substituteMarkers(text, state.values, mode, limits?.maxOutputBytes);
+      return substituteMarkers(text, state.values, mode, limits?.maxOutputBytes ?? DEFAULT_LIMITS.maxOutputBytes);
     },
   };
 }
@@ -135,7 +135,7 @@ export function renderTemplate(source: string, context: Record<string, unknown>,
   return compileTemplate(source).render(context, mode);
 }
 
-function substituteMarkers(text: string, values: unknown[], mode: OutputMode, maxBytes = 1_000_000): string {
+function substituteMarkers(text: string, values: unknown[], mode: OutputMode, maxBytes: number): string {
   let out = '';
   let inString = false;
   let escaped = false;

@@ -70,11 +70,7 @@ export function withRenderBudget<T>(limits: Partial<RenderLimits> | undefined, r
   const previous = budget;
   budget = { limits: full, iterations: 0, deadline: Date.now() + full.maxMillis };
   try {
-    const result = render();
-    if (typeof result === 'string' && result.length > full.maxOutputBytes) {
-      throw new Error(`Rendered output is larger than ${full.maxOutputBytes} bytes`);
-    }
-    return result;
+    return render();
   } finally {
     budget = previous;
   }

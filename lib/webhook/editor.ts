@@ -5,7 +5,7 @@
 import type { PrismaClient } from '../db';
 import { decryptSecret } from '../crypto/secrets';
 import { validateTemplate } from '../template/engine';
-import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest, type WebhookDefinition } from './request';
+import { buildRequest, redactHeaders, RequestBuildError, type WebhookDefinition } from './request';
 import { describeRetryRule, retryRule, usesTransactionalId } from './idempotency';
 import { checkCapturePath } from './capture';
 import type { SampleDataInput, WebhookInput } from '../trpc/schemas/webhook';
@@ -29,6 +29,8 @@ export function sampleContext(sample: SampleDataInput): Record<string, unknown> 
 export interface IntegrationHeaders {
   rootUrl: string;
   headers: HeaderEntry[];
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 /** The integration's headers; secret values decrypted only when `reveal` (sending, or integration access). */
@@ -37,6 +39,8 @@ export async function integrationHeaders(prisma: PrismaClient, integrationId: st
   if (!integration) return null;
   return {
     rootUrl: integration.rootUrl,
+    connectTimeoutMs: integration.connectTimeoutMs,
+    requestTimeoutMs: integration.requestTimeoutMs,
     headers: integration.headers.map((h) => ({ name: h.name, secret: h.secret, value: h.secret ? (reveal ? decryptSecret(h.value, secretKey()) : '') : h.value })),
   };
 }
@@ -48,7 +52,7 @@ export function definitionOf(input: WebhookInput, integration: IntegrationHeader
     bodyTemplate: input.bodyTemplate,
     headers: input.headers,
     disabledHeaders: input.disabledHeaders,
-    integration,
+    integration: { rootUrl: integration.rootUrl, headers: integration.headers },
   };
 }
 
@@ -87,4 +91,3 @@ export function checkWebhook(input: WebhookInput, integration: IntegrationHeader
   return { fieldErrors, usesTransactionalId: idempotent, retryRule: describeRetryRule(retryRule(idempotent, input)), preview };
 }
 
-export type { BuiltRequest };

@@ -42,11 +42,10 @@ export async function testSend(
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
     throw error;
   }
-  const requestIntegration = await deps.prisma.integration.findUniqueOrThrow({ where: { id: input.webhook.integrationId } });
   const outcome = await sendRequest(built, {
     ...DEFAULT_SEND_OPTIONS,
-    connectTimeoutMs: requestIntegration.connectTimeoutMs,
-    requestTimeoutMs: requestIntegration.requestTimeoutMs,
+    connectTimeoutMs: integration.connectTimeoutMs,
+    requestTimeoutMs: integration.requestTimeoutMs,
   });
   const request = { ...built, headers: redactHeaders(built.headers) };
   if (input.webhookId) {

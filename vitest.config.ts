@@ -18,6 +18,8 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/setup/global.ts'],
           testTimeout: 120_000,
+          // Polls wait on real servers and a real browser; a busy 2-core machine needs more than 1 s.
+          expect: { poll: { timeout: 15_000 } },
           hookTimeout: 180_000,
           fileParallelism: false,
         },

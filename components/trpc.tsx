@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { AppRouter } from '@/lib/trpc/router';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -25,6 +25,10 @@ export function Providers({ children }: { children: ReactNode }) {
           fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
         })] }),
   );
+  useEffect(() => {
+    // Marks the page as interactive; end-to-end tests wait for it before typing into a server-rendered form.
+    document.documentElement.dataset.hydrated = 'true';
+  }, []);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

@@ -79,14 +79,26 @@ afterAll(async () => {
   await prisma?.$disconnect();
 });
 
+/** Waits until React has hydrated the page: typing into server-rendered HTML before that is lost. */
+async function hydrated(page: Page): Promise<void> {
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await hydrated(page);
+}
+
 async function signIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/integrations`);
   await page.waitForURL(/\/login/);
+  await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${baseUrl}/`);
+  await hydrated(page);
   return page;
 }
 
@@ -122,7 +134,7 @@ describe('integrations and webhooks in the browser', () => {
   it('creates a POST webhook with the idempotency key as a header and a field captured from a pasted sample', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
-    await page.goto(integrationUrl);
+    await open(page, integrationUrl);
     await page.getByRole('link', { name: 'Create webhook' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Create ticket');
     await expect.poll(() => page.getByLabel('System name').inputValue()).toBe('create_ticket');
@@ -154,7 +166,7 @@ describe('integrations and webhooks in the browser', () => {
     receiver.respond = () => ({ status: 201, headers: { 'content-type': 'application/json' }, body: '{"ticket":{"id":"T-42"}}' });
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
-    await page.goto(webhookUrl);
+    await open(page, webhookUrl);
     await page.getByLabel('Customer attributes').fill('{"email": "ada@example.com"}');
     const before = receiver.requests.length;
     await page.getByRole('button', { name: 'Send test request' }).click();
@@ -174,7 +186,7 @@ describe('integrations and webhooks in the browser', () => {
   it('copies the webhook with a fresh system name', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
-    await page.goto(webhookUrl);
+    await open(page, webhookUrl);
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await page.getByText('Copied. This is the copy').waitFor();
     await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Copy of Create ticket');
@@ -193,17 +205,17 @@ describe('integrations and webhooks in the browser', () => {
     const page = await signIn(context, 'marketer@example.com');
     expect(await page.content()).not.toContain('e2e-SECRET');
     for (const url of [integrationUrl, webhookUrl, `${baseUrl}/integrations`, `${baseUrl}/webhooks`, `${baseUrl}/`]) {
-      await page.goto(url);
+      await open(page, url);
       await page.locator('main').first().waitFor();
       await expect.poll(() => page.getByText(/^Loading /).count()).toBe(0);
       expect(await page.content()).not.toContain('e2e-SECRET');
     }
-    await page.goto(integrationUrl);
+    await open(page, integrationUrl);
     await page.getByText('Authorization').first().waitFor();
     expect(await page.getByText('••••••••').count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: 'Delete integration' }).count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, '5-marketer-mask.png'), fullPage: true });
-    await page.goto(webhookUrl);
+    await open(page, webhookUrl);
     await expect.poll(() => page.getByText(/Use Authorization/).textContent()).toContain('••••••••');
     // A marketer can still use the integration: a test send carries the secret on the wire.
     const before = receiver.requests.length;

@@ -2,12 +2,12 @@
  * The one interpreter workflow: runs a published flow's plan for one customer event. Deterministic: all I/O
  * happens in activities, and webhook failures are outcomes the flow routes on, not crashes.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, uuid4, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, sleep, uuid4, log } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluateCondition } from '../lib/flow/conditions';
 import type { PlanNode } from '../lib/flow/plan';
 import { msUntilTimeOfDay } from '../lib/flow/time';
-import type { CustomerFlowInput, CustomerFlowResult, SendFailureDetails, SendWebhookInput, WebhookOutcome } from './shared';
+import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type SendWebhookInput, type WebhookOutcome } from './shared';
 
 const { recordRunStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -48,6 +48,7 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
     Run: { Id: input.runId },
   };
   const path: string[] = [];
+  setHandler(progressQuery, () => ({ path: [...path] }));
   try {
     let nodeId = input.plan.entry;
     while (nodeId !== null) {

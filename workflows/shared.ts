@@ -52,6 +52,14 @@ export interface SendFailureDetails {
   attempt: number;
 }
 
+/** Where a run is: the node ids it has entered, in order (the last one is running while the run is). */
+export interface RunProgress {
+  path: string[];
+}
+
+/** Read-only; answering it adds nothing to the history, so it needs no patch for old runs' replay. */
+export const progressQuery = defineQuery<RunProgress>('progress');
+
 export interface CustomerFlowResult {
   /** node ids in the order they ran */
   path: string[];

@@ -107,8 +107,3 @@ export function outputHandles(node: FlowNode): (string | null)[] {
       return [null];
   }
 }
-
-/** The smallest useful flow: a trigger on the event type, and nothing after it. */
-export function emptyGraph(eventType: string): FlowGraph {
-  return { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType } }], edges: [] };
-}

@@ -273,6 +273,9 @@ describe('flows', () => {
 
   it('publish, pause, resume and archive move the status; versions are immutable and numbered', async () => {
     const { id } = await marketer.flows.create({ name: 'Lifecycle', triggerEventType: 'order.placed' });
+    expect(await marketer.flows.publish({ id })).toMatchObject({ ok: false, problems: [expect.objectContaining({ message: expect.stringMatching(/trigger/i) })] });
+    const trigger: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'order.placed' } }], edges: [] };
+    await marketer.flows.saveDraft({ id, graph: trigger });
     expect(await marketer.flows.publish({ id })).toMatchObject({ ok: true, version: 1 });
     expect((await marketer.flows.get({ id })).status).toBe('active');
     await marketer.flows.pause({ id });
@@ -338,6 +341,7 @@ describe('lists and logs', () => {
 
   it('the overview lists flows and recent runs with Temporal links; a run page has its attempts', async () => {
     const { id: flowId } = await marketer.flows.create({ name: 'Overview flow', triggerEventType: 'overview.test' });
+    await marketer.flows.saveDraft({ id: flowId, graph: { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'overview.test' } }], edges: [] } });
     await marketer.flows.publish({ id: flowId });
     const version = await prisma.flowVersion.findFirstOrThrow({ where: { flowId } });
     const customer = await prisma.customer.create({ data: { externalId: 'c-overview', attributes: {} } });
@@ -349,6 +353,10 @@ describe('lists and logs', () => {
     const page = await marketer.runs.get({ id: run.id });
     expect(page).toMatchObject({ workflowId: run.workflowId, attempts: [], flowVersion: { version: 1 } });
     await expect(marketer.runs.get({ id: 'missing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await marketer.flows.runs({ id: flowId })).toEqual([expect.objectContaining({ id: run.id, status: 'completed', version: 1, customerId: 'c-overview' })]);
+    expect((await marketer.flows.list({ includeArchived: false })).find((f) => f.id === flowId)!.runs24h).toEqual({ completed: 1 });
+    // Temporal never saw this run: the overlay falls back to the steps with logged attempts (none).
+    expect(await marketer.runs.progress({ id: run.id })).toMatchObject({ status: 'completed', path: [], live: false, attempts: {}, graph: { nodes: [expect.objectContaining({ type: 'trigger' })] } });
   });
 
   it('validate reports problems without saving; users.list shows invites and roles', async () => {
@@ -396,5 +404,47 @@ describe('first admin', () => {
     } finally {
       await fresh.$disconnect();
     }
+  });
+});
+
+describe('the flows list and the editor helpers', () => {
+  it('a new flow starts as an empty canvas; rename and duplicate keep the graph; the list shows status, edits and 24 h runs', async () => {
+    const { id } = await marketer.flows.create({ name: 'Cart reminder', triggerEventType: 'cart.abandoned' });
+    expect((await marketer.flows.get({ id })).draftGraph).toEqual({ nodes: [], edges: [] });
+    const graph: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'cart.abandoned' } }], edges: [] };
+    await marketer.flows.saveDraft({ id, graph });
+    await marketer.flows.rename({ id, name: 'Cart reminder (EU)' });
+    await expect(marketer.flows.rename({ id, name: '  ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const { id: copyId } = await marketer.flows.duplicate({ id });
+    const copy = await marketer.flows.get({ id: copyId });
+    expect(copy).toMatchObject({ name: 'Copy of Cart reminder (EU)', status: 'draft', triggerEventType: 'cart.abandoned', draftGraph: graph });
+    expect(copy.versions).toEqual([]);
+    const row = (await marketer.flows.list({ includeArchived: false })).find((f) => f.id === id)!;
+    expect(row).toMatchObject({ name: 'Cart reminder (EU)', status: 'draft', version: null, runs24h: {} });
+    expect(new Date(row.updatedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(await marketer.flows.eventTypes()).toContain('cart.abandoned');
+    await expect(marketer.flows.rename({ id: 'nope', name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('versions open read-only by number; a test event needs a published, active flow', async () => {
+    const { id } = await marketer.flows.create({ name: 'Versions', triggerEventType: 'versions.test' });
+    const graph: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'versions.test' } }, { id: 'x', type: 'end', position: { x: 0, y: 100 } }], edges: [{ id: 'e', source: 't', target: 'x' }] };
+    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('Publish the flow first') });
+    await marketer.flows.saveDraft({ id, graph });
+    await marketer.flows.publish({ id });
+    expect(await marketer.flows.version({ id, version: 1 })).toMatchObject({ version: 1, graph, publishedBy: expect.stringMatching(/^marketer-/) });
+    await expect(marketer.flows.version({ id, version: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Version 2 of this flow does not exist' });
+    await marketer.flows.pause({ id });
+    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ message: expect.stringContaining('paused') });
+    expect(await marketer.flows.runs({ id })).toEqual([]);
+  });
+
+  it('the catalog describes every webhook for live validation, with captured field names and no secrets', async () => {
+    const catalog = await marketer.flows.catalog();
+    expect(catalog.length).toBeGreaterThan(0);
+    for (const entry of catalog) {
+      expect(entry).toEqual(expect.objectContaining({ id: expect.any(String), systemName: expect.any(String), method: expect.any(String), integrationName: expect.any(String), capturedFields: expect.any(Array), retry: expect.any(Object) }));
+    }
+    expect(JSON.stringify(catalog)).not.toContain('TOPSECRET');
   });
 });

@@ -1,10 +1,8 @@
 /** POST /api/events: the ingestion API (DESIGN.md "Ingestion API"). */
 import { timingSafeEqual } from 'node:crypto';
-import { db } from '@/lib/db';
 import { ingestKey } from '@/lib/keys';
-import { loadSettings, temporalWorkflowUrl } from '@/lib/config';
-import { temporalClient } from '@/lib/temporal/connection';
 import { ingestEvent } from '@/lib/events/ingest';
+import { appIngestDeps } from '@/lib/events/deps';
 import { MAX_EVENT_BYTES } from '@/lib/events/schema';
 
 export const runtime = 'nodejs';
@@ -39,15 +37,6 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     return json(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' });
   }
-  const result = await ingestEvent(
-    {
-      prisma: db(),
-      client: temporalClient,
-      taskQueue: loadSettings().HOOKFLOW_TASK_QUEUE,
-      workflowUrl: (workflowId) => temporalWorkflowUrl(workflowId),
-      log: (message, error) => console.warn(`[events] ${message}: ${(error as Error)?.message ?? ''}`),
-    },
-    body,
-  );
+  const result = await ingestEvent(appIngestDeps(), body);
   return json(result.status, result.body);
 }

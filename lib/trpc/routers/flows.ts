@@ -1,13 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { procedure, router } from '../init';
 import { EVERYONE } from '../../auth/roles';
 import { compileFlow } from '../../flow/compile';
-import { emptyGraph, flowGraphSchema } from '../../flow/graph';
+import { flowGraphSchema, type FlowGraph } from '../../flow/graph';
 import { publishFlow, webhookCatalog } from '../../flow/publish';
+import { ingestEvent } from '../../events/ingest';
+import { appIngestDeps } from '../../events/deps';
+import { temporalWorkflowUrl } from '../../config';
+import type { PrismaClient } from '../../db';
 import type { Prisma } from '../../generated/prisma/client';
 
 const idInput = z.object({ id: z.string().min(1) });
+const name = z.string().trim().min(1, 'Enter a name').max(100);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function findFlow(prisma: PrismaClient, id: string) {
+  const flow = await prisma.flow.findUnique({ where: { id } });
+  if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
+  return flow;
+}
+
 const eventType = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'Use letters, digits and . _ : -, e.g. order.placed');
 
 export const flowsRouter = router({
@@ -19,8 +33,46 @@ export const flowsRouter = router({
         orderBy: { updatedAt: 'desc' },
         include: { versions: { orderBy: { version: 'desc' }, take: 1, select: { version: true, publishedAt: true } } },
       });
-      return flows.map((f) => ({ id: f.id, name: f.name, triggerEventType: f.triggerEventType, status: f.status, version: f.versions[0]?.version ?? null }));
+      const counts = await ctx.prisma.run.groupBy({
+        by: ['flowId', 'status'],
+        where: { flowId: { in: flows.map((f) => f.id) }, createdAt: { gte: new Date(Date.now() - DAY_MS) } },
+        _count: { _all: true },
+      });
+      const runs24h = (flowId: string) =>
+        Object.fromEntries(counts.filter((c) => c.flowId === flowId).map((c) => [c.status, c._count._all])) as Partial<Record<'pending' | 'running' | 'completed' | 'failed', number>>;
+      return flows.map((f) => ({
+        id: f.id,
+        name: f.name,
+        triggerEventType: f.triggerEventType,
+        status: f.status,
+        version: f.versions[0]?.version ?? null,
+        updatedAt: f.updatedAt,
+        runs24h: runs24h(f.id),
+      }));
     }),
+
+  /** Event types seen so far and those flows already start on, for the trigger picker. */
+  eventTypes: procedure(EVERYONE).query(async ({ ctx }) => {
+    const [events, flows] = await Promise.all([
+      ctx.prisma.event.findMany({ distinct: ['type'], select: { type: true }, orderBy: { type: 'asc' }, take: 200 }),
+      ctx.prisma.flow.findMany({ distinct: ['triggerEventType'], select: { triggerEventType: true } }),
+    ]);
+    return [...new Set([...events.map((e) => e.type), ...flows.map((f) => f.triggerEventType)])].sort();
+  }),
+
+  /** What the canvas needs to validate live and to describe webhook steps (no secrets in here). */
+  catalog: procedure(EVERYONE).query(async ({ ctx }) => {
+    const [infos, rows] = await Promise.all([
+      webhookCatalog(ctx.prisma),
+      ctx.prisma.webhook.findMany({ orderBy: { name: 'asc' }, include: { integration: { select: { name: true } } } }),
+    ]);
+    return rows.map((row) => ({
+      ...infos.get(row.id)!,
+      method: row.method,
+      integrationName: row.integration.name,
+      capturedFields: row.captureEnabled ? ((row.captureFields as { name: string }[]) ?? []).map((f) => f.name) : [],
+    }));
+  }),
 
   get: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
     const flow = await ctx.prisma.flow.findUnique({
@@ -32,15 +84,99 @@ export const flowsRouter = router({
   }),
 
   create: procedure(EVERYONE)
-    .input(z.object({ name: z.string().trim().min(1, 'Enter a name').max(100), triggerEventType: eventType }))
+    .input(z.object({ name, triggerEventType: eventType }))
     .mutation(async ({ ctx, input }) => {
-      const flow = await ctx.prisma.flow.create({ data: { ...input, draftGraph: emptyGraph(input.triggerEventType) as unknown as Prisma.InputJsonObject } });
+      // An empty canvas: the editor invites the marketer to drag in the trigger, which takes this event type.
+      const flow = await ctx.prisma.flow.create({ data: { ...input, draftGraph: { nodes: [], edges: [] } } });
       return { id: flow.id };
+    }),
+
+  rename: procedure(EVERYONE)
+    .input(z.object({ id: z.string(), name }))
+    .mutation(async ({ ctx, input }) => {
+      await findFlow(ctx.prisma, input.id);
+      await ctx.prisma.flow.update({ where: { id: input.id }, data: { name: input.name } });
+      return { ok: true as const };
+    }),
+
+  /** A new draft with the same graph; it has no versions and starts nothing until published. */
+  duplicate: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await findFlow(ctx.prisma, input.id);
+    const copy = await ctx.prisma.flow.create({
+      data: { name: `Copy of ${flow.name}`.slice(0, 100), triggerEventType: flow.triggerEventType, draftGraph: flow.draftGraph as Prisma.InputJsonObject },
+    });
+    return { id: copy.id };
+  }),
+
+  /** One published version's graph, for the read-only view and "restore as draft". */
+  version: procedure(EVERYONE)
+    .input(z.object({ id: z.string(), version: z.number().int().positive() }))
+    .query(async ({ ctx, input }) => {
+      const version = await ctx.prisma.flowVersion.findUnique({
+        where: { flowId_version: { flowId: input.id, version: input.version } },
+        include: { publishedBy: { select: { email: true } } },
+      });
+      if (!version) throw new TRPCError({ code: 'NOT_FOUND', message: `Version ${input.version} of this flow does not exist` });
+      return { version: version.version, publishedAt: version.publishedAt, publishedBy: version.publishedBy?.email ?? null, graph: version.graph as unknown as FlowGraph };
+    }),
+
+  /** Recent runs of this flow, newest first. */
+  runs: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
+    const runs = await ctx.prisma.run.findMany({
+      where: { flowId: input.id },
+      orderBy: { createdAt: 'desc' },
+      take: 25,
+      include: { flowVersion: { select: { version: true } }, customer: { select: { externalId: true } } },
+    });
+    return runs.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.createdAt,
+      version: r.flowVersion.version,
+      customerId: r.customer.externalId,
+      eventId: r.eventId,
+      temporalUrl: temporalWorkflowUrl(r.workflowId),
+    }));
+  }),
+
+  /**
+   * Sends a test event through the real ingestion path (the same code as POST /api/events), so every active
+   * flow on this event type receives it, exactly as a real event would.
+   */
+  sendTestEvent: procedure(EVERYONE)
+    .input(
+      z.object({
+        id: z.string(),
+        customerId: z.string().trim().min(1, 'Enter a customer id').max(200),
+        attributes: z.record(z.string(), z.unknown()),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const flow = await findFlow(ctx.prisma, input.id);
+      if (flow.status !== 'active') {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: flow.status === 'paused' ? 'This flow is paused: resume it to let events start runs' : 'Publish the flow first: events run its published version',
+        });
+      }
+      const result = await ingestEvent(appIngestDeps(), {
+        id: `test-${randomUUID()}`,
+        type: flow.triggerEventType,
+        customer: { ...input.attributes, id: input.customerId },
+        data: input.data,
+      });
+      if (result.status !== 202) throw new TRPCError({ code: 'BAD_REQUEST', message: result.body.message });
+      const run = await ctx.prisma.run.findFirst({ where: { flowId: flow.id, eventId: result.body.eventId } });
+      if (!run) {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The event was stored but started no run of this flow: check the trigger filter' });
+      }
+      return { eventId: result.body.eventId, runId: run.id, pending: result.body.pending ?? false, otherRuns: result.body.runs.filter((r) => r.flowId !== flow.id).length };
     }),
 
   /** Saves the draft as drawn; problems are reported, not refused, so work is never lost. */
   saveDraft: procedure(EVERYONE)
-    .input(z.object({ id: z.string(), name: z.string().trim().min(1).max(100).optional(), graph: flowGraphSchema }))
+    .input(z.object({ id: z.string(), name: name.optional(), graph: flowGraphSchema }))
     .mutation(async ({ ctx, input }) => {
       await ctx.prisma.flow.update({ where: { id: input.id }, data: { draftGraph: input.graph as unknown as Prisma.InputJsonObject, ...(input.name ? { name: input.name } : {}) } });
       const result = compileFlow(input.graph, await webhookCatalog(ctx.prisma));

@@ -1,0 +1,15 @@
+/** The ingestion dependencies of the running web app, shared by POST /api/events and the editor's test events. */
+import { db } from '../db';
+import { loadSettings, temporalWorkflowUrl } from '../config';
+import { temporalClient } from '../temporal/connection';
+import type { IngestDeps } from './ingest';
+
+export function appIngestDeps(): IngestDeps {
+  return {
+    prisma: db(),
+    client: temporalClient,
+    taskQueue: loadSettings().HOOKFLOW_TASK_QUEUE,
+    workflowUrl: (workflowId) => temporalWorkflowUrl(workflowId),
+    log: (message, error) => console.warn(`[events] ${message}: ${(error as Error)?.message ?? ''}`),
+  };
+}

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { SessionUser } from '@/lib/auth/session';
+import { hasIntegrationAccess } from '@/lib/auth/roles';
 import { csrfToken } from './trpc';
 
 const links = [
@@ -11,6 +12,11 @@ const links = [
   { href: '/integrations', label: 'Integrations' },
   { href: '/webhooks', label: 'Webhooks' },
 ];
+
+/** A section and its sub-pages; "/flows" is not current on "/flows-as-code". */
+function isCurrent(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}
 
 export function AppNav({ user }: { user: SessionUser }) {
   const pathname = usePathname();
@@ -22,7 +28,11 @@ export function AppNav({ user }: { user: SessionUser }) {
     router.replace('/login');
     router.refresh();
   };
-  const all = user.role === 'admin' ? [...links, { href: '/users', label: 'Users' }] : links;
+  const all = [
+    ...links,
+    ...(hasIntegrationAccess(user.role) ? [{ href: '/flows-as-code', label: 'Flows as code' }] : []),
+    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }] : []),
+  ];
   return (
     <header className="topbar">
       <Link href="/" className="brand">
@@ -30,7 +40,7 @@ export function AppNav({ user }: { user: SessionUser }) {
       </Link>
       <nav aria-label="Main">
         {all.map((link) => (
-          <Link key={link.href} href={link.href} aria-current={(link.href === '/' ? pathname === '/' : pathname.startsWith(link.href)) ? 'page' : undefined}>
+          <Link key={link.href} href={link.href} aria-current={isCurrent(link.href, pathname) ? 'page' : undefined}>
             {link.label}
           </Link>
         ))}

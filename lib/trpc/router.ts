@@ -5,6 +5,7 @@ import { webhooksRouter } from './routers/webhooks';
 import { accountRouter, usersRouter } from './routers/users';
 import { flowsRouter } from './routers/flows';
 import { runsRouter } from './routers/runs';
+import { flowsAsCodeRouter } from './routers/flowsAsCode';
 
 export const appRouter = router({
   overview: overviewRouter,
@@ -12,6 +13,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   flows: flowsRouter,
   runs: runsRouter,
+  flowsAsCode: flowsAsCodeRouter,
   users: usersRouter,
   account: accountRouter,
 });

@@ -51,6 +51,8 @@ const EXPECTED: Record<string, Access> = {
   'flows.sendTestEvent': 'everyone',
   'runs.get': 'everyone',
   'runs.progress': 'everyone',
+  'flowsAsCode.export': 'integration',
+  'flowsAsCode.import': 'integration',
   'users.me': 'everyone',
   'users.list': 'admin',
   'users.invite': 'admin',

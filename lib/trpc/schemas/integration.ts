@@ -30,14 +30,21 @@ export const integrationInput = z
     headers: z.array(integrationHeaderInput).max(50).default([]),
   })
   .superRefine((value, ctx) => {
-    const seen = new Set<string>();
+    checkHeaderNames(value.headers, ctx);
     value.headers.forEach((header, index) => {
-      const key = header.name.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['headers', index, 'name'], message: `"${header.name}" is listed twice` });
-      seen.add(key);
       if (header.value === null && !header.id) ctx.addIssue({ code: 'custom', path: ['headers', index, 'value'], message: 'Enter a value' });
     });
   });
+
+/** Header names are case-insensitive in HTTP: one integration lists each name once. Shared with flows-as-code. */
+export function checkHeaderNames(headers: readonly { name: string }[], ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
+  headers.forEach((header, index) => {
+    const key = header.name.toLowerCase();
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['headers', index, 'name'], message: `"${header.name}" is listed twice` });
+    seen.add(key);
+  });
+}
 
 export type IntegrationInput = z.infer<typeof integrationInput>;
 export const integrationIdInput = z.object({ id: z.string().min(1) });

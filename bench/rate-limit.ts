@@ -20,21 +20,12 @@ import { WORKFLOWS_PATH } from '../lib/temporal/worker';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
+import { freePort } from '../scripts/ports';
 import type { FlowGraph } from '../lib/flow/graph';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function maxInAnySecond(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);

@@ -1,215 +1,411 @@
 'use client';
 /**
- * The flow canvas: add steps from the palette, connect them, edit the selected step in the side panel,
- * see every validation problem on the step it concerns, save the draft, publish, pause, archive.
+ * The flow canvas. Marketers drag steps in from the palette (onto a connection to insert into it), connect
+ * them under the connection rules, edit the selected step in the inspector, and see every validation
+ * problem on its step as they go. Undo/redo, copy/paste/duplicate, tidy-up and autosave come from the
+ * editor store; publishing shows what changed; test events light up the path a run takes.
  */
 import '@xyflow/react/dist/style.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { addEdge, Background, Controls, ReactFlow, useEdgesState, useNodesState, type Connection, type Edge, type Node } from '@xyflow/react';
-import { useCallback, useMemo, useState } from 'react';
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type IsValidConnection,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useStore } from 'zustand';
+import { compileFlow, type FlowProblem } from '@/lib/flow/compile';
+import type { FlowGraph, FlowNode, FlowNodeType } from '@/lib/flow/graph';
+import { createEditorStore, type EditorNode } from '@/lib/flow/editor/store';
+import { DEFAULT_NODE_SIZE } from '@/lib/flow/editor/clipboard';
+import { runOverlay } from '@/lib/flow/editor/overlay';
+import { webhookStepsBefore } from '@/lib/flow/editor/upstream';
 import { useTRPC } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
 import { StatusBadge } from '../StatusBadge';
+import { createViewStore, EditorProvider, type CatalogEntry, type NodeRunState, type ViewStore } from './editor-context';
 import { nodeTypes } from './FlowNodes';
 import { NodePanel } from './NodePanel';
-import { outputHandles, type FlowEdge, type FlowGraph, type FlowNode } from '@/lib/flow/graph';
+import { PublishDialog } from './PublishDialog';
+import { TestEventDialog } from './TestEventDialog';
+import { RunsPanel, VersionsPanel } from './FlowSidePanels';
 
-type CanvasNode = Node<Record<string, unknown>>;
+const DRAG_TYPE = 'application/x-hookflow-step';
+const AUTOSAVE_MS = 800;
+const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
+  { type: 'trigger', label: 'Trigger', hint: 'Where the flow starts: an event type' },
+  { type: 'webhook', label: 'Webhook', hint: 'Call an outside service' },
+  { type: 'branch', label: 'Branch', hint: 'Route on what happened' },
+  { type: 'wait', label: 'Wait', hint: 'Pause for a time' },
+  { type: 'end', label: 'End', hint: 'The run ends here' },
+];
 
-function toCanvas(graph: FlowGraph): { nodes: CanvasNode[]; edges: Edge[] } {
-  return {
-    nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, position: n.position, data: { ...(n.data ?? {}) }, deletable: n.type !== 'trigger' })),
-    edges: graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })),
-  };
+export interface EditorFlow {
+  id: string;
+  name: string;
+  status: string;
+  triggerEventType: string;
+  draftGraph: unknown;
+  versions: { version: number; publishedAt: string | Date; publishedBy: { email: string } | null }[];
 }
-
-function toGraph(nodes: CanvasNode[], edges: Edge[]): FlowGraph {
-  return {
-    nodes: nodes.map((n) => {
-      const { problems: _p, webhookName: _w, ...data } = n.data as Record<string, unknown>;
-      return { id: n.id, type: n.type, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, data } as FlowNode;
-    }),
-    edges: edges.map((e): FlowEdge => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })),
-  };
-}
-
-const DEFAULT_DATA: Record<string, Record<string, unknown>> = {
-  webhook: { webhookId: '' },
-  branch: { branches: [{ id: 'b1', label: 'Has email', condition: { kind: 'field', path: 'Customer.Email', op: 'exists' } }] },
-  wait: { mode: 'duration', seconds: 3600 },
-  end: {},
-};
-
-let counter = 0;
-const newId = (kind: string) => `${kind}-${Date.now().toString(36)}${(++counter).toString(36)}`;
 
 export function FlowEditor({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const flow = useQuery(trpc.flows.get.queryOptions({ id: flowId }));
-  const webhooks = useQuery(trpc.webhooks.list.queryOptions({}));
+  const flow = useQuery(trpc.flows.get.queryOptions({ id: flowId }, { refetchOnWindowFocus: false }));
+  const catalog = useQuery(trpc.flows.catalog.queryOptions());
   useTitle(flow.data?.name ?? 'Flow');
-  if (flow.isPending || webhooks.isPending) return <main className="page"><Loading what="flow" /></main>;
+  if (flow.isPending || catalog.isPending) return <main className="page"><Loading what="flow" /></main>;
   if (flow.isError) return <main className="page"><ErrorBanner error={flow.error} /></main>;
-  if (webhooks.isError) return <main className="page"><ErrorBanner error={webhooks.error} /></main>;
+  if (catalog.isError) return <main className="page"><ErrorBanner error={catalog.error} /></main>;
   return (
-    <Canvas
-      key={flow.data.id}
-      flow={flow.data}
-      webhooks={webhooks.data}
-      refresh={() => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flowId }) })}
-    />
+    <ReactFlowProvider>
+      <Editor key={flow.data.id} flow={flow.data} catalog={catalog.data} />
+    </ReactFlowProvider>
   );
 }
 
-function Canvas({
-  flow,
-  webhooks,
-  refresh,
-}: {
-  flow: { id: string; name: string; status: string; draftGraph: unknown; versions: { version: number; publishedAt: string | Date; publishedBy: { email: string } | null }[] };
-  webhooks: { id: string; name: string; systemName: string }[];
-  refresh: () => void;
-}) {
-  const trpc = useTRPC();
-  const initial = useMemo(() => toCanvas(flow.draftGraph as FlowGraph), [flow.draftGraph]);
-  const [nodes, setNodes, onNodesChange] = useNodesState<CanvasNode>(initial.nodes);
-  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(initial.edges);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [problems, setProblems] = useState<{ nodeId?: string; edgeId?: string; message: string }[] | null>(null);
-  const [dirty, setDirty] = useState(false);
-  const webhookNames = useMemo(() => new Map(webhooks.map((w) => [w.id, w.name])), [webhooks]);
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  if (!element) return false;
+  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName) || Boolean(element.closest?.('.cm-editor, dialog'));
+}
 
-  const save = useMutation(trpc.flows.saveDraft.mutationOptions({ onSuccess: (r) => { setProblems(r.problems); setDirty(false); } }));
-  const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => { if (!r.ok) setProblems(r.problems); else { setProblems([]); refresh(); } } }));
+/** Problems per node, keeping each node's array identity while its problems are unchanged (fewer re-renders). */
+function problemsByNode(problems: FlowProblem[], edgesById: Map<string, string>, previous: Record<string, string[]>): Record<string, string[]> {
+  const next: Record<string, string[]> = {};
+  for (const problem of problems) {
+    const nodeId = problem.nodeId ?? (problem.edgeId ? edgesById.get(problem.edgeId) : undefined);
+    if (nodeId) (next[nodeId] ??= []).push(problem.message);
+  }
+  for (const [id, list] of Object.entries(next)) if (previous[id]?.join('\n') === list.join('\n')) next[id] = previous[id]!;
+  return next;
+}
+
+function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const reactFlow = useReactFlow<EditorNode>();
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const [editor] = useState(() => createEditorStore(flow.draftGraph as FlowGraph, { eventType: flow.triggerEventType }));
+  const [view] = useState<ViewStore>(() => createViewStore(catalog));
+  const nodes = useStore(editor, (s) => s.nodes);
+  const edges = useStore(editor, (s) => s.edges);
+  const revision = useStore(editor, (s) => s.revision);
+  const structure = useStore(editor, (s) => s.structure);
+  const canUndo = useStore(editor, (s) => s.past.length > 0);
+  const canRedo = useStore(editor, (s) => s.future.length > 0);
+  const actions = editor.getState();
+  const selectedProblems = useStore(view, (v) => v.problems);
+  const catalogMap = useMemo(() => new Map(catalog.map((c) => [c.id, c])), [catalog]);
+
+  useEffect(() => {
+    // The canvas benchmark measures render time from here (bench/canvas.ts).
+    performance.mark('hookflow:editor-mounted');
+  }, []);
+  const [problems, setProblems] = useState<FlowProblem[]>([]);
+  const [savedRevision, setSavedRevision] = useState(0);
+  const [tab, setTab] = useState<'step' | 'runs' | 'versions'>('step');
+  const [watchedRun, setWatchedRun] = useState<string | null>(null);
+  const [viewing, setViewing] = useState<{ version: number; graph: FlowGraph } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) });
+  const save = useMutation(trpc.flows.saveDraft.mutationOptions());
+  const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => (r.ok ? void refresh() : setProblems(r.problems)) }));
   const pause = useMutation(trpc.flows.pause.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.flows.resume.mutationOptions({ onSuccess: refresh }));
   const archive = useMutation(trpc.flows.archive.mutationOptions({ onSuccess: refresh }));
 
-  const graph = () => toGraph(nodes, edges);
-  const saveAndPublish = async () => {
-    await save.mutateAsync({ id: flow.id, graph: graph() });
-    publish.mutate({ id: flow.id });
-  };
+  // Live validation with the runtime's own validator; moves do not change validity, so they skip it.
+  useEffect(() => {
+    const result = compileFlow(editor.getState().graph(), catalogMap);
+    const list = result.ok ? [] : result.problems;
+    setProblems(list);
+    const edgeSource = new Map(editor.getState().edges.map((e) => [e.id, e.source]));
+    view.setState((v) => ({ problems: problemsByNode(list, edgeSource, v.problems) }));
+  }, [structure, editor, view, catalogMap]);
 
-  const problemsByNode = useMemo(() => {
-    const map = new Map<string, string[]>();
-    for (const p of problems ?? []) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p.message]);
-    return map;
-  }, [problems]);
+  // Autosave: the draft is saved shortly after every change; problems never block saving.
+  const saving = useRef<Promise<unknown> | null>(null);
+  const saveNow = useCallback(async () => {
+    const target = editor.getState().revision;
+    const pending = save.mutateAsync({ id: flow.id, graph: editor.getState().graph() }).then(() => setSavedRevision((r) => Math.max(r, target)));
+    saving.current = pending;
+    await pending;
+  }, [editor, flow.id, save]);
+  useEffect(() => {
+    if (revision === savedRevision || viewing) return;
+    const timer = setTimeout(() => void saveNow().catch(() => undefined), AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [revision, savedRevision, saveNow, viewing]);
+  const unsaved = revision !== savedRevision;
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
 
-  const displayNodes = useMemo(
-    () =>
-      nodes.map((n) => ({
-        ...n,
-        selected: n.id === selectedId,
-        data: { ...n.data, problems: problemsByNode.get(n.id), webhookName: n.type === 'webhook' ? webhookNames.get(String(n.data.webhookId)) : undefined },
-      })),
-    [nodes, selectedId, problemsByNode, webhookNames],
-  );
+  const viewportCentre = useCallback(() => {
+    const rect = canvasRef.current?.getBoundingClientRect();
+    if (!rect) return { x: 0, y: 0 };
+    return reactFlow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+  }, [reactFlow]);
 
-  const isValidConnection = useCallback(
-    (connection: Connection | Edge) => {
-      if (connection.source === connection.target) return false;
-      const target = nodes.find((n) => n.id === connection.target);
-      if (!target || target.type === 'trigger') return false;
-      // One next step per output.
-      return !edges.some((e) => e.source === connection.source && (e.sourceHandle ?? null) === (connection.sourceHandle ?? null));
-    },
-    [nodes, edges],
-  );
+  // Keyboard: undo/redo, copy/paste/duplicate. Never while typing in a field.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (viewing || isTyping(event.target)) return;
+      const mod = event.metaKey || event.ctrlKey;
+      if (!mod) return;
+      const key = event.key.toLowerCase();
+      const state = editor.getState();
+      if (key === 'z' && !event.shiftKey) state.undo();
+      else if ((key === 'z' && event.shiftKey) || key === 'y') state.redo();
+      else if (key === 'c') {
+        const count = state.copySelection();
+        if (count) setNotice(`Copied ${count} step${count === 1 ? '' : 's'}`);
+      } else if (key === 'v') state.paste(viewportCentre());
+      else if (key === 'd') state.duplicateSelection();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [editor, viewportCentre, viewing]);
 
+  const isValidConnection = useCallback<IsValidConnection<Edge>>((c) => editor.getState().canConnect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle }).ok, [editor]);
   const onConnect = useCallback(
-    (connection: Connection) => {
-      setEdges((current) => addEdge({ ...connection, id: newId('e') }, current));
-      setDirty(true);
+    (c: Connection) => {
+      const verdict = editor.getState().connect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle });
+      if (!verdict.ok) setNotice(verdict.reason);
     },
-    [setEdges],
+    [editor],
   );
 
-  const addNode = (type: 'webhook' | 'branch' | 'wait' | 'end') => {
-    const selected = nodes.find((n) => n.id === selectedId);
-    const id = newId(type);
-    // Connect from the selected step's first free output, which is what people mean most of the time.
-    let handle: string | null | undefined;
-    let handles: (string | null)[] = [null];
-    if (selected) {
-      handles = outputHandles({ ...selected, data: selected.data } as unknown as FlowNode);
-      handle = handles.find((h) => !edges.some((e) => e.source === selected.id && (e.sourceHandle ?? null) === h));
-    }
-    const base = selected ?? nodes.at(-1);
-    const spread = handle === undefined ? 0 : (handles.indexOf(handle) - (handles.length - 1) / 2) * 240;
-    const position = { x: (base?.position.x ?? 0) + spread, y: (base?.position.y ?? 0) + 140 };
-    // Never drop a step on top of another one.
-    while (nodes.some((n) => Math.abs(n.position.x - position.x) < 180 && Math.abs(n.position.y - position.y) < 90)) position.y += 110;
-    setNodes((current) => [...current, { id, type, position, data: structuredClone(DEFAULT_DATA[type]!) }]);
-    if (selected && handle !== undefined) setEdges((current) => [...current, { id: newId('e'), source: selected.id, target: id, sourceHandle: handle }]);
-    setSelectedId(id);
-    setDirty(true);
+  const hasTrigger = nodes.some((n) => n.type === 'trigger');
+  const selectedNodes = nodes.filter((n) => n.selected);
+  const selected = selectedNodes.length === 1 ? selectedNodes[0]! : null;
+
+  const addFromPalette = (type: FlowNodeType) => {
+    const centre = viewportCentre();
+    const from = selected && type !== 'trigger' ? selected : null;
+    const position = from ? { x: from.position.x, y: from.position.y + 140 } : { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 };
+    while (editor.getState().nodes.some((n) => Math.abs(n.position.x - position.x) < 180 && Math.abs(n.position.y - position.y) < 90)) position.y += 110;
+    actions.addNode(type, position, { connectFrom: from?.id });
+    setTab('step');
   };
 
-  const updateNodeData = (id: string, data: Record<string, unknown>) => {
-    setNodes((current) => current.map((n) => (n.id === id ? { ...n, data } : n)));
-    // A branch output that disappeared takes its connection with it.
-    const node = nodes.find((n) => n.id === id);
-    if (node?.type === 'branch') {
-      const handles = new Set([...((data.branches as { id: string }[]) ?? []).map((b) => b.id), 'else']);
-      setEdges((current) => current.filter((e) => e.source !== id || handles.has(e.sourceHandle ?? '')));
-    }
-    setDirty(true);
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    const type = event.dataTransfer.getData(DRAG_TYPE) as FlowNodeType;
+    if (!type) return;
+    event.preventDefault();
+    const edgeElement = document.elementsFromPoint(event.clientX, event.clientY).map((el) => el.closest('.react-flow__edge')).find(Boolean);
+    const point = reactFlow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    actions.addNode(type, { x: point.x - DEFAULT_NODE_SIZE.width / 2, y: point.y - DEFAULT_NODE_SIZE.height / 2 }, { intoEdge: edgeElement?.getAttribute('data-id') ?? undefined });
+    setTab('step');
   };
 
-  const selected = nodes.find((n) => n.id === selectedId) ?? null;
+  const focusNode = (id: string) => {
+    actions.select([id]);
+    const node = reactFlow.getNode(id);
+    if (node) void reactFlow.setCenter(node.position.x + (node.measured?.width ?? DEFAULT_NODE_SIZE.width) / 2, node.position.y + 40, { zoom: Math.max(reactFlow.getZoom(), 1), duration: 300 });
+    setTab('step');
+  };
+
+  // The run being watched: poll while it runs, light up its path.
+  const progress = useQuery(
+    trpc.runs.progress.queryOptions(
+      { id: watchedRun ?? '' },
+      { enabled: watchedRun !== null, refetchInterval: (q) => (q.state.data && ['completed', 'failed'].includes(q.state.data.status) ? false : 1_000) },
+    ),
+  );
+  const overlay = useMemo(() => {
+    if (!watchedRun || !progress.data) return null;
+    return runOverlay({ nodes, edges: edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })) }, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending');
+  }, [watchedRun, progress.data, nodes, edges]);
+  useEffect(() => {
+    if (!overlay || !progress.data) {
+      view.setState({ run: null });
+      return;
+    }
+    const run: Record<string, NodeRunState> = {};
+    for (const id of overlay.reached) run[id] = { reached: true, current: overlay.current === id, attempts: progress.data.attempts[id] };
+    view.setState({ run });
+  }, [overlay, progress.data, view]);
+
+  const displayEdges = useMemo(() => {
+    if (!overlay) return edges;
+    return edges.map((e) => (overlay.taken.has(e.id) ? { ...e, animated: true, className: 'flow-edge-taken' } : e));
+  }, [edges, overlay]);
+
+  const readOnlyGraph = useMemo(
+    () =>
+      viewing
+        ? {
+            nodes: viewing.graph.nodes.map((n: FlowNode): EditorNode => ({ id: n.id, type: n.type, position: n.position, data: (n.data ?? {}) as Record<string, unknown>, draggable: false, selectable: false, connectable: false })),
+            edges: viewing.graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })),
+          }
+        : null,
+    [viewing],
+  );
+  useEffect(() => view.setState({ readOnly: viewing !== null }), [viewing, view]);
+
   const latest = flow.versions[0];
   const error = save.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
+  const saveState = save.isPending ? 'Saving…' : save.isError ? 'Not saved' : unsaved ? 'Unsaved changes' : 'All changes saved';
+  const upstream = useMemo(() => {
+    if (!selected) return [];
+    const graph = editor.getState().graph();
+    return webhookStepsBefore(graph, selected.id).flatMap((n) => catalogMap.get(n.data.webhookId) ?? []);
+    // `structure` is a dependency on purpose: what runs before a step changes with the connections.
+  }, [selected, structure, catalogMap, editor]);
 
   return (
-    <main className="flow-page">
-      <div className="flow-toolbar">
-        <h1>{flow.name}</h1>
-        <StatusBadge status={flow.status} />
-        <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
-        <span className="spacer" />
-        {dirty ? <span className="muted" role="status">Unsaved changes</span> : null}
-        <button type="button" onClick={() => save.mutate({ id: flow.id, graph: graph() })} disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save draft'}
-        </button>
-        <button type="button" className="primary" onClick={() => void saveAndPublish()} disabled={publish.isPending || save.isPending || flow.status === 'archived'}>
-          {publish.isPending ? 'Publishing…' : 'Publish'}
-        </button>
-        {flow.status === 'active' ? (
-          <button type="button" onClick={() => pause.mutate({ id: flow.id })}>
-            Pause
-          </button>
-        ) : null}
-        {flow.status === 'paused' || flow.status === 'archived' ? (
-          <button type="button" onClick={() => resume.mutate({ id: flow.id })}>
-            {flow.status === 'archived' ? 'Restore' : 'Resume'}
-          </button>
-        ) : null}
-        {flow.status !== 'archived' ? (
-          <ConfirmButton label="Archive" title={`Archive ${flow.name}?`} body={<p>It stops starting runs; running ones finish. You can restore it later.</p>} confirmLabel="Archive" onConfirm={() => archive.mutate({ id: flow.id })} />
-        ) : null}
-      </div>
-      <ErrorBanner error={error} />
-      {publish.data?.ok ? <div className="banner banner-ok" role="status">Published version {publish.data.version}. New events run it; running runs keep their version.</div> : null}
-      <div className="flow-body">
-        <aside className="flow-palette" aria-label="Add a step">
-          <h2>Add a step</h2>
-          <p className="hint">Select a step first to connect the new one after it.</p>
-          {(['webhook', 'branch', 'wait', 'end'] as const).map((type) => (
-            <button key={type} type="button" onClick={() => addNode(type)}>
-              + {type === 'webhook' ? 'Webhook' : type === 'branch' ? 'Branch' : type === 'wait' ? 'Wait' : 'End'}
+    <EditorProvider value={{ editor, view }}>
+      <main className="flow-page">
+        <div className="flow-toolbar">
+          <h1>{flow.name}</h1>
+          <StatusBadge status={flow.status} />
+          <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
+          <span className="spacer" />
+          <span className={`save-state ${unsaved || save.isError ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
+            {saveState}
+          </span>
+          <div className="button-group" role="group" aria-label="Edit">
+            <button type="button" onClick={() => actions.undo()} disabled={!canUndo || viewing !== null} title="Undo (Ctrl/Cmd+Z)">
+              Undo
             </button>
-          ))}
-          {problems !== null ? (
-            <div className="flow-problems" aria-live="polite">
-              <h2>{problems.length === 0 ? 'No problems' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}</h2>
+            <button type="button" onClick={() => actions.redo()} disabled={!canRedo || viewing !== null} title="Redo (Shift+Ctrl/Cmd+Z)">
+              Redo
+            </button>
+            <button type="button" onClick={() => { actions.tidy(); window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 300, maxZoom: 1 })); }} disabled={nodes.length === 0 || viewing !== null}>
+              Tidy up
+            </button>
+            <button type="button" onClick={() => void reactFlow.fitView({ duration: 300 })}>
+              Fit view
+            </button>
+          </div>
+          <TestEventDialog
+            flowId={flow.id}
+            eventType={flow.triggerEventType}
+            disabled={flow.status !== 'active'}
+            disabledReason={flow.status === 'paused' ? 'Resume the flow to send events' : 'Publish the flow first'}
+            onSent={(runId) => {
+              setWatchedRun(runId);
+              setTab('runs');
+              void reactFlow.fitView({ duration: 300, maxZoom: 1 });
+            }}
+          />
+          <PublishDialog
+            flowId={flow.id}
+            latestVersion={latest?.version ?? null}
+            draft={() => editor.getState().graph()}
+            catalog={catalogMap}
+            problems={problems.length}
+            disabled={flow.status === 'archived' || viewing !== null}
+            busy={publish.isPending}
+            onPublish={async () => {
+              await saving.current?.catch(() => undefined);
+              await saveNow();
+              await publish.mutateAsync({ id: flow.id });
+            }}
+          />
+          {flow.status === 'active' ? (
+            <button type="button" onClick={() => pause.mutate({ id: flow.id })}>
+              Pause
+            </button>
+          ) : null}
+          {flow.status === 'paused' || flow.status === 'archived' ? (
+            <button type="button" onClick={() => resume.mutate({ id: flow.id })}>
+              {flow.status === 'archived' ? 'Restore' : 'Resume'}
+            </button>
+          ) : null}
+          {flow.status !== 'archived' ? (
+            <ConfirmButton label="Archive" title={`Archive ${flow.name}?`} body={<p>It stops starting runs; running ones finish. You can restore it later.</p>} confirmLabel="Archive" onConfirm={() => archive.mutate({ id: flow.id })} />
+          ) : null}
+        </div>
+        <ErrorBanner error={error} />
+        {publish.data?.ok ? (
+          <div className="banner banner-ok" role="status">
+            Published version {publish.data.version}. New events run it; running runs keep their version.
+          </div>
+        ) : null}
+        {notice ? (
+          <div className="banner banner-info" role="status">
+            {notice}{' '}
+            <button type="button" className="link-like" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          </div>
+        ) : null}
+        {viewing ? (
+          <div className="banner banner-info" role="status">
+            Viewing version {viewing.version}, read-only.{' '}
+            <button
+              type="button"
+              onClick={() => {
+                actions.replace(viewing.graph);
+                setViewing(null);
+                setNotice(`Version ${viewing.version} is the draft now. Undo brings back what you had.`);
+              }}
+            >
+              Restore as draft
+            </button>{' '}
+            <button type="button" onClick={() => setViewing(null)}>
+              Back to the draft
+            </button>
+          </div>
+        ) : null}
+        {watchedRun && progress.data ? (
+          <div className="banner banner-info run-banner" role="status" data-testid="run-banner">
+            Watching a run of v{progress.data.version}: <StatusBadge status={progress.data.status} />{' '}
+            <a href={progress.data.temporalUrl} target="_blank" rel="noreferrer">
+              Open in Temporal ↗
+            </a>{' '}
+            <a href={`/runs/${progress.data.id}`}>Requests and responses</a>{' '}
+            <button type="button" className="link-like" onClick={() => setWatchedRun(null)}>
+              Stop watching
+            </button>
+          </div>
+        ) : null}
+        <div className="flow-body">
+          <aside className="flow-palette" aria-label="Add a step">
+            <h2>Add a step</h2>
+            <p className="hint">Drag a step onto the canvas (onto a connection to insert it there), or click to add it after the selected step.</p>
+            {PALETTE.map((item) => {
+              const disabled = viewing !== null || (item.type === 'trigger' && hasTrigger);
+              return (
+                <button
+                  key={item.type}
+                  type="button"
+                  className={`palette-item palette-${item.type}`}
+                  draggable={!disabled}
+                  disabled={disabled}
+                  title={item.type === 'trigger' && hasTrigger ? 'A flow has one trigger' : item.hint}
+                  onDragStart={(event) => {
+                    event.dataTransfer.setData(DRAG_TYPE, item.type);
+                    event.dataTransfer.effectAllowed = 'move';
+                  }}
+                  onClick={() => addFromPalette(item.type)}
+                >
+                  + {item.label}
+                </button>
+              );
+            })}
+            <div className="flow-problems" aria-live="polite" data-testid="flow-problems">
+              <h2 className={problems.length ? 'error' : 'ok'}>{problems.length === 0 ? '✓ Ready to publish' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}</h2>
               <ul className="plain-list">
                 {problems.map((p, i) => (
                   <li key={i}>
                     {p.nodeId ? (
-                      <button type="button" className="link-like" onClick={() => setSelectedId(p.nodeId!)}>
+                      <button type="button" className="link-like" onClick={() => focusNode(p.nodeId!)}>
                         {p.message}
                       </button>
                     ) : (
@@ -219,40 +415,73 @@ function Canvas({
                 ))}
               </ul>
             </div>
-          ) : null}
-        </aside>
-        <div className="flow-canvas" data-testid="flow-canvas">
-          <ReactFlow
-            nodes={displayNodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={(changes) => {
-              onNodesChange(changes);
-              if (changes.some((c) => c.type !== 'select' && c.type !== 'dimensions')) setDirty(true);
-            }}
-            onEdgesChange={(changes) => {
-              onEdgesChange(changes);
-              if (changes.some((c) => c.type === 'remove')) setDirty(true);
-            }}
-            onConnect={onConnect}
-            isValidConnection={isValidConnection}
-            onNodeClick={(_, node) => setSelectedId(node.id)}
-            onPaneClick={() => setSelectedId(null)}
-            fitView
-            deleteKeyCode={['Backspace', 'Delete']}
-          >
-            <Background />
-            <Controls />
-          </ReactFlow>
+            <p className="hint shortcuts">
+              Ctrl/Cmd+Z undo · Shift+Ctrl/Cmd+Z redo · Ctrl/Cmd+C, V copy and paste · Ctrl/Cmd+D duplicate · Backspace delete · Shift+drag to select several
+            </p>
+          </aside>
+          <div className="flow-canvas" data-testid="flow-canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
+            {nodes.length === 0 && !viewing ? (
+              <div className="canvas-empty" role="note">
+                <strong>Start with a trigger.</strong> Drag <em>Trigger</em> from the left onto the canvas: the flow runs for every <code>{flow.triggerEventType}</code> event. Then add webhooks, branches, waits and an End.
+              </div>
+            ) : null}
+            <ReactFlow<EditorNode>
+              nodes={readOnlyGraph?.nodes ?? nodes}
+              edges={readOnlyGraph?.edges ?? displayEdges}
+              nodeTypes={nodeTypes}
+              onNodesChange={viewing ? undefined : actions.onNodesChange}
+              onEdgesChange={viewing ? undefined : actions.onEdgesChange}
+              onConnect={onConnect}
+              isValidConnection={isValidConnection}
+              nodesDraggable={!viewing}
+              nodesConnectable={!viewing}
+              elementsSelectable={!viewing}
+              deleteKeyCode={viewing ? null : ['Backspace', 'Delete']}
+              multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+              selectionKeyCode="Shift"
+              fitView
+              fitViewOptions={{ maxZoom: 1.2 }}
+              minZoom={0.1}
+              onlyRenderVisibleElements={nodes.length > 150}
+            >
+              <Background />
+              <Controls showInteractive={false} />
+              <MiniMap pannable zoomable ariaLabel="Overview of the flow" />
+            </ReactFlow>
+          </div>
+          <aside className="flow-panel" aria-label="Inspector">
+            <div className="tabs" role="tablist">
+              {(['step', 'runs', 'versions'] as const).map((t) => (
+                <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)}>
+                  {t === 'step' ? 'Step' : t === 'runs' ? 'Runs' : 'Versions'}
+                </button>
+              ))}
+            </div>
+            {tab === 'step' ? (
+              selected && !viewing ? (
+                <NodePanel key={selected.id} node={selected} webhooks={catalog} upstream={upstream} onChange={(data) => actions.updateNodeData(selected.id, data)} problems={selectedProblems[selected.id] ?? []} />
+              ) : selectedNodes.length > 1 ? (
+                <p className="muted">{selectedNodes.length} steps selected. Drag to move them together, Ctrl/Cmd+C to copy, Backspace to delete.</p>
+              ) : (
+                <p className="muted">Select a step to edit it. Drag from a step&apos;s bottom handle to another step to connect them; select a connection and press Backspace to remove it.</p>
+              )
+            ) : null}
+            {tab === 'runs' ? <RunsPanel flowId={flow.id} watched={watchedRun} onWatch={setWatchedRun} /> : null}
+            {tab === 'versions' ? (
+              <VersionsPanel
+                flowId={flow.id}
+                versions={flow.versions}
+                viewing={viewing?.version ?? null}
+                onOpen={(version, graph) => {
+                  setWatchedRun(null);
+                  setViewing({ version, graph });
+                  window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 200 }));
+                }}
+              />
+            ) : null}
+          </aside>
         </div>
-        <aside className="flow-panel" aria-label="Selected step">
-          {selected ? (
-            <NodePanel key={selected.id} node={selected} webhooks={webhooks} onChange={(data) => updateNodeData(selected.id, data)} problems={problemsByNode.get(selected.id) ?? []} />
-          ) : (
-            <p className="muted">Select a step to edit it. Drag from a step&apos;s bottom handle to another step to connect them; select a connection and press Delete to remove it.</p>
-          )}
-        </aside>
-      </div>
-    </main>
+      </main>
+    </EditorProvider>
   );
 }

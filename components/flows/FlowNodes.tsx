@@ -1,50 +1,85 @@
 'use client';
-/** Canvas node components, one per node kind; memoized and registered once, outside any component. */
-import { memo } from 'react';
+/**
+ * Canvas node components, one per node kind: memoized, registered once outside any component, and each
+ * subscribed only to its own problems, webhook and run state.
+ */
+import { memo, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { ELSE_HANDLE, type FlowNode } from '@/lib/flow/graph';
+import { ELSE_HANDLE } from '@/lib/flow/graph';
+import type { EditorNode } from '@/lib/flow/editor/store';
+import { useView } from './editor-context';
 
-export type CanvasNodeData = FlowNode['data'] & { problems?: string[]; webhookName?: string };
+const NO_PROBLEMS: string[] = [];
 
-function Shell({ kind, title, children, problems, selected }: { kind: string; title: string; children?: React.ReactNode; problems?: string[]; selected?: boolean }) {
+function Shell({ id, kind, title, children, selected }: { id: string; kind: string; title: ReactNode; children?: ReactNode; selected?: boolean }) {
+  const problems = useView((v) => v.problems[id] ?? NO_PROBLEMS);
+  const run = useView((v) => v.run?.[id]);
+  const classes = [
+    'flow-node',
+    `flow-node-${kind}`,
+    problems.length ? 'flow-node-invalid' : '',
+    selected ? 'flow-node-selected' : '',
+    run?.reached ? 'flow-node-reached' : '',
+    run?.current ? 'flow-node-current' : '',
+  ].filter(Boolean);
   return (
-    <div className={`flow-node flow-node-${kind}${problems?.length ? ' flow-node-invalid' : ''}${selected ? ' flow-node-selected' : ''}`} title={problems?.join('\n')}>
+    <div className={classes.join(' ')} title={problems.join('\n') || undefined} data-testid={`flow-node-${id}`}>
       <div className="flow-node-kind">{kind}</div>
       <div className="flow-node-title">{title}</div>
       {children}
-      {problems?.length ? <div className="flow-node-problem">⚠ {problems.length === 1 ? problems[0] : `${problems.length} problems`}</div> : null}
+      {run?.attempts ? (
+        <div className={`flow-node-run ${run.attempts.lastStatus !== null && run.attempts.lastStatus < 400 ? 'ok' : 'bad'}`} data-testid="node-run-state">
+          {run.attempts.count} attempt{run.attempts.count === 1 ? '' : 's'} · {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
+        </div>
+      ) : null}
+      {problems.length ? (
+        <div className="flow-node-problem" role="note">
+          ⚠ {problems.length === 1 ? problems[0] : `${problems.length} problems`}
+        </div>
+      ) : null}
     </div>
   );
 }
 
-export const TriggerNode = memo(function TriggerNode({ data, selected }: NodeProps) {
-  const d = data as CanvasNodeData & { eventType?: string };
+type Props = NodeProps<EditorNode>;
+
+export const TriggerNode = memo(function TriggerNode({ id, data, selected }: Props) {
   return (
     <>
-      <Shell kind="trigger" title={d.eventType || 'choose an event'} problems={d.problems} selected={selected} />
+      <Shell id={id} kind="trigger" title={String(data.eventType ?? '') || 'choose an event'} selected={selected} />
       <Handle type="source" position={Position.Bottom} />
     </>
   );
 });
 
-export const WebhookNode = memo(function WebhookNode({ data, selected }: NodeProps) {
-  const d = data as CanvasNodeData;
+export const WebhookNode = memo(function WebhookNode({ id, data, selected }: Props) {
+  const webhook = useView((v) => v.catalog[String(data.webhookId ?? '')]);
+  const retried = webhook ? webhook.retry.maxAttempts > 1 : false;
   return (
     <>
       <Handle type="target" position={Position.Top} />
-      <Shell kind="webhook" title={d.webhookName ?? 'choose a webhook'} problems={d.problems} selected={selected} />
+      <Shell id={id} kind="webhook" title={webhook?.name ?? 'choose a webhook'} selected={selected}>
+        {webhook ? (
+          <div className="flow-node-meta">
+            <span className="method">{webhook.method}</span> {webhook.integrationName}{' '}
+            <span className={`badge ${retried ? 'badge-retried' : 'badge-once'}`} title={retried ? `Uses the TransactionalId: retried up to ${webhook.retry.maxAttempts} times on 5xx/429` : 'No TransactionalId: sent once, never retried'}>
+              {retried ? 'retried' : 'sent once'}
+            </span>
+          </div>
+        ) : null}
+      </Shell>
       <Handle type="source" position={Position.Bottom} />
     </>
   );
 });
 
-export const BranchNode = memo(function BranchNode({ data, selected }: NodeProps) {
-  const d = data as CanvasNodeData & { branches?: { id: string; label: string }[] };
-  const outputs = [...(d.branches ?? []).map((b) => ({ id: b.id, label: b.label || b.id })), { id: ELSE_HANDLE, label: 'Else' }];
+export const BranchNode = memo(function BranchNode({ id, data, selected }: Props) {
+  const branches = (data.branches as { id: string; label: string }[] | undefined) ?? [];
+  const outputs = [...branches.map((b) => ({ id: b.id, label: b.label || b.id })), { id: ELSE_HANDLE, label: 'Else' }];
   return (
     <>
       <Handle type="target" position={Position.Top} />
-      <Shell kind="branch" title={`${d.branches?.length ?? 0} condition${d.branches?.length === 1 ? '' : 's'} + else`} problems={d.problems} selected={selected}>
+      <Shell id={id} kind="branch" title={`${branches.length} condition${branches.length === 1 ? '' : 's'} + else`} selected={selected}>
         <div className="flow-branch-outputs">
           {outputs.map((o) => (
             <span key={o.id}>{o.label}</span>
@@ -52,29 +87,28 @@ export const BranchNode = memo(function BranchNode({ data, selected }: NodeProps
         </div>
       </Shell>
       {outputs.map((o, i) => (
-        <Handle key={o.id} id={o.id} type="source" position={Position.Bottom} style={{ left: `${((i + 1) / (outputs.length + 1)) * 100}%` }} />
+        <Handle key={o.id} id={o.id} type="source" position={Position.Bottom} style={{ left: `${((i + 1) / (outputs.length + 1)) * 100}%` }} title={o.label} />
       ))}
     </>
   );
 });
 
-export const WaitNode = memo(function WaitNode({ data, selected }: NodeProps) {
-  const d = data as CanvasNodeData & { mode?: string; seconds?: number; time?: string; timeZone?: string };
-  const title = d.mode === 'until' ? `until ${d.time} ${d.timeZone}` : formatDuration(d.seconds ?? 0);
+export const WaitNode = memo(function WaitNode({ id, data, selected }: Props) {
+  const title = data.mode === 'until' ? `until ${String(data.time)} ${String(data.timeZone)}` : formatDuration(Number(data.seconds ?? 0));
   return (
     <>
       <Handle type="target" position={Position.Top} />
-      <Shell kind="wait" title={title} problems={d.problems} selected={selected} />
+      <Shell id={id} kind="wait" title={title} selected={selected} />
       <Handle type="source" position={Position.Bottom} />
     </>
   );
 });
 
-export const EndNode = memo(function EndNode({ data, selected }: NodeProps) {
+export const EndNode = memo(function EndNode({ id, selected }: Props) {
   return (
     <>
       <Handle type="target" position={Position.Top} />
-      <Shell kind="end" title="End" problems={(data as CanvasNodeData).problems} selected={selected} />
+      <Shell id={id} kind="end" title="End" selected={selected} />
     </>
   );
 });

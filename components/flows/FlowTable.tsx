@@ -1,5 +1,8 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { StatusBadge } from '../StatusBadge';
+
+type RunCounts = Partial<Record<'pending' | 'running' | 'completed' | 'failed', number>>;
 
 export interface FlowRow {
   id: string;
@@ -8,11 +11,38 @@ export interface FlowRow {
   status: string;
   version: number | null;
   runCount?: number;
+  updatedAt?: string | Date;
+  runs24h?: RunCounts;
+}
+
+/** "published v3", "draft", "paused (v2)": what a marketer needs to know at a glance. */
+export function flowStatusLabel(flow: Pick<FlowRow, 'status' | 'version'>): string {
+  if (flow.status === 'active') return `published v${flow.version}`;
+  if (flow.version && flow.status !== 'draft') return `${flow.status} (v${flow.version})`;
+  return flow.status;
+}
+
+function RunSummary({ runs }: { runs: RunCounts }) {
+  const total = Object.values(runs).reduce((a, b) => a + (b ?? 0), 0);
+  if (total === 0) return <span className="muted">none</span>;
+  return (
+    <span className="run-summary">
+      {total}{' '}
+      {(['completed', 'failed', 'running', 'pending'] as const)
+        .filter((s) => runs[s])
+        .map((s) => (
+          <span key={s} className={`badge badge-${s === 'completed' ? 'ok' : s === 'failed' ? 'bad' : s === 'running' ? 'info' : 'warn'}`}>
+            {runs[s]} {s}
+          </span>
+        ))}
+    </span>
+  );
 }
 
 /** Flows as the overview and the flows page list them. */
-export function FlowTable({ flows }: { flows: FlowRow[] }) {
+export function FlowTable({ flows, actions }: { flows: FlowRow[]; actions?: (flow: FlowRow) => ReactNode }) {
   const withRuns = flows.some((f) => f.runCount !== undefined);
+  const detailed = flows.some((f) => f.runs24h !== undefined);
   return (
     <table>
       <thead>
@@ -20,8 +50,10 @@ export function FlowTable({ flows }: { flows: FlowRow[] }) {
           <th scope="col">Name</th>
           <th scope="col">Trigger</th>
           <th scope="col">Status</th>
-          <th scope="col">Version</th>
+          {detailed ? <th scope="col">Last edited</th> : <th scope="col">Version</th>}
           {withRuns ? <th scope="col">Runs</th> : null}
+          {detailed ? <th scope="col">Runs, last 24 h</th> : null}
+          {actions ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
         </tr>
       </thead>
       <tbody>
@@ -34,10 +66,12 @@ export function FlowTable({ flows }: { flows: FlowRow[] }) {
               <code>{flow.triggerEventType}</code>
             </td>
             <td>
-              <StatusBadge status={flow.status} />
+              <StatusBadge status={flow.status} /> {detailed ? <span className="muted">{flowStatusLabel(flow)}</span> : null}
             </td>
-            <td>{flow.version ? `v${flow.version}` : 'unpublished'}</td>
+            {detailed ? <td>{flow.updatedAt ? new Date(flow.updatedAt).toLocaleString() : ''}</td> : <td>{flow.version ? `v${flow.version}` : 'unpublished'}</td>}
             {withRuns ? <td>{flow.runCount}</td> : null}
+            {detailed ? <td><RunSummary runs={flow.runs24h ?? {}} /></td> : null}
+            {actions ? <td className="row-actions">{actions(flow)}</td> : null}
           </tr>
         ))}
       </tbody>

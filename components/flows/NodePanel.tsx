@@ -1,7 +1,9 @@
 'use client';
 /** Edits the selected step: trigger event, webhook choice, branch conditions, wait duration. */
+import { useId, useState } from 'react';
 import type { Node } from '@xyflow/react';
 import type { Condition, FieldOperator } from '@/lib/flow/conditions';
+import type { CatalogEntry } from './editor-context';
 
 type Data = Record<string, unknown>;
 type Branch = { id: string; label: string; condition: Condition };
@@ -19,7 +21,7 @@ const FIELD_OPS: { op: FieldOperator; label: string; needsValue: boolean }[] = [
   { op: 'matches', label: 'matches regex', needsValue: true },
 ];
 
-function ConditionEditor({ condition, onChange, webhooks, label }: { condition: Condition; onChange: (c: Condition) => void; webhooks: { systemName: string; name: string }[]; label: string }) {
+function ConditionEditor({ condition, onChange, webhooks, label, variablesListId }: { condition: Condition; onChange: (c: Condition) => void; webhooks: { systemName: string; name: string }[]; label: string; variablesListId: string }) {
   const kind = condition.kind;
   return (
     <div className="condition">
@@ -71,7 +73,7 @@ function ConditionEditor({ condition, onChange, webhooks, label }: { condition: 
       ) : null}
       {condition.kind === 'field' ? (
         <span className="row wrap">
-          <input aria-label={`${label} field path`} value={condition.path} onChange={(e) => onChange({ ...condition, path: e.target.value })} placeholder="Webhooks.crm.Fields.tier" spellCheck={false} />
+          <input aria-label={`${label} field path`} list={variablesListId} value={condition.path} onChange={(e) => onChange({ ...condition, path: e.target.value })} placeholder="Webhooks.crm.Fields.tier" spellCheck={false} />
           <select aria-label={`${label} operator`} value={condition.op} onChange={(e) => onChange({ ...condition, op: e.target.value as FieldOperator })}>
             {FIELD_OPS.map((o) => (
               <option key={o.op} value={o.op}>
@@ -92,7 +94,7 @@ function ConditionEditor({ condition, onChange, webhooks, label }: { condition: 
           </select>
           {condition.conditions.map((c, i) => (
             <div key={i} className="row">
-              <ConditionEditor condition={c} webhooks={webhooks} label={`${label}.${i + 1}`} onChange={(next) => onChange({ ...condition, conditions: condition.conditions.map((x, j) => (j === i ? next : x)) })} />
+              <ConditionEditor condition={c} webhooks={webhooks} variablesListId={variablesListId} label={`${label}.${i + 1}`} onChange={(next) => onChange({ ...condition, conditions: condition.conditions.map((x, j) => (j === i ? next : x)) })} />
               <button type="button" aria-label={`Remove ${label}.${i + 1}`} onClick={() => onChange({ ...condition, conditions: condition.conditions.filter((_, j) => j !== i) })}>
                 ×
               </button>
@@ -107,8 +109,66 @@ function ConditionEditor({ condition, onChange, webhooks, label }: { condition: 
   );
 }
 
-export function NodePanel({ node, webhooks, onChange, problems }: { node: Node<Data>; webhooks: { id: string; name: string; systemName: string }[]; onChange: (data: Data) => void; problems: string[] }) {
+/** Variables a condition can read at this step: the customer, the event, and the webhooks run before it. */
+function variablePaths(upstream: CatalogEntry[]): string[] {
+  return [
+    'Customer.Id',
+    'Customer.Email',
+    'Event.Type',
+    'Event.Id',
+    ...upstream.flatMap((w) => [`Webhooks.${w.systemName}.Ok`, `Webhooks.${w.systemName}.Status`, ...w.capturedFields.map((f) => `Webhooks.${w.systemName}.Fields.${f}`)]),
+  ];
+}
+
+function WebhookPicker({ value, webhooks, onChange }: { value: string; webhooks: CatalogEntry[]; onChange: (id: string) => void }) {
+  const [search, setSearch] = useState('');
+  const needle = search.trim().toLowerCase();
+  const shown = webhooks.filter((w) => w.id === value || !needle || w.name.toLowerCase().includes(needle) || w.systemName.toLowerCase().includes(needle));
+  const groups = [...new Set(shown.map((w) => w.integrationName))];
+  return (
+    <div className="field">
+      <label htmlFor="node-webhook">Webhook</label>
+      <input type="search" aria-label="Search webhooks" placeholder="Search by name or system name" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <select id="node-webhook" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{shown.length === 0 ? 'No webhook matches' : 'Choose…'}</option>
+        {groups.map((group) => (
+          <optgroup key={group} label={group}>
+            {shown
+              .filter((w) => w.integrationName === group)
+              .map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name} ({w.systemName})
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+      {webhooks.length === 0 ? <p className="hint">No webhooks yet: create one on the Webhooks page first.</p> : null}
+      {value ? (
+        <a href={`/webhooks/${value}`} target="_blank" rel="noreferrer">
+          Open the webhook editor ↗
+        </a>
+      ) : null}
+    </div>
+  );
+}
+
+export function NodePanel({
+  node,
+  webhooks,
+  upstream,
+  onChange,
+  problems,
+}: {
+  node: Node<Data>;
+  webhooks: CatalogEntry[];
+  /** webhooks that run before this step on every path: what its conditions can read */
+  upstream: CatalogEntry[];
+  onChange: (data: Data) => void;
+  problems: string[];
+}) {
   const data = node.data;
+  const variablesListId = useId();
   return (
     <div className="node-panel">
       <h2>{node.type === 'trigger' ? 'Trigger' : node.type === 'webhook' ? 'Webhook step' : node.type === 'branch' ? 'Branch' : node.type === 'wait' ? 'Wait' : 'End'}</h2>
@@ -124,34 +184,28 @@ export function NodePanel({ node, webhooks, onChange, problems }: { node: Node<D
           <p className="hint">The flow runs for every event of this type sent to POST /api/events.</p>
         </div>
       ) : null}
-      {node.type === 'webhook' ? (
-        <div className="field">
-          <label htmlFor="node-webhook">Webhook</label>
-          <select id="node-webhook" value={String(data.webhookId ?? '')} onChange={(e) => onChange({ ...data, webhookId: e.target.value })}>
-            <option value="">Choose…</option>
-            {webhooks.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name} ({w.systemName})
-              </option>
-            ))}
-          </select>
-          {data.webhookId ? (
-            <a href={`/webhooks/${String(data.webhookId)}`} target="_blank" rel="noreferrer">
-              Open the webhook ↗
-            </a>
-          ) : null}
-        </div>
-      ) : null}
+      {node.type === 'webhook' ? <WebhookPicker value={String(data.webhookId ?? '')} webhooks={webhooks} onChange={(webhookId) => onChange({ ...data, webhookId })} /> : null}
       {node.type === 'branch' ? (
         <div>
           <p className="hint">Conditions are checked in order; the first that holds picks its output. Else catches the rest.</p>
+          <datalist id={variablesListId}>
+            {variablePaths(upstream).map((path) => (
+              <option key={path} value={path} />
+            ))}
+          </datalist>
+          {upstream.length === 0 ? (
+            <p className="hint">No webhook runs before this branch on every path yet, so conditions can read the customer and the event only.</p>
+          ) : (
+            <p className="hint">Can read the responses of: {upstream.map((w) => w.name).join(', ')}.</p>
+          )}
           {((data.branches as Branch[]) ?? []).map((branch, i, all) => (
             <fieldset key={branch.id}>
               <legend>Output {i + 1}</legend>
               <input aria-label={`Output ${i + 1} label`} value={branch.label} onChange={(e) => onChange({ ...data, branches: all.map((b, j) => (j === i ? { ...b, label: e.target.value } : b)) })} />
               <ConditionEditor
                 condition={branch.condition}
-                webhooks={webhooks}
+                webhooks={upstream}
+                variablesListId={variablesListId}
                 label={`Output ${i + 1} condition`}
                 onChange={(condition) => onChange({ ...data, branches: all.map((b, j) => (j === i ? { ...b, condition } : b)) })}
               />

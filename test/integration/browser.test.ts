@@ -4,79 +4,65 @@
  * it to a loopback receiver and copies it; a marketer then sees only the mask, in the UI, in every page's
  * HTML and in every response the browser receives. Screenshots go to test-results/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { buildIfNeeded } from '../../scripts/build';
-import { waitForHttp } from '../../scripts/processes';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, startAppServer, type AppServer } from '../../scripts/app-server';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
-import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import type { PrismaClient } from '../../lib/db';
 import { hashPassword } from '../../lib/auth/password';
-import { freePort } from '../support/ports';
+import { createTestEnv, type TestEnv } from '../support/env';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-results', 'browser');
+/** HOOKFLOW_DOC_SCREENSHOTS=1 also refreshes the canvas screenshots the README shows. */
+const DOC_SHOTS = process.env.HOOKFLOW_DOC_SCREENSHOTS === '1' ? path.join(ROOT, 'docs', 'screenshots') : null;
 const SECRET = 'Bearer e2e-SECRET-7f3a9c';
 const PASSWORD = 'e2e-password-123';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let server: ChildProcess;
+let server: AppServer;
 let baseUrl: string;
 let receiver: Receiver;
 let prisma: PrismaClient;
 let browser: Browser;
+let env: TestEnv;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
   mkdirSync(SHOTS, { recursive: true });
-  const problem = buildIfNeeded(() => undefined);
-  if (problem) throw new Error(problem);
 
+  env = await createTestEnv('browser');
+  prisma = env.prisma;
   const dataDir = path.join(inject('scratchDir'), `browser-${Date.now()}`);
   mkdirSync(dataDir, { recursive: true });
-  const databaseFile = path.join(dataDir, 'hookflow.db');
-  copyFileSync(inject('templateDatabase'), databaseFile);
-  prisma = createPrismaClient(`file:${databaseFile}`);
   for (const role of ['developer', 'marketer'] as const) {
     await prisma.user.create({ data: { email: `${role}@example.com`, name: role === 'developer' ? 'Dev' : 'Mara', role, passwordHash: await hashPassword(PASSWORD) } });
   }
   receiver = await startReceiver();
 
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(port)], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: `file:${databaseFile}`,
-      HOOKFLOW_DATA_DIR: dataDir,
-      HOOKFLOW_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  server = await startAppServer({
+    DATABASE_URL: env.databaseUrl,
+    HOOKFLOW_DATA_DIR: dataDir,
+    HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
+    TEMPORAL_ADDRESS: env.address,
+    HOOKFLOW_TASK_QUEUE: env.taskQueue,
   });
-  await waitForHttp(`${baseUrl}/login`, 60_000);
+  baseUrl = server.url;
+  // Test events from the canvas run on a real worker of this file's task queue.
+  await env.startWorker();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      // gone
-    }
-  }
+  server?.stop();
   await receiver?.close();
-  await prisma?.$disconnect();
+  await env?.close();
 });
 
 /** Waits until React has hydrated the page: typing into server-rendered HTML before that is lost. */
@@ -136,6 +122,9 @@ describe('integrations and webhooks in the browser', () => {
     const page = await signIn(context, 'developer@example.com');
     await open(page, integrationUrl);
     await page.getByRole('link', { name: 'Create webhook' }).click();
+    // The integration page has a Name field too: type only once the webhook editor is there.
+    await page.waitForURL(/\/webhooks\/new/);
+    await page.getByLabel('System name').waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Create ticket');
     await expect.poll(() => page.getByLabel('System name').inputValue()).toBe('create_ticket');
     await page.getByLabel('URL path').fill('/tickets');
@@ -225,38 +214,161 @@ describe('integrations and webhooks in the browser', () => {
     expect(leaks).toEqual([]);
     await context.close();
   });
+});
 
-  it('a marketer draws a flow on the canvas; publishing reports problems on their step, then publishes', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await signIn(context, 'marketer@example.com');
-    await page.getByRole('link', { name: 'Flows' }).click();
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+  if (DOC_SHOTS) {
+    mkdirSync(DOC_SHOTS, { recursive: true });
+    copyFileSync(path.join(SHOTS, name), path.join(DOC_SHOTS, name));
+  }
+}
+
+/** Drags from one handle to another with the mouse, as a person connects two steps. */
+async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** A step's position in flow coordinates (its transform), independent of pan and zoom. */
+async function nodeBox(node: Locator): Promise<{ x: number; y: number; height: number }> {
+  return node.evaluate((el) => {
+    const match = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec((el as HTMLElement).style.transform)!;
+    return { x: Math.round(Number(match[1])), y: Math.round(Number(match[2])), height: (el as HTMLElement).offsetHeight };
+  });
+}
+
+describe('the flow canvas in the browser', () => {
+  let page: Page;
+  let context: BrowserContext;
+  const canvas = () => page.getByTestId('flow-canvas');
+  const node = (kind: string, n = 0) => page.locator(`.react-flow__node-${kind}`).nth(n);
+  const drop = async (label: string, x: number, y: number) => {
+    await page.getByRole('button', { name: `+ ${label}`, exact: true }).dragTo(canvas(), { targetPosition: { x, y } });
+  };
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+    page = await signIn(context, 'marketer@example.com');
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('creates a flow from the empty state', async () => {
+    await page.getByRole('link', { name: 'Flows', exact: true }).click();
+    await page.getByText('No flows yet').waitFor();
+    await shot(page, 'canvas-1-empty-state.png');
     await page.getByLabel('Name').fill('VIP tickets');
     await page.getByLabel('Starts on event').fill('customer.vip');
     await page.getByRole('button', { name: 'Create flow' }).click();
     await page.waitForURL(/\/flows\/[^/]+$/);
-    await page.locator('.react-flow__node-trigger').click();
-    await page.getByRole('button', { name: '+ Branch' }).click();
-    await page.getByRole('button', { name: '+ Webhook' }).click();
-    await page.getByLabel('Webhook', { exact: true }).selectOption({ label: 'Create ticket (create_ticket)' });
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText('Connect the "Else" output').first().waitFor();
-    expect(await page.locator('.flow-node-invalid').count()).toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, '6-flow-problems.png'), fullPage: true });
+    await page.getByText('Start with a trigger.').waitFor();
+  });
 
-    // Connect the branch's else output to a new End step, then publish.
-    await page.locator('.react-flow__node-branch').click();
-    await page.getByRole('button', { name: '+ End' }).click();
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText('Published version 1').waitFor({ timeout: 10_000 }).catch(async (error) => {
-      await page.screenshot({ path: path.join(SHOTS, '7-flow-publish-failed.png'), fullPage: true });
-      throw error;
-    });
-    await page.screenshot({ path: path.join(SHOTS, '7-flow-published.png'), fullPage: true });
+  it('drags in a trigger, a webhook and a branch, a webhook on the success output and End on else, and connects them', async () => {
+    await drop('Trigger', 330, 60);
+    await expect.poll(() => page.getByRole('button', { name: '+ Trigger', exact: true }).isDisabled()).toBe(true);
+    await drop('Webhook', 330, 200);
+    await page.getByLabel('Search webhooks').fill('create_ti');
+    await page.getByLabel('Webhook', { exact: true }).selectOption({ label: 'Create ticket (create_ticket)' });
+    await drop('Branch', 330, 350);
+    await drop('Webhook', 180, 530);
+    await drop('End', 520, 530);
+    expect(await page.locator('.react-flow__node').count()).toBe(5);
+
+    await connect(page, node('trigger').locator('.react-flow__handle.source'), node('webhook', 0).locator('.react-flow__handle.target'));
+    await connect(page, node('webhook', 0).locator('.react-flow__handle.source'), node('branch').locator('.react-flow__handle.target'));
+    await connect(page, node('branch').locator('.react-flow__handle[data-handleid="b1"]'), node('webhook', 1).locator('.react-flow__handle.target'));
+    await connect(page, node('branch').locator('.react-flow__handle[data-handleid="else"]'), node('end').locator('.react-flow__handle.target'));
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(4);
+    // A loop is refused while dragging: the edge is not made.
+    await connect(page, node('branch').locator('.react-flow__handle[data-handleid="b1"]'), node('trigger').locator('.react-flow__handle.source'));
+    expect(await page.locator('.react-flow__edge').count()).toBe(4);
+
+    // The branch routes on the first webhook's outcome, which runs before it on every path.
+    await node('branch').click();
+    await page.getByLabel('Output 1 condition kind').selectOption('webhook');
+    await expect.poll(() => page.getByLabel('Output 1 condition webhook').inputValue()).toBe('create_ticket');
+    await page.getByLabel('Output 1 label').fill('Ticket created');
+    await shot(page, 'canvas-2-drawn.png');
+  });
+
+  it('shows the validation problem it provokes on its step, blocks publishing, and clears once fixed', async () => {
+    // The second webhook step has no webhook chosen yet: that is the provoked problem.
+    await expect.poll(() => node('webhook', 1).locator('.flow-node-problem').count()).toBe(1);
+    await expect(page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).resolves.toBe(true);
+    await page.getByTestId('flow-problems').getByRole('button', { name: 'Choose which webhook this step sends' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Choose which webhook this step sends' }).waitFor();
+    await shot(page, 'canvas-3-problem.png');
+    await page.getByLabel('Webhook', { exact: true }).selectOption({ label: 'Copy of Create ticket (create_ticket_copy)' });
+    await page.getByText('✓ Ready to publish').waitFor();
+    expect(await page.locator('.flow-node-invalid').count()).toBe(0);
+    await expect(page.getByRole('button', { name: 'Publish', exact: true }).isEnabled()).resolves.toBe(true);
+  });
+
+  it('undoes and redoes a move', async () => {
+    const end = node('end');
+    const before = await nodeBox(end);
+    const box = (await end.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + 92, { steps: 10 });
+    await page.mouse.up();
+    const moved = await nodeBox(end);
+    expect(moved.x - before.x).toBeGreaterThan(50);
+    await canvas().locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => nodeBox(end)).toEqual(before);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => nodeBox(end)).toEqual(moved);
+  });
+
+  it('tidies up into top-to-bottom layers', async () => {
+    await page.getByRole('button', { name: 'Tidy up' }).click();
+    await expect
+      .poll(async () => {
+        const [t, w, b, w2, e] = await Promise.all([nodeBox(node('trigger')), nodeBox(node('webhook', 0)), nodeBox(node('branch')), nodeBox(node('webhook', 1)), nodeBox(node('end'))]);
+        // Top to bottom by layer; the two steps after the branch share a layer (centres level), success left of else.
+        return t.y < w.y && w.y < b.y && b.y < w2.y && Math.abs(w2.y + w2.height / 2 - (e.y + e.height / 2)) <= 2 && w2.x < e.x;
+      })
+      .toBe(true);
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+    await shot(page, 'canvas-4-tidy.png');
+  });
+
+  it('publishes after showing what changed', async () => {
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => page.getByTestId('publish-diff').locator('li').count()).toBe(5);
+    await shot(page, 'canvas-5-publish.png');
+    await page.getByRole('button', { name: 'Publish v1' }).click();
+    await page.getByText('Published version 1').waitFor();
     const flow = await prisma.flow.findFirstOrThrow({ where: { name: 'VIP tickets' }, include: { versions: true } });
     expect(flow.status).toBe('active');
-    expect(flow.versions).toHaveLength(1);
     const plan = flow.versions[0]!.plan as { nodes: Record<string, { kind: string }> };
-    expect(Object.values(plan.nodes).map((n) => n.kind).sort()).toEqual(['branch', 'end', 'webhook']);
-    await context.close();
+    expect(Object.values(plan.nodes).map((n) => n.kind).sort()).toEqual(['branch', 'end', 'webhook', 'webhook']);
+  });
+
+  it('sends a test event, highlights the run path, and the loopback receiver gets the requests', async () => {
+    const before = receiver.requests.length;
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByLabel('Customer attributes (JSON)').fill('{"email": "grace@example.com", "tier": "vip"}');
+    await page.getByRole('button', { name: 'Send event' }).click();
+    await expect.poll(() => page.getByTestId('run-banner').textContent(), { timeout: 30_000 }).toContain('completed');
+    await expect.poll(() => page.locator('.flow-node-reached').count()).toBe(4);
+    expect(await node('end').locator('.flow-node-reached').count()).toBe(0);
+    expect(await page.locator('.react-flow__edge.flow-edge-taken').count()).toBe(3);
+    await expect.poll(() => node('webhook', 1).getByTestId('node-run-state').textContent()).toContain('HTTP 201');
+    await shot(page, 'canvas-6-run.png');
+    const sent = receiver.requests.slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((r) => r.url.startsWith('/api/tickets') && r.headers.authorization === SECRET)).toBe(true);
+    expect(sent[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Recent runs' }).getByRole('link', { name: /Temporal/ }).count()).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { seedDemo } from '../../lib/seed';
 import { ingestEvent } from '../../lib/events/ingest';
 import { startPendingRuns } from '../../lib/runs/dispatch';
-import { freePort } from '../support/ports';
+import { freePort } from '../../scripts/ports';
 import { Client, Connection } from '@temporalio/client';
 
 const KEY = 'test-ingest-key-0123456789';

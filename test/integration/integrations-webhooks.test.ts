@@ -13,7 +13,7 @@ import { callerFor, userWithRole } from '../support/trpc';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import type { WebhookInput } from '../../lib/trpc/schemas/webhook';
 import { hashPassword, verifyPassword } from '../../lib/auth/password';
-import { freePort } from '../support/ports';
+import { freePort } from '../../scripts/ports';
 import type { FlowGraph } from '../../lib/flow/graph';
 
 let prisma: PrismaClient;

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTimeSkippingEnv, type TimeSkippingEnv } from '../support/time-skipping';
 import { startReceiver, type Receiver, type ReceiverResponse } from '../../scripts/receiver';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
-import { freePort } from '../support/ports';
+import { freePort } from '../../scripts/ports';
 import { ingestEvent } from '../../lib/events/ingest';
 import { publishFlow } from '../../lib/flow/publish';
 import type { FlowGraph } from '../../lib/flow/graph';

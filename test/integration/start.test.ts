@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports';
+import { freePort } from '../../scripts/ports';
 import { portIsFree } from '../../scripts/processes';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

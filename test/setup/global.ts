@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from '../../scripts/temporal';
-import { freePort } from '../support/ports';
+import { freePort } from '../../scripts/ports';
 import { WORKFLOWS_PATH } from '../../lib/temporal/worker';
 
 declare module 'vitest' {

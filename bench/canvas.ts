@@ -100,16 +100,16 @@ async function measure(page: Page, url: string, size: number): Promise<Sample> {
   });
   // Drag the second step (the branch) around: every step it connects to re-routes its edge.
   const box = (await page.locator('.react-flow__node').nth(1).boundingBox())!;
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean };
-    w.__frames = [];
-    w.__recording = true;
-    const tick = (t: number) => {
-      w.__frames.push(t);
-      if (w.__recording) requestAnimationFrame(tick);
+  // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
+    const tick = (t) => {
+      window.__frames.push(t);
+      if (window.__recording) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   await page.mouse.move(box.x + box.width / 2, box.y + 10);
   await page.mouse.down();
   for (let i = 1; i <= 90; i++) {

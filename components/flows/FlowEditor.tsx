@@ -37,6 +37,8 @@ import { TestEventDialog } from './TestEventDialog';
 import { RunsPanel, VersionsPanel } from './FlowSidePanels';
 
 const DRAG_TYPE = 'application/x-hookflow-step';
+/** The palette's colours, so the minimap reads like the canvas. */
+const KIND_COLOURS: Record<FlowNodeType, string> = { trigger: '#7a5af8', webhook: '#2e90fa', branch: '#f79009', wait: '#98a2b3', end: '#344054' };
 const AUTOSAVE_MS = 800;
 const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
   { type: 'trigger', label: 'Trigger', hint: 'Where the flow starts: an event type' },
@@ -94,6 +96,9 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const canvasRef = useRef<HTMLDivElement>(null);
   const [editor] = useState(() => createEditorStore(flow.draftGraph as FlowGraph, { eventType: flow.triggerEventType }));
   const [view] = useState<ViewStore>(() => createViewStore(catalog));
+  // Fit the view to the flow when it opens, but not on an empty canvas: xyflow would fit to the first step
+  // dropped and move the canvas under the marketer's pointer.
+  const [fitOnOpen] = useState(() => editor.getState().nodes.length > 0);
   const nodes = useStore(editor, (s) => s.nodes);
   const edges = useStore(editor, (s) => s.edges);
   const revision = useStore(editor, (s) => s.revision);
@@ -249,7 +254,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     () =>
       viewing
         ? {
-            nodes: viewing.graph.nodes.map((n: FlowNode): EditorNode => ({ id: n.id, type: n.type, position: n.position, data: (n.data ?? {}) as Record<string, unknown>, draggable: false, selectable: false, connectable: false })),
+            nodes: viewing.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode),
             edges: viewing.graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })),
           }
         : null,
@@ -439,14 +444,14 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               deleteKeyCode={viewing ? null : ['Backspace', 'Delete']}
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               selectionKeyCode="Shift"
-              fitView
+              fitView={fitOnOpen}
               fitViewOptions={{ maxZoom: 1.2 }}
               minZoom={0.1}
               onlyRenderVisibleElements={nodes.length > 150}
             >
               <Background />
               <Controls showInteractive={false} />
-              <MiniMap pannable zoomable ariaLabel="Overview of the flow" />
+              <MiniMap pannable zoomable ariaLabel="Overview of the flow" nodeColor={(n) => KIND_COLOURS[n.type as FlowNodeType] ?? '#98a2b3'} />
             </ReactFlow>
           </div>
           <aside className="flow-panel" aria-label="Inspector">

@@ -6,7 +6,7 @@
 import { memo, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { ELSE_HANDLE } from '@/lib/flow/graph';
-import type { EditorNode } from '@/lib/flow/editor/store';
+import type { EditorNodeOf } from '@/lib/flow/editor/store';
 import { useView } from './editor-context';
 
 const NO_PROBLEMS: string[] = [];
@@ -41,19 +41,18 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
   );
 }
 
-type Props = NodeProps<EditorNode>;
 
-export const TriggerNode = memo(function TriggerNode({ id, data, selected }: Props) {
+export const TriggerNode = memo(function TriggerNode({ id, data, selected }: NodeProps<EditorNodeOf<'trigger'>>) {
   return (
     <>
-      <Shell id={id} kind="trigger" title={String(data.eventType ?? '') || 'choose an event'} selected={selected} />
+      <Shell id={id} kind="trigger" title={data.eventType || 'choose an event'} selected={selected} />
       <Handle type="source" position={Position.Bottom} />
     </>
   );
 });
 
-export const WebhookNode = memo(function WebhookNode({ id, data, selected }: Props) {
-  const webhook = useView((v) => v.catalog[String(data.webhookId ?? '')]);
+export const WebhookNode = memo(function WebhookNode({ id, data, selected }: NodeProps<EditorNodeOf<'webhook'>>) {
+  const webhook = useView((v) => v.catalog[data.webhookId]);
   const retried = webhook ? webhook.retry.maxAttempts > 1 : false;
   return (
     <>
@@ -73,8 +72,8 @@ export const WebhookNode = memo(function WebhookNode({ id, data, selected }: Pro
   );
 });
 
-export const BranchNode = memo(function BranchNode({ id, data, selected }: Props) {
-  const branches = (data.branches as { id: string; label: string }[] | undefined) ?? [];
+export const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<EditorNodeOf<'branch'>>) {
+  const branches = data.branches;
   const outputs = [...branches.map((b) => ({ id: b.id, label: b.label || b.id })), { id: ELSE_HANDLE, label: 'Else' }];
   return (
     <>
@@ -93,8 +92,8 @@ export const BranchNode = memo(function BranchNode({ id, data, selected }: Props
   );
 });
 
-export const WaitNode = memo(function WaitNode({ id, data, selected }: Props) {
-  const title = data.mode === 'until' ? `until ${String(data.time)} ${String(data.timeZone)}` : formatDuration(Number(data.seconds ?? 0));
+export const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps<EditorNodeOf<'wait'>>) {
+  const title = data.mode === 'until' ? `until ${data.time} ${data.timeZone}` : formatDuration(data.seconds);
   return (
     <>
       <Handle type="target" position={Position.Top} />
@@ -104,7 +103,7 @@ export const WaitNode = memo(function WaitNode({ id, data, selected }: Props) {
   );
 });
 
-export const EndNode = memo(function EndNode({ id, selected }: Props) {
+export const EndNode = memo(function EndNode({ id, selected }: NodeProps<EditorNodeOf<'end'>>) {
   return (
     <>
       <Handle type="target" position={Position.Top} />

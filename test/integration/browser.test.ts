@@ -280,6 +280,9 @@ describe('the flow canvas in the browser', () => {
     await drop('Webhook', 180, 530);
     await drop('End', 520, 530);
     expect(await page.locator('.react-flow__node').count()).toBe(5);
+    // Each step stays where it was dropped (the canvas does not move under the pointer).
+    const [t, w, b] = await Promise.all([nodeBox(node('trigger')), nodeBox(node('webhook', 0)), nodeBox(node('branch'))]);
+    expect([w.y - t.y, b.y - w.y, w.x - t.x]).toEqual([140, 150, 0]);
 
     await connect(page, node('trigger').locator('.react-flow__handle.source'), node('webhook', 0).locator('.react-flow__handle.target'));
     await connect(page, node('webhook', 0).locator('.react-flow__handle.source'), node('branch').locator('.react-flow__handle.target'));
@@ -370,5 +373,49 @@ describe('the flow canvas in the browser', () => {
     expect(sent[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
     await page.getByRole('tab', { name: 'Runs' }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Recent runs' }).getByRole('link', { name: /Temporal/ }).count()).toBe(1);
+  });
+
+  it('inserts a step dropped on a connection, pastes copies at the viewport centre, and restores a version as the draft', async () => {
+    await page.getByRole('button', { name: 'Stop watching' }).click();
+    const nodes = () => page.locator('.react-flow__node').count();
+    const edges = () => page.locator('.react-flow__edge').count();
+    expect([await nodes(), await edges()]).toEqual([5, 4]);
+
+    // Drop a Wait in the middle of the trigger → first webhook connection.
+    const from = (await node('trigger').locator('.react-flow__handle.source').boundingBox())!;
+    const to = (await node('webhook', 0).locator('.react-flow__handle.target').boundingBox())!;
+    const area = (await canvas().boundingBox())!;
+    await drop('Wait', (from.x + to.x) / 2 + from.width / 2 - area.x, (from.y + to.y) / 2 + from.height / 2 - area.y);
+    await expect.poll(nodes).toBe(6);
+    await expect.poll(edges).toBe(5);
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+    const flow = await prisma.flow.findFirstOrThrow({ where: { name: 'VIP tickets' } });
+    const draft = flow.draftGraph as { nodes: { id: string; type: string }[]; edges: { source: string; target: string }[] };
+    const wait = draft.nodes.find((n) => n.type === 'wait')!;
+    const trigger = draft.nodes.find((n) => n.type === 'trigger')!;
+    expect(draft.edges.some((e) => e.source === trigger.id && e.target === wait.id)).toBe(true);
+    expect(draft.edges.some((e) => e.source === wait.id && draft.nodes.find((n) => n.id === e.target)?.type === 'webhook')).toBe(true);
+
+    // Copy and paste with the keyboard: the copy lands in the middle of the visible canvas.
+    await node('wait').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(nodes).toBe(7);
+    const pasted = (await page.locator('.react-flow__node.selected').boundingBox())!;
+    expect(Math.abs(pasted.x + pasted.width / 2 - (area.x + area.width / 2))).toBeLessThan(60);
+    expect(Math.abs(pasted.y + pasted.height / 2 - (area.y + area.height / 2))).toBeLessThan(60);
+    await page.keyboard.press('Control+z');
+    await expect.poll(nodes).toBe(6);
+
+    // Version 1 opens read-only; restoring it makes it the draft, and undo brings the edit back.
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByRole('button', { name: 'Open v1' }).click();
+    await page.getByText('Viewing version 1, read-only.').waitFor();
+    await expect.poll(nodes).toBe(5);
+    await expect(page.getByRole('button', { name: '+ Webhook', exact: true }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Restore as draft' }).click();
+    await expect.poll(nodes).toBe(5);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(nodes).toBe(6);
   });
 });

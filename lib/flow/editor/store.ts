@@ -10,7 +10,9 @@ import { copyFragment, placeFragment, boundsCentre, type Fragment, type Point } 
 import { checkConnection, type ConnectionRequest, type ConnectionVerdict } from './connections';
 import { tidyLayout } from './layout';
 
-export type EditorNode = Node<Record<string, unknown>, FlowNodeType>;
+/** A canvas node of one kind, with that kind's data: a typed union, like the graph's own nodes. */
+export type EditorNodeOf<K extends FlowNodeType> = Node<NonNullable<Extract<FlowNode, { type: K }>['data']>, K>;
+export type EditorNode = { [K in FlowNodeType]: EditorNodeOf<K> }[FlowNodeType];
 export type EditorEdge = Edge;
 
 interface Snapshot {
@@ -85,7 +87,7 @@ function toFlowEdge(edge: EditorEdge): FlowEdge {
 }
 
 function toEditorNode(node: FlowNode, measured?: EditorNode['measured']): EditorNode {
-  return { id: node.id, type: node.type, position: { ...node.position }, data: structuredClone((node.data ?? {}) as Record<string, unknown>), ...(measured ? { measured } : {}) };
+  return { id: node.id, type: node.type, position: { ...node.position }, data: structuredClone(node.data ?? {}), ...(measured ? { measured } : {}) } as EditorNode;
 }
 
 function toEditorEdge(edge: FlowEdge): EditorEdge {
@@ -223,7 +225,7 @@ export function createEditorStore(initial: FlowGraph, options: EditorOptions): E
       updateNodeData(id, data) {
         remember(`data:${id}`);
         set((s) => {
-          const nodes = s.nodes.map((n) => (n.id === id ? { ...n, data: structuredClone(data) } : n));
+          const nodes = s.nodes.map((n) => (n.id === id ? ({ ...n, data: structuredClone(data) } as EditorNode) : n));
           const node = nodes.find((n) => n.id === id);
           // A branch output that disappeared takes its connection with it.
           const handles = node ? new Set(outputHandles(toFlowNode(node))) : null;

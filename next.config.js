@@ -8,6 +8,8 @@ const nextConfig = {
     '@temporalio/core-bridge',
     '@prisma/adapter-better-sqlite3',
     'better-sqlite3',
+    '@prisma/adapter-pg',
+    'pg',
     'nunjucks',
   ],
   typedRoutes: false,

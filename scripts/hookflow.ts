@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPrismaClient, type PrismaClient } from '../lib/db';
-import { databaseUrl } from '../lib/db-url';
+import { databaseProvider, databaseUrl } from '../lib/db-url';
 import { secretKey } from '../lib/keys';
 import { secretEnvName } from '../lib/flows-as-code/document';
 import { documentText, exportDocument } from '../lib/flows-as-code/export';
@@ -59,6 +59,7 @@ function openDatabase(): PrismaClient {
   } catch (error) {
     throw new CliExit((error as Error).message, 2);
   }
+  if (databaseProvider(url) === 'postgresql') return createPrismaClient(url);
   const file = path.resolve(url.slice('file:'.length));
   if (!existsSync(file)) {
     throw new CliExit(`No Hookflow database at ${file}. Create it with \`npm run db:migrate\` (or start Hookflow once with \`npm start\`), or point DATABASE_URL at yours.`, 2);
@@ -69,7 +70,7 @@ function openDatabase(): PrismaClient {
 /** Prisma's "no such table" means the file exists but was never migrated. */
 function explainDatabaseError(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  if (/no such table/i.test(message)) throw new CliExit('The database has no Hookflow tables yet. Apply the migrations with `npm run db:migrate`.', 2);
+  if (/no such table|does not exist in the current database|relation "\w+" does not exist/i.test(message)) throw new CliExit('The database has no Hookflow tables yet. Apply the migrations with `npm run db:migrate`.', 2);
   throw error;
 }
 

@@ -19,6 +19,26 @@ const env = {
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   CHECKPOINT_DISABLE: '1',
 };
+const args = process.argv.slice(2);
+const url = process.env.DATABASE_URL ?? '';
+if (/^postgres(ql)?:\/\//.test(url) && args[0] === 'migrate' && args[1] === 'deploy') {
+  const { migratePostgres } = await import('./pg-migrate.mjs');
+  try {
+    await migratePostgres(url, join(root, 'prisma', 'postgres', 'migrations'));
+    process.exit(0);
+  } catch (error) {
+    console.error(`Could not migrate the Postgres database: ${error.message}`);
+    process.exit(1);
+  }
+}
+if (args[0] === 'generate' && args.length === 1) {
+  // Both clients: SQLite (the default) and Postgres (when DATABASE_URL says so).
+  for (const schema of [join('prisma', 'schema.prisma'), join('prisma', 'postgres', 'schema.prisma')]) {
+    const generated = spawnSync(process.execPath, [join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--schema', schema], { stdio: 'inherit', env, cwd: root });
+    if (generated.status !== 0) process.exit(generated.status ?? 1);
+  }
+  process.exit(0);
+}
 const cli = join(root, 'node_modules', 'prisma', 'build', 'index.js');
-const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: 'inherit', env, cwd: root });
+const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env, cwd: root });
 process.exit(result.status ?? 1);

@@ -26,15 +26,19 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-export async function createTestEnv(name: string): Promise<TestEnv> {
+/** `databaseUrl`: use that (already migrated) database instead of a copy of the SQLite template. */
+export async function createTestEnv(name: string, options: { databaseUrl?: string } = {}): Promise<TestEnv> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const id = `${name}-${randomUUID().slice(0, 8)}`;
-  const file = path.join(inject('scratchDir'), `${id}.db`);
-  copyFileSync(inject('templateDatabase'), file);
-  const databaseUrl = `file:${file}`;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    const file = path.join(inject('scratchDir'), `${id}.db`);
+    copyFileSync(inject('templateDatabase'), file);
+    databaseUrl = `file:${file}`;
+  }
   const prisma = createPrismaClient(databaseUrl);
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });

@@ -46,7 +46,7 @@ export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, dis
       <button type="button" className={className ?? 'danger'} disabled={disabled} onClick={() => dialog.current?.showModal()}>
         {label}
       </button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="dialog">
+      <dialog ref={dialog} aria-labelledby={titleId} className="dialog nokey">
         <h2 id={titleId}>{title}</h2>
         <div>{body}</div>
         <div className="actions">

@@ -23,7 +23,8 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   const server = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(port)], {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Not piped: a pipe nobody reads fills up and stalls a chatty server.
+    stdio: 'ignore',
     detached: true,
   });
   const stop = () => {

@@ -20,16 +20,16 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useStore } from 'zustand';
-import { compileFlow, type FlowProblem } from '@/lib/flow/compile';
+import { compileFlow, webhooksAvailableAt, type FlowProblem } from '@/lib/flow/compile';
 import type { FlowGraph, FlowNode, FlowNodeType } from '@/lib/flow/graph';
 import { createEditorStore, type EditorNode } from '@/lib/flow/editor/store';
 import { DEFAULT_NODE_SIZE } from '@/lib/flow/editor/clipboard';
 import { runOverlay } from '@/lib/flow/editor/overlay';
-import { webhookStepsBefore } from '@/lib/flow/editor/upstream';
-import { useTRPC } from '../trpc';
+import { diffGraphs, isEmptyDiff } from '@/lib/flow/editor/diff';
+import { useTRPC, useTRPCClient } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
 import { StatusBadge } from '../StatusBadge';
-import { createViewStore, EditorProvider, type CatalogEntry, type NodeRunState, type ViewStore } from './editor-context';
+import { createViewStore, ViewProvider, type CatalogEntry, type NodeRunState, type ViewStore } from './editor-context';
 import { nodeTypes } from './FlowNodes';
 import { NodePanel } from './NodePanel';
 import { PublishDialog } from './PublishDialog';
@@ -63,8 +63,9 @@ export function FlowEditor({ flowId }: { flowId: string }) {
   const catalog = useQuery(trpc.flows.catalog.queryOptions());
   useTitle(flow.data?.name ?? 'Flow');
   if (flow.isPending || catalog.isPending) return <main className="page"><Loading what="flow" /></main>;
-  if (flow.isError) return <main className="page"><ErrorBanner error={flow.error} /></main>;
-  if (catalog.isError) return <main className="page"><ErrorBanner error={catalog.error} /></main>;
+  // Only a failed first load replaces the editor: a failed background refetch must not throw away edits.
+  if (!flow.data) return <main className="page"><ErrorBanner error={flow.error} /></main>;
+  if (!catalog.data) return <main className="page"><ErrorBanner error={catalog.error} /></main>;
   return (
     <ReactFlowProvider>
       <Editor key={flow.data.id} flow={flow.data} catalog={catalog.data} />
@@ -108,6 +109,8 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const actions = editor.getState();
   const selectedProblems = useStore(view, (v) => v.problems);
   const catalogMap = useMemo(() => new Map(catalog.map((c) => [c.id, c])), [catalog]);
+  // Webhook steps show the catalog as it is now (a webhook renamed in another tab shows its new name).
+  useEffect(() => view.setState({ catalog: Object.fromEntries(catalog.map((c) => [c.id, c])) }), [catalog, view]);
 
   useEffect(() => {
     // The canvas benchmark measures render time from here (bench/canvas.ts).
@@ -136,19 +139,46 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     view.setState((v) => ({ problems: problemsByNode(list, edgeSource, v.problems) }));
   }, [structure, editor, view, catalogMap]);
 
-  // Autosave: the draft is saved shortly after every change; problems never block saving.
-  const saving = useRef<Promise<unknown> | null>(null);
-  const saveNow = useCallback(async () => {
+  // Autosave: the draft is saved shortly after every change; problems never block saving. Saves run one
+  // after another (never two in flight, so an older graph can never land last), and a failed save is not
+  // retried until the draft changes again or the marketer asks.
+  const client = useTRPCClient();
+  const saveDraft = save.mutateAsync;
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
+  const [failedRevision, setFailedRevision] = useState<number | null>(null);
+  const saveNow = useCallback(() => {
     const target = editor.getState().revision;
-    const pending = save.mutateAsync({ id: flow.id, graph: editor.getState().graph() }).then(() => setSavedRevision((r) => Math.max(r, target)));
-    saving.current = pending;
-    await pending;
-  }, [editor, flow.id, save]);
+    const graph = editor.getState().graph();
+    const run = saving.current
+      .catch(() => undefined)
+      .then(() => saveDraft({ id: flow.id, graph }))
+      .then(
+        () => {
+          setSavedRevision((r) => Math.max(r, target));
+          setFailedRevision(null);
+        },
+        (error: unknown) => {
+          setFailedRevision(target);
+          throw error;
+        },
+      );
+    saving.current = run;
+    return run;
+  }, [editor, flow.id, saveDraft]);
   useEffect(() => {
-    if (revision === savedRevision || viewing) return;
+    if (revision === savedRevision || revision === failedRevision || viewing) return;
     const timer = setTimeout(() => void saveNow().catch(() => undefined), AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [revision, savedRevision, saveNow, viewing]);
+  }, [revision, savedRevision, failedRevision, saveNow, viewing]);
+  // Leaving the editor inside the app (no beforeunload) saves what the timer had not saved yet.
+  const pendingSave = useRef(false);
+  pendingSave.current = revision !== savedRevision;
+  useEffect(
+    () => () => {
+      if (pendingSave.current) void client.flows.saveDraft.mutate({ id: flow.id, graph: editor.getState().graph() }).catch(() => undefined);
+    },
+    [client, editor, flow.id],
+  );
   const unsaved = revision !== savedRevision;
   useEffect(() => {
     if (!unsaved) return;
@@ -166,24 +196,27 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   // Keyboard: undo/redo, copy/paste/duplicate. Never while typing in a field.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (viewing || isTyping(event.target)) return;
+      if (view.getState().readOnly || isTyping(event.target)) return;
       const mod = event.metaKey || event.ctrlKey;
       if (!mod) return;
       const key = event.key.toLowerCase();
       const state = editor.getState();
+      const textSelected = (window.getSelection()?.toString() ?? '') !== '';
+      let handled = true;
       if (key === 'z' && !event.shiftKey) state.undo();
       else if ((key === 'z' && event.shiftKey) || key === 'y') state.redo();
-      else if (key === 'c') {
+      else if (key === 'c' && !textSelected) {
         const count = state.copySelection();
         if (count) setNotice(`Copied ${count} step${count === 1 ? '' : 's'}`);
-      } else if (key === 'v') state.paste(viewportCentre());
-      else if (key === 'd') state.duplicateSelection();
-      else return;
-      event.preventDefault();
+        handled = count > 0;
+      } else if (key === 'v') handled = state.paste(viewportCentre()) > 0;
+      else if (key === 'd') handled = state.duplicateSelection() > 0;
+      else handled = false;
+      if (handled) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [editor, viewportCentre, viewing]);
+  }, [editor, viewportCentre, view]);
 
   const isValidConnection = useCallback<IsValidConnection<Edge>>((c) => editor.getState().canConnect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle }).ok, [editor]);
   const onConnect = useCallback(
@@ -228,13 +261,20 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const progress = useQuery(
     trpc.runs.progress.queryOptions(
       { id: watchedRun ?? '' },
-      { enabled: watchedRun !== null, refetchInterval: (q) => (q.state.data && ['completed', 'failed'].includes(q.state.data.status) ? false : 1_000) },
+      {
+        enabled: watchedRun !== null,
+        refetchInterval: (q) => (q.state.status === 'error' || (q.state.data && ['completed', 'failed'].includes(q.state.data.status)) ? false : 1_000),
+      },
     ),
   );
+  // The run ran its own version: when the draft has changed since, that version is shown (read-only).
+  const runGraph = progress.data && watchedRun ? progress.data.graph : null;
+  // `structure`: recomputed when the draft's steps or connections change.
+  const runDiffers = useMemo(() => (runGraph && structure >= 0 ? !isEmptyDiff(diffGraphs(runGraph, editor.getState().graph())) : false), [runGraph, editor, structure]);
   const overlay = useMemo(() => {
-    if (!watchedRun || !progress.data) return null;
-    return runOverlay({ nodes, edges: edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })) }, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending');
-  }, [watchedRun, progress.data, nodes, edges]);
+    if (!runGraph || !progress.data) return null;
+    return runOverlay(runGraph, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending');
+  }, [runGraph, progress.data]);
   useEffect(() => {
     if (!overlay || !progress.data) {
       view.setState({ run: null });
@@ -250,47 +290,76 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     return edges.map((e) => (overlay.taken.has(e.id) ? { ...e, animated: true, className: 'flow-edge-taken' } : e));
   }, [edges, overlay]);
 
-  const readOnlyGraph = useMemo(
-    () =>
-      viewing
-        ? {
-            nodes: viewing.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode),
-            edges: viewing.graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? null })),
-          }
-        : null,
-    [viewing],
+  const runVersion = progress.data?.version ?? null;
+  // Stable objects: xyflow measures new node objects again, and hides them until it has.
+  const shownVersion = useMemo(
+    () => viewing ?? (runGraph && runDiffers && runVersion !== null ? { version: runVersion, graph: runGraph } : null),
+    [viewing, runGraph, runDiffers, runVersion],
   );
-  useEffect(() => view.setState({ readOnly: viewing !== null }), [viewing, view]);
+  const readOnly = shownVersion !== null;
+  const readOnlyNodes = useMemo(
+    () =>
+      shownVersion?.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode) ??
+      null,
+    [shownVersion],
+  );
+  const readOnlyEdges = useMemo(
+    () =>
+      shownVersion?.graph.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        sourceHandle: e.sourceHandle ?? null,
+        ...(overlay?.taken.has(e.id) ? { animated: true, className: 'flow-edge-taken' } : {}),
+      })) ?? null,
+    [shownVersion, overlay],
+  );
+  useEffect(() => view.setState({ readOnly: shownVersion !== null }), [shownVersion, view]);
+  const previousShown = useRef(shownVersion);
+  useEffect(() => {
+    // Another graph on screen (a version, the version a run ran, or the draft again): show all of it once
+    // measured. Never on first render: an empty canvas must not move under the first drop.
+    if (previousShown.current === shownVersion) return;
+    previousShown.current = shownVersion;
+    const timer = setTimeout(() => void reactFlow.fitView({ duration: 200, maxZoom: 1 }), 100);
+    return () => clearTimeout(timer);
+  }, [shownVersion, reactFlow]);
 
   const latest = flow.versions[0];
   const error = save.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
-  const saveState = save.isPending ? 'Saving…' : save.isError ? 'Not saved' : unsaved ? 'Unsaved changes' : 'All changes saved';
+  const saveState = save.isPending ? 'Saving…' : failedRevision !== null ? 'Not saved' : unsaved ? 'Unsaved changes' : 'All changes saved';
+  const selectedId = selected?.id ?? null;
   const upstream = useMemo(() => {
-    if (!selected) return [];
-    const graph = editor.getState().graph();
-    return webhookStepsBefore(graph, selected.id).flatMap((n) => catalogMap.get(n.data.webhookId) ?? []);
+    if (!selectedId) return [];
+    const available = new Set(webhooksAvailableAt(editor.getState().graph(), selectedId, catalogMap));
+    return catalog.filter((w) => available.has(w.systemName));
     // `structure` is a dependency on purpose: what runs before a step changes with the connections.
-  }, [selected, structure, catalogMap, editor]);
+  }, [selectedId, structure, catalog, catalogMap, editor]);
 
   return (
-    <EditorProvider value={{ editor, view }}>
+    <ViewProvider value={view}>
       <main className="flow-page">
         <div className="flow-toolbar">
           <h1>{flow.name}</h1>
           <StatusBadge status={flow.status} />
           <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
           <span className="spacer" />
-          <span className={`save-state ${unsaved || save.isError ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
+          <span className={`save-state ${unsaved ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
             {saveState}
           </span>
+          {failedRevision !== null && !save.isPending ? (
+            <button type="button" onClick={() => void saveNow().catch(() => undefined)}>
+              Retry saving
+            </button>
+          ) : null}
           <div className="button-group" role="group" aria-label="Edit">
-            <button type="button" onClick={() => actions.undo()} disabled={!canUndo || viewing !== null} title="Undo (Ctrl/Cmd+Z)">
+            <button type="button" onClick={() => actions.undo()} disabled={!canUndo || readOnly} title="Undo (Ctrl/Cmd+Z)">
               Undo
             </button>
-            <button type="button" onClick={() => actions.redo()} disabled={!canRedo || viewing !== null} title="Redo (Shift+Ctrl/Cmd+Z)">
+            <button type="button" onClick={() => actions.redo()} disabled={!canRedo || readOnly} title="Redo (Shift+Ctrl/Cmd+Z)">
               Redo
             </button>
-            <button type="button" onClick={() => { actions.tidy(); window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 300, maxZoom: 1 })); }} disabled={nodes.length === 0 || viewing !== null}>
+            <button type="button" onClick={() => { actions.tidy(); window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 300, maxZoom: 1 })); }} disabled={nodes.length === 0 || readOnly}>
               Tidy up
             </button>
             <button type="button" onClick={() => void reactFlow.fitView({ duration: 300 })}>
@@ -314,12 +383,12 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             draft={() => editor.getState().graph()}
             catalog={catalogMap}
             problems={problems.length}
-            disabled={flow.status === 'archived' || viewing !== null}
+            disabled={flow.status === 'archived' || readOnly}
             busy={publish.isPending}
             onPublish={async () => {
-              await saving.current?.catch(() => undefined);
               await saveNow();
-              await publish.mutateAsync({ id: flow.id });
+              const result = await publish.mutateAsync({ id: flow.id });
+              if (!result.ok) throw new Error(`Not published: ${result.problems.map((p) => p.message).join('; ')}`);
             }}
           />
           {flow.status === 'active' ? (
@@ -368,9 +437,11 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             </button>
           </div>
         ) : null}
+        {watchedRun && progress.isError ? <ErrorBanner error={new Error(`Could not follow the run: ${progress.error.message}`)} /> : null}
         {watchedRun && progress.data ? (
           <div className="banner banner-info run-banner" role="status" data-testid="run-banner">
-            Watching a run of v{progress.data.version}: <StatusBadge status={progress.data.status} />{' '}
+            Watching a run of v{progress.data.version}
+            {runDiffers && !viewing ? ' (shown as v' + progress.data.version + ' ran it; the draft has changed since)' : ''}: <StatusBadge status={progress.data.status} />{' '}
             <a href={progress.data.temporalUrl} target="_blank" rel="noreferrer">
               Open in Temporal ↗
             </a>{' '}
@@ -385,7 +456,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             <h2>Add a step</h2>
             <p className="hint">Drag a step onto the canvas (onto a connection to insert it there), or click to add it after the selected step.</p>
             {PALETTE.map((item) => {
-              const disabled = viewing !== null || (item.type === 'trigger' && hasTrigger);
+              const disabled = readOnly || (item.type === 'trigger' && hasTrigger);
               return (
                 <button
                   key={item.type}
@@ -425,23 +496,23 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             </p>
           </aside>
           <div className="flow-canvas" data-testid="flow-canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
-            {nodes.length === 0 && !viewing ? (
+            {nodes.length === 0 && !readOnly ? (
               <div className="canvas-empty" role="note">
                 <strong>Start with a trigger.</strong> Drag <em>Trigger</em> from the left onto the canvas: the flow runs for every <code>{flow.triggerEventType}</code> event. Then add webhooks, branches, waits and an End.
               </div>
             ) : null}
             <ReactFlow<EditorNode>
-              nodes={readOnlyGraph?.nodes ?? nodes}
-              edges={readOnlyGraph?.edges ?? displayEdges}
+              nodes={readOnlyNodes ?? nodes}
+              edges={readOnlyEdges ?? displayEdges}
               nodeTypes={nodeTypes}
-              onNodesChange={viewing ? undefined : actions.onNodesChange}
-              onEdgesChange={viewing ? undefined : actions.onEdgesChange}
+              onNodesChange={readOnly ? undefined : actions.onNodesChange}
+              onEdgesChange={readOnly ? undefined : actions.onEdgesChange}
               onConnect={onConnect}
               isValidConnection={isValidConnection}
-              nodesDraggable={!viewing}
-              nodesConnectable={!viewing}
-              elementsSelectable={!viewing}
-              deleteKeyCode={viewing ? null : ['Backspace', 'Delete']}
+              nodesDraggable={!readOnly}
+              nodesConnectable={!readOnly}
+              elementsSelectable={!readOnly}
+              deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               selectionKeyCode="Shift"
               fitView={fitOnOpen}
@@ -463,7 +534,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               ))}
             </div>
             {tab === 'step' ? (
-              selected && !viewing ? (
+              selected && !readOnly ? (
                 <NodePanel key={selected.id} node={selected} webhooks={catalog} upstream={upstream} onChange={(data) => actions.updateNodeData(selected.id, data)} problems={selectedProblems[selected.id] ?? []} />
               ) : selectedNodes.length > 1 ? (
                 <p className="muted">{selectedNodes.length} steps selected. Drag to move them together, Ctrl/Cmd+C to copy, Backspace to delete.</p>
@@ -480,13 +551,12 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
                 onOpen={(version, graph) => {
                   setWatchedRun(null);
                   setViewing({ version, graph });
-                  window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 200 }));
                 }}
               />
             ) : null}
           </aside>
         </div>
       </main>
-    </EditorProvider>
+    </ViewProvider>
   );
 }

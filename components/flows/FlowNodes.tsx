@@ -12,7 +12,8 @@ import { useView } from './editor-context';
 const NO_PROBLEMS: string[] = [];
 
 function Shell({ id, kind, title, children, selected }: { id: string; kind: string; title: ReactNode; children?: ReactNode; selected?: boolean }) {
-  const problems = useView((v) => v.problems[id] ?? NO_PROBLEMS);
+  // A past version on screen is not the draft: the draft's problems do not belong on it.
+  const problems = useView((v) => (v.readOnly ? NO_PROBLEMS : (v.problems[id] ?? NO_PROBLEMS)));
   const run = useView((v) => v.run?.[id]);
   const classes = [
     'flow-node',

@@ -250,7 +250,7 @@ export function NodePanel({
           ) : (
             <div className="field">
               <label htmlFor="node-wait-minutes">Minutes</label>
-              <input id="node-wait-minutes" type="number" min={1} value={Math.round(Number(data.seconds ?? 60) / 60)} onChange={(e) => onChange({ ...data, seconds: Math.max(1, Number(e.target.value)) * 60 })} />
+              <input id="node-wait-minutes" type="number" min={1} value={Math.round(Number(data.seconds ?? 60) / 60)} onChange={(e) => onChange({ ...data, seconds: Math.max(1, Math.round(Number(e.target.value)) || 1) * 60 })} />
             </div>
           )}
         </div>

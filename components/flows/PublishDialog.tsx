@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import type { WebhookInfo } from '@/lib/flow/compile';
 import type { FlowGraph, FlowNode } from '@/lib/flow/graph';
 import { diffGraphs, isEmptyDiff, type GraphDiff } from '@/lib/flow/editor/diff';
+import { formatDuration } from './FlowNodes';
 import { useTRPC } from '../trpc';
 import { ErrorBanner } from '../ui';
 
@@ -17,7 +18,7 @@ export function describeStep(node: FlowNode, catalog: ReadonlyMap<string, Webhoo
     case 'branch':
       return `Branch (${node.data.branches.map((b) => b.label).join(', ') || 'else only'})`;
     case 'wait':
-      return node.data.mode === 'duration' ? `Wait ${node.data.seconds} s` : `Wait until ${node.data.time} ${node.data.timeZone}`;
+      return node.data.mode === 'duration' ? `Wait ${formatDuration(node.data.seconds)}` : `Wait until ${node.data.time} ${node.data.timeZone}`;
     case 'end':
       return 'End';
   }
@@ -81,7 +82,7 @@ export function PublishDialog({
       >
         {busy ? 'Publishing…' : 'Publish'}
       </button>
-      <dialog ref={dialog} className="dialog wide" aria-labelledby="publish-title" onClose={() => setOpen(false)}>
+      <dialog ref={dialog} className="dialog wide nokey" aria-labelledby="publish-title" onClose={() => setOpen(false)}>
         <h2 id="publish-title">Publish version {(latestVersion ?? 0) + 1}?</h2>
         {latestVersion === null ? <p>This is the first version: every step is new.</p> : <p>Changes since version {latestVersion}:</p>}
         {published.isError ? <ErrorBanner error={published.error} /> : null}

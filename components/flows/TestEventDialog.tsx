@@ -38,10 +38,11 @@ export function TestEventDialog({ flowId, eventType, disabled, disabledReason, o
       <button type="button" disabled={disabled} title={disabled ? disabledReason : undefined} onClick={() => dialog.current?.showModal()}>
         Send test event
       </button>
-      <dialog ref={dialog} className="dialog wide" aria-labelledby="test-event-title">
+      <dialog ref={dialog} className="dialog wide nokey" aria-labelledby="test-event-title">
         <h2 id="test-event-title">Send a test {eventType} event</h2>
         <p className="hint">
           It goes through the same path as POST /api/events, so every active flow on <code>{eventType}</code> runs for it and its webhooks really send.
+          The attributes are merged into that customer&apos;s profile, as a real event would: use a test customer id.
         </p>
         <form
           onSubmit={(event) => {

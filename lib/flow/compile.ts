@@ -212,6 +212,20 @@ function readsOf(node: FlowNode, webhooks: ReadonlyMap<string, WebhookInfo>): st
   return [];
 }
 
+/**
+ * The system names of the webhooks that have run on every path from the trigger to `nodeId`: what its
+ * conditions and templates may read. The canvas's variable picker offers exactly these, so it never offers
+ * what validation would refuse. Empty while the graph has no trigger or the node is unreachable.
+ */
+export function webhooksAvailableAt(graph: FlowGraph, nodeId: string, webhooks: ReadonlyMap<string, WebhookInfo>): string[] {
+  const trigger = graph.nodes.find((n) => n.type === 'trigger');
+  if (!trigger) return [];
+  const outgoing = new Map<string, FlowEdge[]>();
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  for (const edge of graph.edges) if (ids.has(edge.source) && ids.has(edge.target)) outgoing.set(edge.source, [...(outgoing.get(edge.source) ?? []), edge]);
+  return [...(webhooksRunBefore(graph, trigger.id, outgoing, webhooks).get(nodeId) ?? [])];
+}
+
 /** For each reachable node: the webhooks that have run on every path from the trigger to it. */
 function webhooksRunBefore(
   graph: FlowGraph,

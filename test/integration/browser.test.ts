@@ -289,8 +289,8 @@ describe('the flow canvas in the browser', () => {
     await connect(page, node('branch').locator('.react-flow__handle[data-handleid="b1"]'), node('webhook', 1).locator('.react-flow__handle.target'));
     await connect(page, node('branch').locator('.react-flow__handle[data-handleid="else"]'), node('end').locator('.react-flow__handle.target'));
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(4);
-    // A loop is refused while dragging: the edge is not made.
-    await connect(page, node('branch').locator('.react-flow__handle[data-handleid="b1"]'), node('trigger').locator('.react-flow__handle.source'));
+    // A loop is refused while dragging: the second webhook's free output cannot lead back to the first.
+    await connect(page, node('webhook', 1).locator('.react-flow__handle.source'), node('webhook', 0).locator('.react-flow__handle.target'));
     expect(await page.locator('.react-flow__edge').count()).toBe(4);
 
     // The branch routes on the first webhook's outcome, which runs before it on every path.
@@ -416,6 +416,16 @@ describe('the flow canvas in the browser', () => {
     await page.getByRole('button', { name: 'Restore as draft' }).click();
     await expect.poll(nodes).toBe(5);
     await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(nodes).toBe(6);
+
+    // The draft now differs from v1: watching v1's run shows v1 as it ran, read-only, with its path lit.
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByRole('list', { name: 'Recent runs' }).getByRole('button').first().click();
+    await expect.poll(() => page.getByTestId('run-banner').textContent()).toContain('the draft has changed since');
+    await expect.poll(nodes).toBe(5);
+    await expect.poll(() => page.locator('.flow-node-reached').count()).toBe(4);
+    await expect.poll(() => page.locator('.react-flow__edge.flow-edge-taken').count()).toBe(3);
+    await page.getByRole('button', { name: 'Stop watching' }).click();
     await expect.poll(nodes).toBe(6);
   });
 });

@@ -271,6 +271,23 @@ describe('flows', () => {
     await expect(marketer.flows.pause({ id })).rejects.toThrow(/Only active flows/);
   });
 
+  it('saveDraft keeps half-done step settings (autosave never loses work) but refuses a graph of the wrong shape', async () => {
+    const { id } = await marketer.flows.create({ name: 'Half done', triggerEventType: 'order.placed' });
+    const halfDone = {
+      nodes: [
+        { id: 't', type: 'trigger' as const, position: { x: 0, y: 0 }, data: { eventType: 'order.placed' } },
+        { id: 'b', type: 'branch' as const, position: { x: 0, y: 100 }, data: { branches: [{ id: 'b1', label: 'x', condition: { kind: 'webhook', webhook: '', outcome: 'succeeded' } }] } },
+        { id: 'w', type: 'wait' as const, position: { x: 0, y: 200 }, data: { mode: 'duration', seconds: null } },
+      ],
+      edges: [{ id: 'e', source: 't', target: 'b' }],
+    };
+    const saved = await marketer.flows.saveDraft({ id, graph: halfDone });
+    expect(saved.problems.length).toBeGreaterThan(0);
+    expect((await marketer.flows.get({ id })).draftGraph).toEqual(halfDone);
+    await expect(marketer.flows.saveDraft({ id, graph: { nodes: [{ id: 'x', type: 'bogus', position: { x: 0, y: 0 } }], edges: [] } as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await marketer.flows.get({ id })).draftGraph).toEqual(halfDone);
+  });
+
   it('publish, pause, resume and archive move the status; versions are immutable and numbered', async () => {
     const { id } = await marketer.flows.create({ name: 'Lifecycle', triggerEventType: 'order.placed' });
     expect(await marketer.flows.publish({ id })).toMatchObject({ ok: false, problems: [expect.objectContaining({ message: expect.stringMatching(/trigger/i) })] });
@@ -434,6 +451,7 @@ describe('the flows list and the editor helpers', () => {
     await marketer.flows.publish({ id });
     expect(await marketer.flows.version({ id, version: 1 })).toMatchObject({ version: 1, graph, publishedBy: expect.stringMatching(/^marketer-/) });
     await expect(marketer.flows.version({ id, version: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Version 2 of this flow does not exist' });
+    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: { note: 'x'.repeat(300 * 1024) }, data: {} })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('at most 256 KB') });
     await marketer.flows.pause({ id });
     await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ message: expect.stringContaining('paused') });
     expect(await marketer.flows.runs({ id })).toEqual([]);

@@ -41,10 +41,11 @@ describe('editor store', () => {
     expect(edges).toEqual(['w>e', `t>${id}`, `${id}>w`]);
   });
 
-  it('an End dropped on a connection keeps the incoming side only', () => {
+  it('an End dropped on a connection is only placed: it has no output to carry the rest of the flow', () => {
     const { s } = setup();
     const id = s().addNode('end', { x: 0, y: 75 }, { intoEdge: 'e2' });
-    expect(s().graph().edges.map((e) => `${e.source}>${e.target}`)).toEqual(['t>w', `w>${id}`]);
+    expect(s().graph().edges.map((e) => `${e.source}>${e.target}`)).toEqual(['t>w', 'w>e']);
+    expect(s().nodes.some((n) => n.id === id)).toBe(true);
   });
 
   it('refuses connections that break the rules and makes the ones that keep them', () => {

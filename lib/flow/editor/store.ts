@@ -50,7 +50,6 @@ export interface EditorState {
 }
 
 export interface EditorActions {
-  load(graph: FlowGraph): void;
   /** Replaces the graph as one undoable step (restoring an old version as the draft). */
   replace(graph: FlowGraph): void;
   onNodesChange(changes: NodeChange<EditorNode>[]): void;
@@ -148,10 +147,6 @@ export function createEditorStore(initial: FlowGraph, options: EditorOptions): E
       lastStep: null,
       moving: false,
 
-      load(graph) {
-        set({ nodes: graph.nodes.map((n) => toEditorNode(n)), edges: graph.edges.map(toEditorEdge), past: [], future: [], lastStep: null, moving: false, revision: 0, structure: 0 });
-      },
-
       replace(graph) {
         remember();
         restore({ nodes: graph.nodes, edges: graph.edges });
@@ -201,12 +196,12 @@ export function createEditorStore(initial: FlowGraph, options: EditorOptions): E
         const edges: FlowEdge[] = [];
         let removeEdge: string | null = null;
         const into = addOptions.intoEdge ? get().edges.find((e) => e.id === addOptions.intoEdge) : undefined;
-        if (into && type !== 'trigger') {
-          // Dropped on a connection: A → B becomes A → new → B (when the new step has an output).
+        const first = outputHandles(node)[0];
+        if (into && first !== undefined) {
+          // Dropped on a connection: A → B becomes A → new → B. (A trigger or an End cannot sit in between.)
           removeEdge = into.id;
           edges.push({ id: newId('e'), source: into.source, target: id, sourceHandle: into.sourceHandle ?? null });
-          const first = outputHandles(node)[0];
-          if (first !== undefined) edges.push({ id: newId('e'), source: id, target: into.target, sourceHandle: first });
+          edges.push({ id: newId('e'), source: id, target: into.target, sourceHandle: first });
         } else if (addOptions.connectFrom && type !== 'trigger') {
           const from = get().nodes.find((n) => n.id === addOptions.connectFrom);
           if (from) {

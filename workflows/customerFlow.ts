@@ -48,7 +48,8 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
     Run: { Id: input.runId },
   };
   const path: string[] = [];
-  setHandler(progressQuery, () => ({ path: [...path] }));
+  const outputs: Record<string, string> = {};
+  setHandler(progressQuery, () => ({ path: [...path], outputs: { ...outputs } }));
   try {
     let nodeId = input.plan.entry;
     while (nodeId !== null) {
@@ -56,7 +57,7 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       const node: PlanNode | undefined = input.plan.nodes[nodeId];
       if (!node) throw ApplicationFailure.nonRetryable(`Plan has no node "${nodeId}"`);
       path.push(node.id);
-      nodeId = await runNode(node, input, context, webhooks);
+      nodeId = await runNode(node, input, context, webhooks, outputs);
     }
   } catch (error) {
     await recordRunStatus({ runId: input.runId, status: 'failed' });
@@ -71,6 +72,7 @@ async function runNode(
   input: CustomerFlowInput,
   context: Record<string, unknown>,
   webhooks: Record<string, WebhookOutcome>,
+  outputs: Record<string, string>,
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
@@ -79,6 +81,7 @@ async function runNode(
     }
     case 'branch': {
       const taken = node.branches.find((branch) => evaluateCondition(branch.condition, context));
+      outputs[node.id] = taken ? taken.id : 'else';
       return taken ? taken.next : node.elseNext;
     }
     case 'wait': {

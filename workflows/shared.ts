@@ -55,6 +55,8 @@ export interface SendFailureDetails {
 /** Where a run is: the node ids it has entered, in order (the last one is running while the run is). */
 export interface RunProgress {
   path: string[];
+  /** for each branch passed: the output it took (a condition id, or "else") */
+  outputs: Record<string, string>;
 }
 
 /** Read-only; answering it adds nothing to the history, so it needs no patch for old runs' replay. */

@@ -273,7 +273,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const runDiffers = useMemo(() => (runGraph && structure >= 0 ? !isEmptyDiff(diffGraphs(runGraph, editor.getState().graph())) : false), [runGraph, editor, structure]);
   const overlay = useMemo(() => {
     if (!runGraph || !progress.data) return null;
-    return runOverlay(runGraph, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending');
+    return runOverlay(runGraph, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending', progress.data.outputs);
   }, [runGraph, progress.data]);
   useEffect(() => {
     if (!overlay || !progress.data) {

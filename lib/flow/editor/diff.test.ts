@@ -44,6 +44,17 @@ describe('run overlay', () => {
     expect(overlay.current).toBe('w');
     expect([...overlay.taken]).toEqual(['e1']);
     const done = runOverlay(published, ['w', 'x'], false);
+    // Two outputs of one branch into the same step: the output the run took decides the edge.
+    const branchy = {
+      nodes: [...published.nodes, { id: 'b', type: 'branch' as const }],
+      edges: [
+        { id: 'in', source: 't', target: 'b' },
+        { id: 'vip', source: 'b', target: 'x', sourceHandle: 'vip' },
+        { id: 'else', source: 'b', target: 'x', sourceHandle: 'else' },
+      ],
+    };
+    expect([...runOverlay(branchy, ['b', 'x'], false, { b: 'else' }).taken]).toEqual(['in', 'else']);
+    expect([...runOverlay(branchy, ['b', 'x'], false, { b: 'vip' }).taken]).toEqual(['in', 'vip']);
     expect(done.current).toBeNull();
     expect([...done.taken]).toEqual(['e1', 'e2']);
   });

@@ -14,12 +14,15 @@ export function runOverlay(
   graph: { nodes: readonly Pick<FlowNode, 'id' | 'type'>[]; edges: readonly FlowEdge[] },
   path: readonly string[],
   running: boolean,
+  /** the output each branch took, when known: tells apart two outputs that lead to the same step */
+  outputs: Readonly<Record<string, string>> = {},
 ): RunOverlay {
   const trigger = graph.nodes.find((n) => n.type === 'trigger');
   const walked = trigger ? [trigger.id, ...path] : [...path];
   const taken = new Set<string>();
   for (let i = 1; i < walked.length; i++) {
-    const edge = graph.edges.find((e) => e.source === walked[i - 1] && e.target === walked[i]);
+    const from = walked[i - 1]!;
+    const edge = graph.edges.find((e) => e.source === from && e.target === walked[i] && (!(from in outputs) || (e.sourceHandle ?? null) === outputs[from]));
     if (edge) taken.add(edge.id);
   }
   return { reached: new Set(walked), current: running ? (walked.at(-1) ?? null) : null, taken };

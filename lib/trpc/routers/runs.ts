@@ -8,7 +8,7 @@ import { temporalClient } from '../../temporal/connection';
 import { progressQuery } from '../../../workflows/shared';
 
 /** Asks the workflow where it is; old runs (or Temporal down) fall back to the steps that logged attempts. */
-async function runPath(workflowId: string, status: string, attemptNodes: string[]): Promise<{ path: string[]; live: boolean }> {
+async function runPath(workflowId: string, status: string, attemptNodes: string[]): Promise<{ path: string[]; outputs: Record<string, string>; live: boolean }> {
   if (status !== 'pending') {
     try {
       const client = await temporalClient();
@@ -16,12 +16,13 @@ async function runPath(workflowId: string, status: string, attemptNodes: string[
         client.workflow.getHandle(workflowId).query(progressQuery),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('query timed out')), 3_000).unref()),
       ]);
-      return { path: progress.path, live: true };
+      // Runs started before the query reported outputs have none.
+      return { path: progress.path, outputs: progress.outputs ?? {}, live: true };
     } catch {
       // below
     }
   }
-  return { path: [...new Set(attemptNodes)], live: false };
+  return { path: [...new Set(attemptNodes)], outputs: {}, live: false };
 }
 
 export const runsRouter = router({
@@ -45,7 +46,7 @@ export const runsRouter = router({
       },
     });
     if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: 'This run no longer exists' });
-    const { path, live } = await runPath(run.workflowId, run.status, run.attempts.flatMap((a) => (a.nodeId ? [a.nodeId] : [])));
+    const { path, outputs, live } = await runPath(run.workflowId, run.status, run.attempts.flatMap((a) => (a.nodeId ? [a.nodeId] : [])));
     const attempts: Record<string, { count: number; lastStatus: number | null; lastError: string | null }> = {};
     for (const a of run.attempts) {
       if (!a.nodeId) continue;
@@ -57,6 +58,7 @@ export const runsRouter = router({
       version: run.flowVersion.version,
       graph: run.flowVersion.graph as unknown as FlowGraph,
       path,
+      outputs,
       live,
       attempts,
       temporalUrl: temporalWorkflowUrl(run.workflowId),

@@ -47,8 +47,8 @@ const readOnlyField = StateField.define<boolean>({
   provide: (field) => EditorState.readOnly.from(field),
 });
 
-export const CodeEditor = forwardRef<CodeEditorHandle, { id: string; value: string; onChange: (value: string) => void; problems?: EditorProblem[]; label: string; readOnly?: boolean; minHeight?: number }>(
-  function CodeEditor({ id, value, onChange, problems = [], label, readOnly = false, minHeight = 180 }, ref) {
+export const CodeEditor = forwardRef<CodeEditorHandle, { id: string; value: string; onChange: (value: string) => void; problems?: EditorProblem[]; label: string; readOnly?: boolean; minHeight?: number; maxHeight?: number }>(
+  function CodeEditor({ id, value, onChange, problems = [], label, readOnly = false, minHeight = 180, maxHeight }, ref) {
     const host = useRef<HTMLDivElement>(null);
     const view = useRef<EditorView | null>(null);
     const onChangeRef = useRef(onChange);
@@ -71,7 +71,7 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { id: string; value: stri
             keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
             EditorView.lineWrapping,
             EditorView.contentAttributes.of({ 'aria-label': label, id: `${id}-content` }),
-            EditorView.theme({ '&': { minHeight: `${minHeight}px` }, '.cm-scroller': { minHeight: `${minHeight}px` } }),
+            EditorView.theme({ '&': { minHeight: `${minHeight}px`, ...(maxHeight ? { maxHeight: `${maxHeight}px` } : {}) }, '.cm-scroller': { minHeight: `${minHeight}px`, overflow: 'auto' } }),
             EditorView.updateListener.of((update) => {
               if (update.docChanged) onChangeRef.current(update.state.doc.toString());
             }),

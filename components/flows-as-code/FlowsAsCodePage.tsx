@@ -61,7 +61,7 @@ function ExportSection() {
               ))}
             </ul>
           ) : null}
-          <CodeEditor id="export-document" label="Exported document" value={exported.data.text} onChange={() => undefined} readOnly minHeight={240} />
+          <CodeEditor id="export-document" label="Exported document" value={exported.data.text} onChange={() => undefined} readOnly minHeight={240} maxHeight={480} />
         </>
       ) : null}
     </section>
@@ -110,7 +110,7 @@ function ImportSection() {
       <Field label="Document file" htmlFor="import-file" hint="Or paste the document below.">
         <input id="import-file" type="file" accept="application/json,.json" onChange={(e) => void upload(e)} />
       </Field>
-      <CodeEditor id="import-document" label="Document to import" value={text} onChange={edit} minHeight={240} />
+      <CodeEditor id="import-document" label="Document to import" value={text} onChange={edit} minHeight={240} maxHeight={480} />
       {refs.length > 0 ? (
         <fieldset className="form">
           <legend>Secret values</legend>

@@ -25,6 +25,8 @@ export interface PlanOptions {
   publish?: boolean;
   /** a secret's value by its ref: HOOKFLOW_SECRET_<REF> from the environment, or a value typed in the UI */
   secret: (ref: string) => string | undefined;
+  /** where a supplied secret came from, in words (default: its HOOKFLOW_SECRET_<REF> variable) */
+  secretSource?: (ref: string) => string;
   secretKey: () => Buffer;
 }
 
@@ -133,7 +135,7 @@ function planIntegration(doc: DocumentIntegration, index: number, state: State, 
     if ('value' in header) return [{ name: header.name, value: header.value, secret: false }];
     const supplied = options.secret(header.secretRef);
     if (supplied !== undefined) {
-      notes.push(`secret ${header.name} from ${secretEnvName(header.secretRef)}`);
+      notes.push(`secret ${header.name} from ${options.secretSource?.(header.secretRef) ?? secretEnvName(header.secretRef)}`);
       return [{ name: header.name, value: supplied, secret: true }];
     }
     const kept = stored?.find((h) => h.name.toLowerCase() === header.name.toLowerCase());

@@ -4,7 +4,7 @@
  * it to a loopback receiver and copies it; a marketer then sees only the mask, in the UI, in every page's
  * HTML and in every response the browser receives. Screenshots go to test-results/.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -427,5 +427,43 @@ describe('the flow canvas in the browser', () => {
     await expect.poll(() => page.locator('.react-flow__edge.flow-edge-taken').count()).toBe(3);
     await page.getByRole('button', { name: 'Stop watching' }).click();
     await expect.poll(nodes).toBe(6);
+  });
+});
+
+describe('flows as code in the browser', () => {
+  it('a developer sees the export, checks an import with a dry run, imports it, and a bad document is refused whole', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await signIn(context, 'developer@example.com');
+    await page.getByRole('link', { name: 'Flows as code' }).click();
+    await page.getByRole('heading', { name: 'Flows as code' }).waitFor();
+    // The downloaded export holds what the earlier tests made, with the secret by reference only.
+    await page.locator('#export-document').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download hookflow.json' }).click()]);
+    const exported = readFileSync((await download.path())!, 'utf8');
+    expect(JSON.parse(exported)).toMatchObject({ version: 1, webhooks: expect.arrayContaining([expect.objectContaining({ systemName: 'create_ticket' })]) });
+    expect(exported).not.toContain('e2e-SECRET');
+    expect(await page.content()).not.toContain('e2e-SECRET');
+
+    const example = path.join(ROOT, 'examples', 'loyalty-tier-helpdesk.json');
+    await page.locator('#import-file').setInputFiles(example);
+    await page.getByLabel('SUPPORT_DESK_AUTHORIZATION').fill('Bearer from-the-page');
+    const webhooksBefore = await prisma.webhook.count();
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    await page.getByText('Dry run: nothing was written.').waitFor();
+    expect(await page.getByRole('list', { name: 'Changes' }).getByRole('listitem').count()).toBeGreaterThan(2);
+    expect(await prisma.webhook.count()).toBe(webhooksBefore);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Imported:').waitFor();
+    expect(await page.getByRole('list', { name: 'Changes' }).textContent()).toContain('secret Authorization from the value typed on the import page');
+    expect(await prisma.webhook.count()).toBeGreaterThan(webhooksBefore);
+    await shot(page, 'flows-as-code-import.png');
+
+    const imported = await prisma.webhook.count();
+    await page.locator('#import-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 2, "integrations": []}') });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Refused, nothing was written.').waitFor();
+    expect(await page.getByRole('list', { name: 'Problems' }).textContent()).toContain('$.version');
+    expect(await prisma.webhook.count()).toBe(imported);
+    await context.close();
   });
 });

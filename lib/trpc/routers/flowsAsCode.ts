@@ -36,6 +36,7 @@ export const flowsAsCodeRouter = router({
         publish: input.publish,
         dryRun: input.dryRun,
         secret: (ref) => input.secrets[ref] || process.env[secretEnvName(ref)],
+        secretSource: (ref) => (input.secrets[ref] ? 'the value typed on the import page' : `the server's ${secretEnvName(ref)}`),
         secretKey: ctx.secretKey,
         publishedById: ctx.user.id,
       }),

@@ -1,12 +1,12 @@
 /** The ingestion dependencies of the running web app, shared by POST /api/events and the editor's test events. */
-import { db } from '../db';
+import { db, type PrismaClient } from '../db';
 import { loadSettings, temporalWorkflowUrl } from '../config';
 import { temporalClient } from '../temporal/connection';
 import type { IngestDeps } from './ingest';
 
-export function appIngestDeps(): IngestDeps {
+export function appIngestDeps(prisma: PrismaClient = db()): IngestDeps {
   return {
-    prisma: db(),
+    prisma,
     client: temporalClient,
     taskQueue: loadSettings().HOOKFLOW_TASK_QUEUE,
     workflowUrl: (workflowId) => temporalWorkflowUrl(workflowId),

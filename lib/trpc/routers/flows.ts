@@ -181,7 +181,7 @@ export const flowsRouter = router({
           message: flow.status === 'paused' ? 'This flow is paused: resume it to let events start runs' : 'Publish the flow first: events run its published version',
         });
       }
-      const result = await ingestEvent(appIngestDeps(), {
+      const result = await ingestEvent(appIngestDeps(ctx.prisma), {
         id: `test-${randomUUID()}`,
         type: flow.triggerEventType,
         customer: { ...input.attributes, id: input.customerId },

@@ -73,6 +73,10 @@ export function FlowEditor({ flowId }: { flowId: string }) {
   );
 }
 
+function readOnlyNodesById(shown: { graph: FlowGraph } | null): Map<string, EditorNode> {
+  return new Map((shown?.graph.nodes ?? []).map((n) => [n.id, { id: n.id, type: n.type, position: n.position, data: n.data ?? {} } as EditorNode]));
+}
+
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
   if (!element) return false;
@@ -297,6 +301,9 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     [viewing, runGraph, runDiffers, runVersion],
   );
   const readOnly = shownVersion !== null;
+  // In a read-only version, clicking a step shows its settings (disabled) in the inspector.
+  const [inspected, setInspected] = useState<string | null>(null);
+  const inspectedNode = readOnly ? (readOnlyNodesById(shownVersion).get(inspected ?? '') ?? null) : null;
   const readOnlyNodes = useMemo(
     () =>
       shownVersion?.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode) ??
@@ -513,6 +520,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               nodesConnectable={!readOnly}
               elementsSelectable={!readOnly}
               deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
+              onNodeClick={readOnly ? (_, node) => { setInspected(node.id); setTab('step'); } : undefined}
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               selectionKeyCode="Shift"
               fitView={fitOnOpen}
@@ -534,7 +542,11 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               ))}
             </div>
             {tab === 'step' ? (
-              selected && !readOnly ? (
+              inspectedNode ? (
+                <NodePanel key={`v-${inspectedNode.id}`} node={inspectedNode} webhooks={catalog} upstream={[]} onChange={() => undefined} problems={[]} readOnly />
+              ) : readOnly ? (
+                <p className="muted">Click a step to see its settings. This version is read-only.</p>
+              ) : selected ? (
                 <NodePanel key={selected.id} node={selected} webhooks={catalog} upstream={upstream} onChange={(data) => actions.updateNodeData(selected.id, data)} problems={selectedProblems[selected.id] ?? []} />
               ) : selectedNodes.length > 1 ? (
                 <p className="muted">{selectedNodes.length} steps selected. Drag to move them together, Ctrl/Cmd+C to copy, Backspace to delete.</p>

@@ -159,6 +159,7 @@ export function NodePanel({
   upstream,
   onChange,
   problems,
+  readOnly = false,
 }: {
   node: Node<Data>;
   webhooks: CatalogEntry[];
@@ -166,11 +167,13 @@ export function NodePanel({
   upstream: CatalogEntry[];
   onChange: (data: Data) => void;
   problems: string[];
+  /** a published version's step: shown, not edited */
+  readOnly?: boolean;
 }) {
   const data = node.data;
   const variablesListId = useId();
   return (
-    <div className="node-panel">
+    <fieldset className="node-panel plain-fieldset" disabled={readOnly}>
       <h2>{node.type === 'trigger' ? 'Trigger' : node.type === 'webhook' ? 'Webhook step' : node.type === 'branch' ? 'Branch' : node.type === 'wait' ? 'Wait' : 'End'}</h2>
       {problems.map((p) => (
         <p key={p} className="field-error" role="alert">
@@ -256,6 +259,6 @@ export function NodePanel({
         </div>
       ) : null}
       {node.type === 'end' ? <p className="hint">The run ends here.</p> : null}
-    </div>
+    </fieldset>
   );
 }

@@ -413,6 +413,10 @@ describe('the flow canvas in the browser', () => {
     await page.getByText('Viewing version 1, read-only.').waitFor();
     await expect.poll(nodes).toBe(5);
     await expect(page.getByRole('button', { name: '+ Webhook', exact: true }).isDisabled()).resolves.toBe(true);
+    // Its steps can be inspected, not edited.
+    await node('webhook', 0).click();
+    await expect.poll(() => page.getByLabel('Webhook', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.locator('#node-webhook option:checked').textContent()).toBe('Create ticket (create_ticket)');
     await page.getByRole('button', { name: 'Restore as draft' }).click();
     await expect.poll(nodes).toBe(5);
     await page.getByRole('button', { name: 'Undo' }).click();

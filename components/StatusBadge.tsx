@@ -9,6 +9,7 @@ const tone: Record<string, string> = {
   failed: 'bad',
 };
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${tone[status] ?? 'muted'}`}>{status}</span>;
+/** `label` replaces the text, keeping the status's colour ("published v3" in the colour of active). */
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
+  return <span className={`badge badge-${tone[status] ?? 'muted'}`}>{label ?? status}</span>;
 }

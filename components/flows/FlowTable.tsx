@@ -66,7 +66,7 @@ export function FlowTable({ flows, actions }: { flows: FlowRow[]; actions?: (flo
               <code>{flow.triggerEventType}</code>
             </td>
             <td>
-              <StatusBadge status={flow.status} /> {detailed ? <span className="muted">{flowStatusLabel(flow)}</span> : null}
+              <StatusBadge status={flow.status} label={detailed ? flowStatusLabel(flow) : undefined} />
             </td>
             {detailed ? <td>{flow.updatedAt ? new Date(flow.updatedAt).toLocaleString() : ''}</td> : <td>{flow.version ? `v${flow.version}` : 'unpublished'}</td>}
             {withRuns ? <td>{flow.runCount}</td> : null}

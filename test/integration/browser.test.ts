@@ -432,6 +432,27 @@ describe('the flow canvas in the browser', () => {
     await page.getByRole('button', { name: 'Stop watching' }).click();
     await expect.poll(nodes).toBe(6);
   });
+
+  it('the flows list shows status, last edit and 24 h runs; rename, duplicate and archive (after confirming) work', async () => {
+    await page.getByRole('link', { name: 'Flows', exact: true }).click();
+    const row = page.getByRole('row', { name: /VIP tickets/ });
+    await expect.poll(() => row.textContent()).toContain('published v1');
+    expect(await row.textContent()).toContain('1 completed');
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('New name for VIP tickets').fill('VIP tickets (EU)');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const renamed = page.getByRole('row', { name: /VIP tickets \(EU\)/ });
+    await renamed.waitFor();
+    await renamed.getByRole('button', { name: 'Duplicate' }).click();
+    const copy = page.getByRole('row', { name: /Copy of VIP tickets \(EU\)/ });
+    await copy.waitFor();
+    expect(await copy.textContent()).toContain('draft');
+    await shot(page, 'flows-list.png');
+    await copy.getByRole('button', { name: 'Archive' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(() => copy.count()).toBe(0);
+    expect((await prisma.flow.findFirstOrThrow({ where: { name: 'Copy of VIP tickets (EU)' } })).status).toBe('archived');
+  });
 });
 
 describe('flows as code in the browser', () => {

@@ -10,7 +10,6 @@
  * Ratios are against the 30-step baseline measured in the same run. Prints a Markdown table; the latest is
  * in docs/benchmarks.md.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,8 +18,8 @@ import { createPrismaClient, type PrismaClient } from '../lib/db';
 import { hashPassword } from '../lib/auth/password';
 import type { FlowGraph, FlowNode } from '../lib/flow/graph';
 import { CHROMIUM_ARGS, startAppServer } from '../scripts/app-server';
+import { migrateDatabase } from '../scripts/migrate';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SIZES = (process.env.BENCH_CANVAS_SIZES ?? '30,300').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_CANVAS_ROUNDS ?? 3);
@@ -137,8 +136,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hookflow-bench-canvas-'));
   const databaseUrl = `file:${path.join(dir, 'bench.db')}`;
-  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  const migrate = migrateDatabase(databaseUrl);
+  if (!migrate.ok) throw new Error(`migrations failed: ${migrate.stderr}`);
   const prisma = createPrismaClient(databaseUrl);
   const flows = await seed(prisma);
   const app = await startAppServer({ DATABASE_URL: databaseUrl, HOOKFLOW_DATA_DIR: dir, TEMPORAL_ADDRESS: '127.0.0.1:9' });

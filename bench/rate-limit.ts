@@ -7,7 +7,7 @@
  * limiter adds to an uncontended request (event accepted → request at the receiver), with and without a
  * limit, in the same run. Prints a Markdown table; docs/benchmarks.md holds the latest one.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,8 +22,8 @@ import { startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
 import { freePort } from '../scripts/ports';
 import type { FlowGraph } from '../lib/flow/graph';
+import { migrateDatabase } from '../scripts/migrate';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -61,8 +61,8 @@ async function main() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hookflow-bench-'));
   cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
   const databaseUrl = `file:${path.join(scratch, 'bench.db')}`;
-  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
-  if (migrate.status !== 0) throw new Error(migrate.stderr);
+  const migrate = migrateDatabase(databaseUrl);
+  if (!migrate.ok) throw new Error(migrate.stderr);
 
   const port = await freePort();
   const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, fast: true, headless: true });

@@ -3,7 +3,6 @@
  * starts the demo receiver, Temporal (unless TEMPORAL_ADDRESS is set), the worker and the web app, prints
  * what to do next, and stops every child on Ctrl-C or SIGTERM.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadSettings, temporalUiUrl } from '../lib/config';
@@ -12,6 +11,7 @@ import { ProcessGroup, portIsFree, waitForHttp } from './processes';
 import { buildIfNeeded } from './build';
 import { startReceiver } from './receiver';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from './temporal';
+import { migrateDatabase } from './migrate';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dev = process.argv.includes('--dev');
@@ -67,8 +67,8 @@ async function main() {
   }
 
   console.log('Applying database migrations…');
-  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, encoding: 'utf8' });
-  if (migrate.status !== 0) fail(`Database migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const migrate = migrateDatabase();
+  if (!migrate.ok) fail(`Database migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
   const key = ingestKey();
   secretKey();

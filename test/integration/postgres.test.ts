@@ -7,7 +7,6 @@
  * HOOKFLOW_TEST_POSTGRES_URL names a server and a role that may create databases (.ci/run sets it up).
  * Without it the file is skipped locally, and fails on CI, where Postgres must be tested.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +16,7 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { callerFor, TEST_SECRET_KEY, userWithRole } from '../support/trpc';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { seedDemo } from '../../lib/seed';
+import { migrateDatabase } from '../../scripts/migrate';
 import { decryptSecret } from '../../lib/crypto/secrets';
 import type { FlowGraph } from '../../lib/flow/graph';
 
@@ -26,9 +26,6 @@ const KEY = 'test-ingest-key-postgres-0123';
 
 if (!SERVER && process.env.CI) throw new Error('HOOKFLOW_TEST_POSTGRES_URL is not set: .ci/run starts Postgres and sets it');
 
-function migrate(url: string) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
-}
 
 describe.skipIf(!SERVER)('on Postgres', () => {
   const database = `hookflow_test_${randomUUID().slice(0, 8)}`;
@@ -45,7 +42,7 @@ describe.skipIf(!SERVER)('on Postgres', () => {
     const server = new URL(SERVER!);
     server.pathname = `/${database}`;
     url = server.toString();
-    const migrated = migrate(url);
+    const migrated = migrateDatabase(url);
     if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stdout}${migrated.stderr}`);
     env = await createTestEnv('postgres', { databaseUrl: url });
     receiver = await startReceiver();
@@ -68,14 +65,14 @@ describe.skipIf(!SERVER)('on Postgres', () => {
   });
 
   it('migrations apply once: a second run has nothing to do, and a changed migration is refused', async () => {
-    const again = migrate(url);
+    const again = migrateDatabase(url);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('No pending migrations');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`UPDATE "_hookflow_migrations" SET "checksum" = 'tampered' WHERE "name" LIKE '%_init'`);
     await client.end();
-    const refused = migrate(url);
+    const refused = migrateDatabase(url);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/_init was changed after it was applied/);
   });

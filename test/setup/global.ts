@@ -2,7 +2,7 @@
  * Integration-test setup, once per `vitest run`: a migrated template database, the real Temporal dev server
  * (unless TEMPORAL_ADDRESS points at one), and one workflow bundle that every test worker reuses.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from '../../scripts/temporal';
 import { freePort } from '../../scripts/ports';
 import { WORKFLOWS_PATH } from '../../lib/temporal/worker';
+import { migrateDatabase } from '../../scripts/migrate';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,19 +22,14 @@ declare module 'vitest' {
   }
 }
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hookflow-test-'));
   mkdirSync(scratch, { recursive: true });
 
   const templateDatabase = path.join(scratch, 'template.db');
-  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'scripts/prisma.mjs'), 'migrate', 'deploy'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${templateDatabase}` },
-    encoding: 'utf8',
-  });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const migrate = migrateDatabase(`file:${templateDatabase}`);
+  if (!migrate.ok) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
   let server: ChildProcess | undefined;
   let address = process.env.TEMPORAL_ADDRESS;

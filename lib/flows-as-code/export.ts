@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { flowGraphSchema, type FlowGraph } from '../flow/graph';
 import { compileFlow } from '../flow/compile';
 import { webhookCatalog } from '../flow/publish';
-import type { WebhookInput } from '../trpc/schemas/webhook';
+import { webhookFromRow } from '../trpc/schemas/webhook';
 import { DOCUMENT_VERSION, type DocumentFlow, type DocumentGraph, type DocumentHeader, type DocumentIntegration, type DocumentWebhook, type HookflowDocument } from './document';
 import { sameJson, toDocumentGraph } from './graphs';
 import { FlowsAsCodeError, jsonPath } from './problems';
@@ -101,21 +101,9 @@ function exportIntegration(
 }
 
 function exportWebhook(webhook: Prisma.WebhookGetPayload<{ include: { integration: { select: { name: true } } } }>): DocumentWebhook {
-  return {
-    systemName: webhook.systemName,
-    name: webhook.name,
-    integration: webhook.integration.name,
-    description: webhook.description,
-    method: webhook.method as WebhookInput['method'],
-    path: webhook.path,
-    headers: webhook.headers as WebhookInput['headers'],
-    disabledHeaders: webhook.disabledHeaders as string[],
-    bodyTemplate: webhook.bodyTemplate,
-    captureEnabled: webhook.captureEnabled,
-    captureFields: webhook.captureFields as WebhookInput['captureFields'],
-    maxRetries: webhook.maxRetries,
-    retryWindowSeconds: webhook.retryWindowSeconds,
-  };
+  // The editor's fields, with the integration named instead of referenced by id.
+  const { id: _id, integrationId: _integrationId, systemName, name, ...settings } = webhookFromRow(webhook);
+  return { systemName, name, integration: webhook.integration.name, ...settings };
 }
 
 function exportFlow(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { procedure, router, badRequest } from '../init';
 import { EVERYONE } from '../../auth/roles';
-import { previewInput, sampleDataInput, suggestSystemName, updateWebhookInput, webhookInput, type WebhookInput } from '../schemas/webhook';
+import { previewInput, sampleDataInput, suggestSystemName, updateWebhookInput, webhookFromRow, webhookInput, type WebhookInput } from '../schemas/webhook';
 import { checkWebhook, integrationHeaders } from '../../webhook/editor';
 import { testSend } from '../../webhook/test-send';
 import { describeRetryRule, retryRule, usesTransactionalId } from '../../webhook/idempotency';
@@ -13,24 +13,6 @@ import { variableCatalog } from '../../webhook/variables';
 
 const idInput = z.object({ id: z.string().min(1) });
 
-function toWebhook(row: Prisma.WebhookGetPayload<object>): WebhookInput & { id: string } {
-  return {
-    id: row.id,
-    integrationId: row.integrationId,
-    name: row.name,
-    systemName: row.systemName,
-    description: row.description,
-    method: row.method as WebhookInput['method'],
-    path: row.path,
-    headers: row.headers as WebhookInput['headers'],
-    disabledHeaders: row.disabledHeaders as string[],
-    bodyTemplate: row.bodyTemplate,
-    captureEnabled: row.captureEnabled,
-    captureFields: row.captureFields as WebhookInput['captureFields'],
-    maxRetries: row.maxRetries,
-    retryWindowSeconds: row.retryWindowSeconds,
-  };
-}
 
 /** Validates templates with sample data before anything is written. */
 async function assertValid(ctx: { prisma: PrismaClient; secretKey: () => Buffer }, input: WebhookInput) {
@@ -94,7 +76,7 @@ export const webhooksRouter = router({
   get: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
     const row = await ctx.prisma.webhook.findUnique({ where: { id: input.id } });
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
-    return toWebhook(row);
+    return webhookFromRow(row);
   }),
 
   suggestSystemName: procedure(EVERYONE)
@@ -144,7 +126,7 @@ export const webhooksRouter = router({
   copy: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
     const row = await ctx.prisma.webhook.findUnique({ where: { id: input.id } });
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
-    const { id: _id, ...settings } = toWebhook(row);
+    const { id: _id, ...settings } = webhookFromRow(row);
     const created = await ctx.prisma.webhook.create({
       data: { ...settings, name: `Copy of ${row.name}`.slice(0, 100), systemName: await freeSystemName(ctx.prisma, row.systemName) },
     });

@@ -37,8 +37,6 @@ import { TestEventDialog } from './TestEventDialog';
 import { RunsPanel, VersionsPanel } from './FlowSidePanels';
 
 const DRAG_TYPE = 'application/x-hookflow-step';
-/** The palette's colours, so the minimap reads like the canvas. */
-const KIND_COLOURS: Record<FlowNodeType, string> = { trigger: '#7a5af8', webhook: '#2e90fa', branch: '#f79009', wait: '#98a2b3', end: '#344054' };
 const AUTOSAVE_MS = 800;
 const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
   { type: 'trigger', label: 'Trigger', hint: 'Where the flow starts: an event type' },
@@ -73,9 +71,8 @@ export function FlowEditor({ flowId }: { flowId: string }) {
   );
 }
 
-function readOnlyNodesById(shown: { graph: FlowGraph } | null): Map<string, EditorNode> {
-  return new Map((shown?.graph.nodes ?? []).map((n) => [n.id, { id: n.id, type: n.type, position: n.position, data: n.data ?? {} } as EditorNode]));
-}
+/** The minimap colours each step like its palette item (app/globals.css). */
+const minimapClass = (node: { type?: string }) => `minimap-${node.type ?? 'step'}`;
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
@@ -120,7 +117,6 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     // The canvas benchmark measures render time from here (bench/canvas.ts).
     performance.mark('hookflow:editor-mounted');
   }, []);
-  const [problems, setProblems] = useState<FlowProblem[]>([]);
   const [savedRevision, setSavedRevision] = useState(0);
   const [tab, setTab] = useState<'step' | 'runs' | 'versions'>('step');
   const [watchedRun, setWatchedRun] = useState<string | null>(null);
@@ -129,19 +125,22 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) });
   const save = useMutation(trpc.flows.saveDraft.mutationOptions());
-  const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => (r.ok ? void refresh() : setProblems(r.problems)) }));
+  // A refusal is shown in the publish dialog; the live problems below are the validator's own.
+  const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => (r.ok ? void refresh() : undefined) }));
   const pause = useMutation(trpc.flows.pause.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.flows.resume.mutationOptions({ onSuccess: refresh }));
   const archive = useMutation(trpc.flows.archive.mutationOptions({ onSuccess: refresh }));
 
   // Live validation with the runtime's own validator; moves do not change validity, so they skip it.
-  useEffect(() => {
+  const problems = useMemo<FlowProblem[]>(() => {
     const result = compileFlow(editor.getState().graph(), catalogMap);
-    const list = result.ok ? [] : result.problems;
-    setProblems(list);
+    // `structure` is the dependency that matters: it changes with every edit except moves.
+    return result.ok || structure < 0 ? [] : result.problems;
+  }, [structure, editor, catalogMap]);
+  useEffect(() => {
     const edgeSource = new Map(editor.getState().edges.map((e) => [e.id, e.source]));
-    view.setState((v) => ({ problems: problemsByNode(list, edgeSource, v.problems) }));
-  }, [structure, editor, view, catalogMap]);
+    view.setState((v) => ({ problems: problemsByNode(problems, edgeSource, v.problems) }));
+  }, [problems, editor, view]);
 
   // Autosave: the draft is saved shortly after every change; problems never block saving. Saves run one
   // after another (never two in flight, so an older graph can never land last), and a failed save is not
@@ -155,7 +154,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     const graph = editor.getState().graph();
     const run = saving.current
       .catch(() => undefined)
-      .then(() => saveDraft({ id: flow.id, graph }))
+      .then(() => saveDraft({ id: flow.id, graph, validate: false }))
       .then(
         () => {
           setSavedRevision((r) => Math.max(r, target));
@@ -179,7 +178,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   pendingSave.current = revision !== savedRevision;
   useEffect(
     () => () => {
-      if (pendingSave.current) void client.flows.saveDraft.mutate({ id: flow.id, graph: editor.getState().graph() }).catch(() => undefined);
+      if (pendingSave.current) void client.flows.saveDraft.mutate({ id: flow.id, graph: editor.getState().graph(), validate: false }).catch(() => undefined);
     },
     [client, editor, flow.id],
   );
@@ -303,13 +302,13 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const readOnly = shownVersion !== null;
   // In a read-only version, clicking a step shows its settings (disabled) in the inspector.
   const [inspected, setInspected] = useState<string | null>(null);
-  const inspectedNode = readOnly ? (readOnlyNodesById(shownVersion).get(inspected ?? '') ?? null) : null;
   const readOnlyNodes = useMemo(
     () =>
       shownVersion?.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode) ??
       null,
     [shownVersion],
   );
+  const inspectedNode = readOnlyNodes?.find((n) => n.id === inspected) ?? null;
   const readOnlyEdges = useMemo(
     () =>
       shownVersion?.graph.edges.map((e) => ({
@@ -530,7 +529,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             >
               <Background />
               <Controls showInteractive={false} />
-              <MiniMap pannable zoomable ariaLabel="Overview of the flow" nodeColor={(n) => KIND_COLOURS[n.type as FlowNodeType] ?? '#98a2b3'} />
+              <MiniMap pannable zoomable ariaLabel="Overview of the flow" nodeClassName={minimapClass} />
             </ReactFlow>
           </div>
           <aside className="flow-panel" aria-label="Inspector">

@@ -38,6 +38,20 @@ const draftGraphSchema = z
   .refine((graph) => Buffer.byteLength(JSON.stringify(graph)) <= 2 * 1024 * 1024, { message: 'The flow is larger than 2 MB' });
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A flow with its latest version, as the lists show it (the overview and the flows page). */
+export const latestVersion = { versions: { orderBy: { version: 'desc' as const }, take: 1, select: { version: true, publishedAt: true } } };
+
+export function flowRow(flow: { id: string; name: string; triggerEventType: string; status: string; versions: { version: number; publishedAt: Date }[] }) {
+  return {
+    id: flow.id,
+    name: flow.name,
+    triggerEventType: flow.triggerEventType,
+    status: flow.status,
+    version: flow.versions[0]?.version ?? null,
+    publishedAt: flow.versions[0]?.publishedAt ?? null,
+  };
+}
+
 async function findFlow(prisma: PrismaClient, id: string) {
   const flow = await prisma.flow.findUnique({ where: { id } });
   if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
@@ -53,7 +67,7 @@ export const flowsRouter = router({
       const flows = await ctx.prisma.flow.findMany({
         where: input.includeArchived ? {} : { status: { not: 'archived' } },
         orderBy: { updatedAt: 'desc' },
-        include: { versions: { orderBy: { version: 'desc' }, take: 1, select: { version: true, publishedAt: true } } },
+        include: latestVersion,
       });
       const counts = await ctx.prisma.run.groupBy({
         by: ['flowId', 'status'],
@@ -62,15 +76,7 @@ export const flowsRouter = router({
       });
       const runs24h = (flowId: string) =>
         Object.fromEntries(counts.filter((c) => c.flowId === flowId).map((c) => [c.status, c._count._all])) as Partial<Record<'pending' | 'running' | 'completed' | 'failed', number>>;
-      return flows.map((f) => ({
-        id: f.id,
-        name: f.name,
-        triggerEventType: f.triggerEventType,
-        status: f.status,
-        version: f.versions[0]?.version ?? null,
-        updatedAt: f.updatedAt,
-        runs24h: runs24h(f.id),
-      }));
+      return flows.map((f) => ({ ...flowRow(f), updatedAt: f.updatedAt, runs24h: runs24h(f.id) }));
     }),
 
   /** Event types seen so far and those flows already start on, for the trigger picker. */
@@ -197,9 +203,18 @@ export const flowsRouter = router({
 
   /** Saves the draft as drawn; problems are reported, not refused, so work is never lost. */
   saveDraft: procedure(EVERYONE)
-    .input(z.object({ id: z.string(), name: name.optional(), graph: draftGraphSchema }))
+    .input(
+      z.object({
+        id: z.string(),
+        name: name.optional(),
+        graph: draftGraphSchema,
+        /** the canvas validates live in the browser and autosaves often: it asks for no second validation */
+        validate: z.boolean().default(true),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       await ctx.prisma.flow.update({ where: { id: input.id }, data: { draftGraph: input.graph as unknown as Prisma.InputJsonObject, ...(input.name ? { name: input.name } : {}) } });
+      if (!input.validate) return { problems: undefined };
       const result = compileFlow(input.graph, await webhookCatalog(ctx.prisma));
       return { problems: result.ok ? [] : result.problems };
     }),

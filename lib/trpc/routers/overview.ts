@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { procedure, router } from '../init';
 import { EVERYONE } from '../../auth/roles';
 import { temporalWorkflowUrl } from '../../config';
+import { flowRow, latestVersion } from './flows';
 
 export const recentRunsInput = z.object({ limit: z.number().int().min(1).max(200).default(25) }).default({ limit: 25 });
 
@@ -10,17 +11,9 @@ export const overviewRouter = router({
     const flows = await ctx.prisma.flow.findMany({
       where: { status: { not: 'archived' } },
       orderBy: { updatedAt: 'desc' },
-      include: { versions: { orderBy: { version: 'desc' }, take: 1, select: { version: true, publishedAt: true } }, _count: { select: { runs: true } } },
+      include: { ...latestVersion, _count: { select: { runs: true } } },
     });
-    return flows.map((flow) => ({
-      id: flow.id,
-      name: flow.name,
-      triggerEventType: flow.triggerEventType,
-      status: flow.status,
-      version: flow.versions[0]?.version ?? null,
-      publishedAt: flow.versions[0]?.publishedAt ?? null,
-      runCount: flow._count.runs,
-    }));
+    return flows.map((flow) => ({ ...flowRow(flow), runCount: flow._count.runs }));
   }),
 
   recentRuns: procedure(EVERYONE).input(recentRunsInput).query(async ({ ctx, input }) => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { documentJsonSchemaText } from './document';
 import { parseDocument } from './parse';
 import { fieldPath, jsonPath } from './problems';
-import { sameJson, toDocumentGraph, toStoredGraph } from './graphs';
+import { toDocumentGraph, toStoredGraph } from './graphs';
+import { sameJson } from '../json';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const example = () => JSON.parse(readFileSync(path.join(ROOT, 'examples/order-follow-up.json'), 'utf8'));

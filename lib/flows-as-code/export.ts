@@ -8,7 +8,8 @@ import { compileFlow } from '../flow/compile';
 import { webhookCatalog } from '../flow/publish';
 import { webhookFromRow } from '../trpc/schemas/webhook';
 import { DOCUMENT_VERSION, type DocumentFlow, type DocumentGraph, type DocumentHeader, type DocumentIntegration, type DocumentWebhook, type HookflowDocument } from './document';
-import { sameJson, toDocumentGraph } from './graphs';
+import { toDocumentGraph } from './graphs';
+import { sameJson } from '../json';
 import { FlowsAsCodeError, jsonPath } from './problems';
 
 type Db = Prisma.TransactionClient;

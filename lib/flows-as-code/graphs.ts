@@ -31,19 +31,3 @@ export function toStoredGraph(graph: DocumentGraph, webhookIdOf: (systemName: st
 export function webhookReferences(graph: DocumentGraph): { nodeIndex: number; systemName: string }[] {
   return graph.nodes.flatMap((node, nodeIndex) => (node.type === 'webhook' ? [{ nodeIndex, systemName: node.data.webhook }] : []));
 }
-
-/** Key order never matters when comparing stored JSON with the document. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, canonical(v)]),
-  );
-}

@@ -14,7 +14,8 @@ import { webhookInfo } from '../webhook/info';
 import { integrationInput } from '../trpc/schemas/integration';
 import { sampleDataInput, type WebhookInput } from '../trpc/schemas/webhook';
 import { secretEnvName, type DocumentFlow, type DocumentGraph, type DocumentIntegration, type DocumentWebhook, type HookflowDocument } from './document';
-import { sameJson, toStoredGraph, webhookReferences } from './graphs';
+import { toStoredGraph, webhookReferences } from './graphs';
+import { sameJson } from '../json';
 import { fieldPath, jsonPath, type DocumentProblem } from './problems';
 import type { Change } from './changes';
 

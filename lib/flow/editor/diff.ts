@@ -3,6 +3,7 @@
  * on the canvas is not a change; a different connection out of a step is.
  */
 import type { FlowEdge, FlowGraph, FlowNode } from '../graph';
+import { sameJson } from '../../json';
 
 export interface GraphDiff {
   added: FlowNode[];
@@ -18,19 +19,6 @@ function outgoing(edges: readonly FlowEdge[], nodeId: string): string {
     .join(',');
 }
 
-/** Key order does not matter: {a, b} equals {b, a}. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 export function diffGraphs(before: FlowGraph | null, after: FlowGraph): GraphDiff {
   const old = new Map((before?.nodes ?? []).map((n) => [n.id, n]));
   const now = new Map(after.nodes.map((n) => [n.id, n]));
@@ -40,7 +28,7 @@ export function diffGraphs(before: FlowGraph | null, after: FlowGraph): GraphDif
     if (!previous) diff.added.push(node);
     else if (
       previous.type !== node.type ||
-      stableJson(previous.data ?? {}) !== stableJson(node.data ?? {}) ||
+      !sameJson(previous.data ?? {}, node.data ?? {}) ||
       outgoing(before!.edges, node.id) !== outgoing(after.edges, node.id)
     ) {
       diff.changed.push(node);

@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     // Workflow code is replayed: deterministic only. No I/O, no Node built-ins, no randomness, no wall clock
     // outside Temporal's deterministic Date, and no forgotten promises.
-    files: ['workflows/**/*.ts', 'lib/flow/conditions.ts', 'lib/flow/plan.ts', 'lib/flow/time.ts'],
+    files: ['workflows/**/*.ts', 'lib/domain/flow/conditions.ts', 'lib/domain/flow/plan.ts', 'lib/domain/flow/time.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { databaseProvider, databaseUrl } from './lib/db-url';
+import { databaseProvider, databaseUrl } from './lib/server/db-url';
 
 // SQLite (the embedded default) and Postgres each have their schema and migrations; DATABASE_URL picks.
 const url = databaseUrl();

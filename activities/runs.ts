@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../lib/db';
+import type { PrismaClient } from '../lib/server/db';
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
 

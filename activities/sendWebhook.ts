@@ -4,15 +4,15 @@
  * Temporal whether to retry under the idempotency rule.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import type { PrismaClient } from '../lib/db';
-import { decryptSecret } from '../lib/crypto/secrets';
-import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest, type WebhookDefinition } from '../lib/webhook/request';
-import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/webhook/send';
-import { captureFields, type CaptureField } from '../lib/webhook/capture';
-import { usesTransactionalId } from '../lib/webhook/idempotency';
-import { nextRetryDelayMs } from '../lib/webhook/retry';
-import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../workflows/shared';
-import { RateLimitQueueFullError, type SlotClient } from '../lib/ratelimit/client';
+import type { PrismaClient } from '../lib/server/db';
+import { decryptSecret } from '../lib/server/crypto/secrets';
+import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest, type WebhookDefinition } from '../lib/domain/webhook/request';
+import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
+import { captureFields, type CaptureField } from '../lib/domain/webhook/capture';
+import { usesTransactionalId } from '../lib/domain/webhook/idempotency';
+import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
+import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
+import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
 export const WORKFLOW_BODY_CAP = 64 * 1024;

@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { createPrismaClient, type PrismaClient } from '../lib/db';
-import { hashPassword } from '../lib/auth/password';
-import type { FlowGraph, FlowNode } from '../lib/flow/graph';
+import { createPrismaClient, type PrismaClient } from '../lib/server/db';
+import { hashPassword } from '../lib/server/auth/password';
+import type { FlowGraph, FlowNode } from '../lib/domain/flow/graph';
 import { CHROMIUM_ARGS, startAppServer } from '../scripts/app-server';
 import { migrateDatabase } from '../scripts/migrate';
 

@@ -13,15 +13,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createPrismaClient } from '../lib/db';
-import { ingestEvent } from '../lib/events/ingest';
-import { publishFlow } from '../lib/flow/publish';
-import { WORKFLOWS_PATH } from '../lib/temporal/worker';
+import { createPrismaClient } from '../lib/server/db';
+import { ingestEvent } from '../lib/server/events/ingest';
+import { publishFlow } from '../lib/server/flows/publish';
+import { WORKFLOWS_PATH } from '../lib/plugin/worker';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
 import { freePort } from '../scripts/ports';
-import type { FlowGraph } from '../lib/flow/graph';
+import type { FlowGraph } from '../lib/domain/flow/graph';
 import { migrateDatabase } from '../scripts/migrate';
 
 const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
@@ -141,7 +141,7 @@ async function main() {
   }
 
   // The limiter alone: how fast two clients get slots granted, without events, HTTP or the database.
-  const { SlotClient } = await import('../lib/ratelimit/client');
+  const { SlotClient } = await import('../lib/server/ratelimit/client');
   const capacityRows: string[] = [];
   for (const count of [200, 1000]) {
     const integrationId = `capacity-${count}`;

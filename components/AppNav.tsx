@@ -2,8 +2,8 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { SessionUser } from '@/lib/auth/session';
-import { hasIntegrationAccess } from '@/lib/auth/roles';
+import type { SessionUser } from '@/lib/server/auth/session';
+import { hasIntegrationAccess } from '@/lib/domain/access/roles';
 import { csrfToken } from './trpc';
 
 const links = [

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from './trpc';
 import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, QueryView, useTitle } from './ui';
-import { ROLES, ROLE_LABELS, type Role } from '@/lib/auth/roles';
+import { ROLES, ROLE_LABELS, type Role } from '@/lib/domain/access/roles';
 
 export function UsersPage() {
   useTitle('Users');

@@ -10,14 +10,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createPrismaClient, type PrismaClient } from '../lib/db';
-import { databaseProvider, databaseUrl } from '../lib/db-url';
-import { secretKey } from '../lib/keys';
-import { secretEnvName } from '../lib/flows-as-code/document';
-import { documentText, exportDocument } from '../lib/flows-as-code/export';
-import { importDocument } from '../lib/flows-as-code/import';
-import { describeChange } from '../lib/flows-as-code/changes';
-import { FlowsAsCodeError } from '../lib/flows-as-code/problems';
+import { createPrismaClient, type PrismaClient } from '../lib/server/db';
+import { databaseProvider, databaseUrl } from '../lib/server/db-url';
+import { secretKey } from '../lib/server/keys';
+import { secretEnvName } from '../lib/server/flows-as-code/document';
+import { documentText, exportDocument } from '../lib/server/flows-as-code/export';
+import { importDocument } from '../lib/server/flows-as-code/import';
+import { describeChange } from '../lib/server/flows-as-code/changes';
+import { FlowsAsCodeError } from '../lib/server/flows-as-code/problems';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const USAGE = `Usage:

@@ -5,8 +5,8 @@
  */
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadSettings, temporalUiUrl } from '../lib/config';
-import { ingestKey, secretKey } from '../lib/keys';
+import { loadSettings, temporalUiUrl } from '../lib/server/config';
+import { ingestKey, secretKey } from '../lib/server/keys';
 import { ProcessGroup, portIsFree, waitForHttp } from './processes';
 import { buildIfNeeded } from './build';
 import { startReceiver } from './receiver';
@@ -80,18 +80,18 @@ async function main() {
   });
   closeReceiver = () => receiver.close();
 
-  const { db } = await import('../lib/db');
+  const { db } = await import('../lib/server/db');
   const prisma = db();
   const seededMarker = path.join(dataDir, 'seeded');
   if (!existsSync(seededMarker)) {
-    const { seedDemo } = await import('../lib/seed');
+    const { seedDemo } = await import('../lib/server/seed');
     if ((await prisma.integration.count()) === 0) {
       await seedDemo(prisma, receiver.url);
       console.log('Seeded the demo workspace (integration "Demo receiver", webhook "Welcome email", flow "Welcome new customers").');
     }
     writeFileSync(seededMarker, new Date().toISOString());
   }
-  const { ensureAdmin } = await import('../lib/auth/bootstrap');
+  const { ensureAdmin } = await import('../lib/server/auth/bootstrap');
   const admin = await ensureAdmin(prisma);
   await prisma.$disconnect();
 

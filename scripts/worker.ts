@@ -3,13 +3,13 @@
  * starts runs that were stored while Temporal was unreachable.
  */
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { db } from '../lib/db';
-import { secretKey } from '../lib/keys';
-import { createHookflowWorker } from '../lib/temporal/worker';
-import { temporalClient, temporalConnectConfig } from '../lib/temporal/connection';
-import { startDispatcher } from '../lib/runs/dispatch';
-import { loadSettings } from '../lib/config';
-import { SlotClient } from '../lib/ratelimit/client';
+import { db } from '../lib/server/db';
+import { secretKey } from '../lib/server/keys';
+import { createHookflowWorker } from '../lib/plugin/worker';
+import { temporalClient, temporalConnectConfig } from '../lib/server/temporal/connection';
+import { startDispatcher } from '../lib/server/runs/dispatch';
+import { loadSettings } from '../lib/server/config';
+import { SlotClient } from '../lib/server/ratelimit/client';
 
 async function main() {
   const settings = loadSettings();

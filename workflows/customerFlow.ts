@@ -4,10 +4,10 @@
  */
 import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, sleep, uuid4, log } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { evaluateCondition } from '../lib/flow/conditions';
-import type { PlanNode } from '../lib/flow/plan';
-import { msUntilTimeOfDay } from '../lib/flow/time';
-import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type SendWebhookInput, type WebhookOutcome } from './shared';
+import { evaluateCondition } from '../lib/domain/flow/conditions';
+import type { PlanNode } from '../lib/domain/flow/plan';
+import { msUntilTimeOfDay } from '../lib/domain/flow/time';
+import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type SendWebhookInput, type WebhookOutcome } from '../lib/domain/flow/run';
 
 const { recordRunStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

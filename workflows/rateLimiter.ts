@@ -5,8 +5,8 @@
  * schedule so no slot is handed out twice.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { grant, initialState, release, status } from '../lib/ratelimit/gcra';
-import { acquireUpdate, CONTINUING_AS_NEW, RATE_LIMITER_DEFAULTS, releaseSignal, statusQuery, type RateLimiterInput } from './shared';
+import { grant, initialState, release, status } from '../lib/domain/ratelimit/gcra';
+import { acquireUpdate, CONTINUING_AS_NEW, RATE_LIMITER_DEFAULTS, releaseSignal, statusQuery, type RateLimiterInput } from '../lib/domain/flow/run';
 
 export async function rateLimiter(input: RateLimiterInput = {}): Promise<void> {
   const state = input.state ?? initialState();

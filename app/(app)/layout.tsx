@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { redirect } from 'next/navigation';
-import { currentSession } from '@/lib/auth/server';
+import { currentSession } from '@/lib/server/auth/server';
 import { AppNav } from '@/components/AppNav';
 
 export const dynamic = 'force-dynamic';

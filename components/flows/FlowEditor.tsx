@@ -20,12 +20,12 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useStore } from 'zustand';
-import { compileFlow, webhooksAvailableAt, type FlowProblem } from '@/lib/flow/compile';
-import type { FlowGraph, FlowNode, FlowNodeType } from '@/lib/flow/graph';
-import { createEditorStore, type EditorNode } from '@/lib/flow/editor/store';
-import { DEFAULT_NODE_SIZE } from '@/lib/flow/editor/clipboard';
-import { runOverlay } from '@/lib/flow/editor/overlay';
-import { diffGraphs, isEmptyDiff } from '@/lib/flow/editor/diff';
+import { compileFlow, webhooksAvailableAt, type FlowProblem } from '@/lib/domain/flow/compile';
+import type { FlowGraph, FlowNode, FlowNodeType } from '@/lib/domain/flow/graph';
+import { createEditorStore, type EditorNode } from '@/components/flows/canvas/store';
+import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
+import { runOverlay } from '@/components/flows/canvas/overlay';
+import { diffGraphs, isEmptyDiff } from '@/components/flows/canvas/diff';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
 import { StatusBadge } from '../StatusBadge';

@@ -5,8 +5,8 @@
  */
 import { memo, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { ELSE_HANDLE } from '@/lib/flow/graph';
-import type { EditorNodeOf } from '@/lib/flow/editor/store';
+import { ELSE_HANDLE } from '@/lib/domain/flow/graph';
+import type { EditorNodeOf } from '@/components/flows/canvas/store';
 import { useView } from './editor-context';
 
 const NO_PROBLEMS: string[] = [];

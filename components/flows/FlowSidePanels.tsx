@@ -2,7 +2,7 @@
 /** The inspector's Runs and Versions tabs. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FlowGraph } from '@/lib/flow/graph';
+import type { FlowGraph } from '@/lib/domain/flow/graph';
 import { useTRPC } from '../trpc';
 import { ErrorBanner, Loading } from '../ui';
 import { StatusBadge } from '../StatusBadge';

@@ -2,7 +2,7 @@
 /** Edits the selected step: trigger event, webhook choice, branch conditions, wait duration. */
 import { useId, useState } from 'react';
 import type { Node } from '@xyflow/react';
-import type { Condition, FieldOperator } from '@/lib/flow/conditions';
+import type { Condition, FieldOperator } from '@/lib/domain/flow/conditions';
 import type { CatalogEntry } from './editor-context';
 
 type Data = Record<string, unknown>;

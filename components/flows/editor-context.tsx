@@ -2,12 +2,12 @@
 /**
  * What the canvas shows on top of the graph, handed to memoized node components through context: each node
  * subscribes to its own slice (its problems, its webhook, its run state), so dragging one step re-renders
- * one step. The graph itself lives in the editor store (lib/flow/editor/store.ts).
+ * one step. The graph itself lives in the editor store (components/flows/canvas/store.ts).
  */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { WebhookInfo } from '@/lib/flow/compile';
+import type { WebhookInfo } from '@/lib/domain/flow/compile';
 
 export interface CatalogEntry extends WebhookInfo {
   method: string;

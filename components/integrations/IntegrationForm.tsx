@@ -1,8 +1,8 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { Field, fieldErrorsOf, ErrorBanner, FieldMessages } from '../ui';
-import { checkRootUrl } from '@/lib/http/url';
-import type { IntegrationInput } from '@/lib/trpc/schemas/integration';
+import { checkRootUrl } from '@/lib/domain/http/url';
+import type { IntegrationInput } from '@/lib/domain/schemas/integration';
 
 export interface HeaderRow {
   key: string;

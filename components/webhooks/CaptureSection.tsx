@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { captureFields, checkCapturePath } from '@/lib/webhook/capture';
+import { captureFields, checkCapturePath } from '@/lib/domain/webhook/capture';
 import type { WebhookDraft } from './WebhookEditor';
 import { FieldMessages } from '../ui';
 

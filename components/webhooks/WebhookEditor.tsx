@@ -15,11 +15,11 @@ import { VariablePicker } from './VariablePicker';
 import { TemplateHelp } from './TemplateHelp';
 import { CaptureSection } from './CaptureSection';
 import { TestSendPanel } from './TestSendPanel';
-import { appendQueryParam, joinUrl } from '@/lib/http/url';
-import { METHODS } from '@/lib/webhook/request';
-import { SECRET_MASK } from '@/lib/http/headers';
-import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/webhook/idempotency';
-import type { WebhookInput } from '@/lib/trpc/schemas/webhook';
+import { appendQueryParam, joinUrl } from '@/lib/domain/http/url';
+import { METHODS } from '@/lib/domain/webhook/request';
+import { SECRET_MASK } from '@/lib/domain/http/headers';
+import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/domain/webhook/idempotency';
+import type { WebhookInput } from '@/lib/domain/schemas/webhook';
 
 export type WebhookDraft = WebhookInput;
 

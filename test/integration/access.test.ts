@@ -7,10 +7,10 @@ import { TRPCError } from '@trpc/server';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { appRouter } from '../../lib/trpc/router';
-import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import { appRouter } from '../../lib/server/trpc/router';
+import { createPrismaClient, type PrismaClient } from '../../lib/server/db';
 import { callerFor, userWithRole } from '../support/trpc';
-import type { Role } from '../../lib/auth/roles';
+import type { Role } from '../../lib/domain/access/roles';
 
 type Access = 'everyone' | 'integration' | 'admin' | 'public';
 const EXPECTED: Record<string, Access> = {
@@ -122,7 +122,7 @@ describe('role checks on every procedure', () => {
   });
 
   it('a disabled user’s session no longer works', async () => {
-    const { readSession, createSession } = await import('../../lib/auth/session');
+    const { readSession, createSession } = await import('../../lib/server/auth/session');
     const user = await userWithRole(prisma, 'developer');
     const { token } = await createSession(prisma, user.id);
     expect((await readSession(prisma, token))?.user.email).toBe(user.email);

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, startAppServer, type AppServer } from '../../scripts/app-server';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
-import type { PrismaClient } from '../../lib/db';
-import { hashPassword } from '../../lib/auth/password';
+import type { PrismaClient } from '../../lib/server/db';
+import { hashPassword } from '../../lib/server/auth/password';
 import { createTestEnv, type TestEnv } from '../support/env';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -7,8 +7,8 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess } from '../../scripts/worker-process';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
-import { ingestEvent } from '../../lib/events/ingest';
-import type { CustomerFlowResult } from '../../workflows/shared';
+import { ingestEvent } from '../../lib/server/events/ingest';
+import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
 const KEY = [{ name: 'Idempotency-Key', value: '${WebhookRequest.TransactionalId}' }];
 let env: TestEnv;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
-import { importDocument } from '../../lib/flows-as-code/import';
+import { importDocument } from '../../lib/server/flows-as-code/import';
 
 const KEY = 'test-ingest-key-flows-as-code';
 const SECRET = 'Bearer helpdesk-token-e2e';

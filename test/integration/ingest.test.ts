@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
-import { seedDemo } from '../../lib/seed';
-import { ingestEvent } from '../../lib/events/ingest';
-import { startPendingRuns } from '../../lib/runs/dispatch';
+import { seedDemo } from '../../lib/server/seed';
+import { ingestEvent } from '../../lib/server/events/ingest';
+import { startPendingRuns } from '../../lib/server/runs/dispatch';
 import { freePort } from '../../scripts/ports';
 import { Client, Connection } from '@temporalio/client';
 

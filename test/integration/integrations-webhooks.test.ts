@@ -8,13 +8,13 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import { createPrismaClient, type PrismaClient } from '../../lib/server/db';
 import { callerFor, userWithRole } from '../support/trpc';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
-import type { WebhookInput } from '../../lib/trpc/schemas/webhook';
-import { hashPassword, verifyPassword } from '../../lib/auth/password';
+import type { WebhookInput } from '../../lib/domain/schemas/webhook';
+import { hashPassword, verifyPassword } from '../../lib/server/auth/password';
 import { freePort } from '../../scripts/ports';
-import type { FlowGraph } from '../../lib/flow/graph';
+import type { FlowGraph } from '../../lib/domain/flow/graph';
 
 let prisma: PrismaClient;
 let receiver: Receiver;
@@ -388,7 +388,7 @@ describe('lists and logs', () => {
 
 describe('first admin', () => {
   it('without HOOKFLOW_ADMIN_* a one-time setup link creates the first admin, once', async () => {
-    const { ensureAdmin } = await import('../../lib/auth/bootstrap');
+    const { ensureAdmin } = await import('../../lib/server/auth/bootstrap');
     const file = path.join(inject('scratchDir'), `setup-${Date.now()}.db`);
     copyFileSync(inject('templateDatabase'), file);
     const fresh = createPrismaClient(`file:${file}`);
@@ -411,7 +411,7 @@ describe('first admin', () => {
   });
 
   it('HOOKFLOW_ADMIN_EMAIL and HOOKFLOW_ADMIN_PASSWORD create the admin, and a short password is refused', async () => {
-    const { ensureAdmin } = await import('../../lib/auth/bootstrap');
+    const { ensureAdmin } = await import('../../lib/server/auth/bootstrap');
     const file = path.join(inject('scratchDir'), `setup-env-${Date.now()}.db`);
     copyFileSync(inject('templateDatabase'), file);
     const fresh = createPrismaClient(`file:${file}`);

@@ -15,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { callerFor, TEST_SECRET_KEY, userWithRole } from '../support/trpc';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
-import { seedDemo } from '../../lib/seed';
+import { seedDemo } from '../../lib/server/seed';
 import { migrateDatabase } from '../../scripts/migrate';
-import { decryptSecret } from '../../lib/crypto/secrets';
-import type { FlowGraph } from '../../lib/flow/graph';
+import { decryptSecret } from '../../lib/server/crypto/secrets';
+import type { FlowGraph } from '../../lib/domain/flow/graph';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SERVER = process.env.HOOKFLOW_TEST_POSTGRES_URL;
@@ -54,7 +54,7 @@ describe.skipIf(!SERVER)('on Postgres', () => {
   afterAll(async () => {
     await env?.close();
     await receiver?.close();
-    const { db } = await import('../../lib/db');
+    const { db } = await import('../../lib/server/db');
     await db().$disconnect();
     if (SERVER) {
       const admin = new pg.Client({ connectionString: SERVER });

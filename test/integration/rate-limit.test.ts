@@ -9,10 +9,10 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../../scripts/worker-process';
 import { startReceiverProcess, type ReceiverProcess } from '../../scripts/receiver-process';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
-import { ingestEvent } from '../../lib/events/ingest';
-import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/ratelimit/client';
-import type { FlowGraph } from '../../lib/flow/graph';
-import type { CustomerFlowResult } from '../../workflows/shared';
+import { ingestEvent } from '../../lib/server/events/ingest';
+import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/server/ratelimit/client';
+import type { FlowGraph } from '../../lib/domain/flow/graph';
+import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
 const KEY = [{ name: 'Idempotency-Key', value: '${WebhookRequest.TransactionalId}' }];
 let env: TestEnv;

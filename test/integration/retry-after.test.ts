@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
-import { ingestEvent } from '../../lib/events/ingest';
+import { ingestEvent } from '../../lib/server/events/ingest';
 
 let env: TestEnv;
 let receiver: Receiver;

@@ -12,9 +12,9 @@ import { createTimeSkippingEnv, type TimeSkippingEnv } from '../support/time-ski
 import { startReceiver, type Receiver, type ReceiverResponse } from '../../scripts/receiver';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { freePort } from '../../scripts/ports';
-import { ingestEvent } from '../../lib/events/ingest';
-import { publishFlow } from '../../lib/flow/publish';
-import type { FlowGraph } from '../../lib/flow/graph';
+import { ingestEvent } from '../../lib/server/events/ingest';
+import { publishFlow } from '../../lib/server/flows/publish';
+import type { FlowGraph } from '../../lib/domain/flow/graph';
 
 const KEY_HEADER = [{ name: 'Idempotency-Key', value: '${WebhookRequest.TransactionalId}' }];
 let t: TimeSkippingEnv;

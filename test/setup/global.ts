@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalCli, spawnDevServer, waitForTemporal } from '../../scripts/temporal';
 import { freePort } from '../../scripts/ports';
-import { WORKFLOWS_PATH } from '../../lib/temporal/worker';
+import { WORKFLOWS_PATH } from '../../lib/plugin/worker';
 import { migrateDatabase } from '../../scripts/migrate';
 
 declare module 'vitest' {

@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import { createPrismaClient, type PrismaClient } from '../../lib/db';
-import { createHookflowWorker } from '../../lib/temporal/worker';
+import { createPrismaClient, type PrismaClient } from '../../lib/server/db';
+import { createHookflowWorker } from '../../lib/plugin/worker';
 import type { ActivityDeps } from '../../activities';
-import { SlotClient } from '../../lib/ratelimit/client';
+import { SlotClient } from '../../lib/server/ratelimit/client';
 
 let runtimeInstalled = false;
 

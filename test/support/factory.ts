@@ -1,8 +1,8 @@
 /** Builds integrations, webhooks and published flows in a test database, the way the app does. */
-import type { PrismaClient } from '../../lib/db';
-import { publishFlow } from '../../lib/flow/publish';
-import type { FlowGraph } from '../../lib/flow/graph';
-import { encryptSecret } from '../../lib/crypto/secrets';
+import type { PrismaClient } from '../../lib/server/db';
+import { publishFlow } from '../../lib/server/flows/publish';
+import type { FlowGraph } from '../../lib/domain/flow/graph';
+import { encryptSecret } from '../../lib/server/crypto/secrets';
 
 let counter = 0;
 

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createPrismaClient, type PrismaClient } from '../../lib/db';
-import { createHookflowWorker } from '../../lib/temporal/worker';
+import { createPrismaClient, type PrismaClient } from '../../lib/server/db';
+import { createHookflowWorker } from '../../lib/plugin/worker';
 import { findTestServer } from '../../scripts/temporal';
-import { ingestEvent } from '../../lib/events/ingest';
-import type { CustomerFlowResult } from '../../workflows/shared';
+import { ingestEvent } from '../../lib/server/events/ingest';
+import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
 let runtimeInstalled = false;
 

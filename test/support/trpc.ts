@@ -1,8 +1,8 @@
 /** tRPC callers as a given user, on a real database: the same procedures the browser calls. */
-import { createCallerFactory } from '../../lib/trpc/init';
-import { appRouter } from '../../lib/trpc/router';
-import type { PrismaClient } from '../../lib/db';
-import type { Role } from '../../lib/auth/roles';
+import { createCallerFactory } from '../../lib/server/trpc/init';
+import { appRouter } from '../../lib/server/trpc/router';
+import type { PrismaClient } from '../../lib/server/db';
+import type { Role } from '../../lib/domain/access/roles';
 
 const factory = createCallerFactory(appRouter);
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);

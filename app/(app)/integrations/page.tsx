@@ -1,6 +1,6 @@
 import { IntegrationsPage } from '@/components/integrations/IntegrationsPage';
-import { currentSession } from '@/lib/auth/server';
-import { hasIntegrationAccess } from '@/lib/auth/roles';
+import { currentSession } from '@/lib/server/auth/server';
+import { hasIntegrationAccess } from '@/lib/domain/access/roles';
 
 export default async function Page() {
   const session = await currentSession();

@@ -1,6 +1,6 @@
 import { redirect } from 'next/navigation';
 import { UsersPage } from '@/components/UsersPage';
-import { currentSession } from '@/lib/auth/server';
+import { currentSession } from '@/lib/server/auth/server';
 
 export default async function Page() {
   const session = await currentSession();

@@ -1,9 +1,9 @@
-/** POST /api/events: the ingestion API (DESIGN.md "Ingestion API"). */
+/** POST /api/events: the ingestion API (docs/architecture.md, "Data path of one event"). */
 import { timingSafeEqual } from 'node:crypto';
-import { ingestKey } from '@/lib/keys';
-import { ingestEvent } from '@/lib/events/ingest';
-import { appIngestDeps } from '@/lib/events/deps';
-import { MAX_EVENT_BYTES } from '@/lib/events/schema';
+import { ingestKey } from '@/lib/server/keys';
+import { ingestEvent } from '@/lib/server/events/ingest';
+import { appIngestDeps } from '@/lib/server/events/deps';
+import { MAX_EVENT_BYTES } from '@/lib/domain/events/schema';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

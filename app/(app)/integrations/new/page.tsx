@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
 import { NewIntegrationPage } from '@/components/integrations/NewIntegrationPage';
-import { currentSession } from '@/lib/auth/server';
-import { hasIntegrationAccess } from '@/lib/auth/roles';
+import { currentSession } from '@/lib/server/auth/server';
+import { hasIntegrationAccess } from '@/lib/domain/access/roles';
 
 export default async function Page() {
   const session = await currentSession();

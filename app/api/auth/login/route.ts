@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { db } from '@/lib/db';
-import { verifyPassword } from '@/lib/auth/password';
-import { createSession, sessionCookies } from '@/lib/auth/session';
+import { db } from '@/lib/server/db';
+import { verifyPassword } from '@/lib/server/auth/password';
+import { createSession, sessionCookies } from '@/lib/server/auth/session';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
-import { db } from '@/lib/db';
-import { clearedCookies, csrfMatches, CSRF_HEADER, destroySession, parseCookies, readSession, SESSION_COOKIE } from '@/lib/auth/session';
+import { db } from '@/lib/server/db';
+import { clearedCookies, csrfMatches, CSRF_HEADER, destroySession, parseCookies, readSession, SESSION_COOKIE } from '@/lib/server/auth/session';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

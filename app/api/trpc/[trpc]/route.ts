@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '@/lib/trpc/router';
-import { createTrpcContext } from '@/lib/trpc/init';
+import { appRouter } from '@/lib/server/trpc/router';
+import { createTrpcContext } from '@/lib/server/trpc/init';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

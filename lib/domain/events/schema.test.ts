@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { validateEvent } from '../../server/events/ingest';
+import { customerContext, pascalCase } from './context';
+
+describe('event validation', () => {
+  it('accepts a minimal event and defaults data', () => {
+    const result = validateEvent({ id: 'e-1', type: 'order.placed', customer: { id: 42, email: 'a@b.c' } });
+    expect(result).toEqual({ ok: true, event: { id: 'e-1', type: 'order.placed', customer: { id: '42', email: 'a@b.c' }, data: {} } });
+  });
+  it('names the first wrong field and lists all', () => {
+    const result = validateEvent({ type: '', customer: {} });
+    expect(result).toMatchObject({ status: 400, body: { field: 'id' } });
+    if ('body' in result) expect(result.body.issues.map((i) => i.field)).toEqual(['id', 'type', 'customer.id']);
+  });
+  it('rejects a non-object body', () => {
+    expect(validateEvent([1])).toMatchObject({ status: 400, body: { field: '(body)' } });
+  });
+});
+
+describe('customer context', () => {
+  it('offers attributes as sent and in PascalCase, with Id', () => {
+    expect(pascalCase('first_name')).toBe('FirstName');
+    expect(pascalCase('loyaltyTier')).toBe('LoyaltyTier');
+    expect(customerContext('c-1', { id: 'ignored', email: 'a@b.c', first_name: 'Ada' })).toEqual({
+      email: 'a@b.c',
+      first_name: 'Ada',
+      Email: 'a@b.c',
+      FirstName: 'Ada',
+      Id: 'c-1',
+    });
+  });
+});

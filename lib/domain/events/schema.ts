@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Event ids are part of workflow ids (`flow/<flowId>/<eventId>`), so they stay URL- and UI-friendly. */
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
+export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** POST /api/events body (docs/architecture.md, "Data path of one event"). */
+export const eventInputSchema = z
+  .object({
+    id: z.string({ error: 'is required (a unique id for this event, e.g. "order-1042")' }).regex(EVENT_ID_PATTERN, {
+      error: 'must be 1-200 characters: letters, digits and . _ : @ -, starting with a letter or digit',
+    }),
+    type: z.string({ error: 'is required (e.g. "customer.signed_up")' }).regex(EVENT_TYPE_PATTERN, {
+      error: 'must be 1-100 characters: letters, digits and . _ : -',
+    }),
+    customer: z
+      .object({
+        id: z.union([z.string().min(1).max(200), z.number().int().transform(String)], { error: 'is required: the customer\'s id in your system' }),
+      }, { error: 'is required: an object with at least "id"' })
+      .catchall(z.unknown()),
+    data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).default({}),
+    occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-29T10:00:00Z' }).optional(),
+  }, { error: 'The request body must be a JSON object' })
+  .strict();
+
+export type EventInput = z.infer<typeof eventInputSchema>;
+
+export const MAX_EVENT_BYTES = 256 * 1024;

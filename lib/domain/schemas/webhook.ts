@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { METHODS } from '../webhook/request';
+import { CAPTURE_NAME_PATTERN } from '../webhook/capture';
+import { headerNameSchema } from './integration';
+import type { Prisma } from '../../generated/prisma/client';
+
+export const SYSTEM_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export const systemNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a system name')
+  .max(64, 'At most 64 characters')
+  .regex(SYSTEM_NAME_PATTERN, 'Use letters, digits and underscores, starting with a letter (no dashes or spaces)');
+
+/** "Welcome e-mail (v2)" → "welcome_e_mail_v2" */
+export function suggestSystemName(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!base) return '';
+  return (/^[a-z]/.test(base) ? base : `webhook_${base}`).slice(0, 64);
+}
+
+export const webhookInput = z.object({
+  integrationId: z.string().min(1, 'Choose an integration'),
+  name: z.string().trim().min(1, 'Enter a name').max(100),
+  systemName: systemNameSchema,
+  description: z.string().max(2000).default(''),
+  method: z.enum(METHODS),
+  path: z.string().max(2000).default(''),
+  headers: z.array(z.object({ name: headerNameSchema, value: z.string().max(8000) })).max(50).default([]),
+  disabledHeaders: z.array(z.string().max(200)).max(50).default([]),
+  bodyTemplate: z.string().max(100_000).default(''),
+  captureEnabled: z.boolean().default(false),
+  captureFields: z
+    .array(
+      z.object({
+        name: z.string().regex(CAPTURE_NAME_PATTERN, 'Field names use letters, digits and underscores, starting with a letter'),
+        path: z.string().min(1, 'Enter a path, e.g. $.data.id').max(500),
+      }),
+    )
+    .max(50)
+    .default([]),
+  maxRetries: z.number().int().min(0).max(3).nullable().default(null),
+  retryWindowSeconds: z.number().int().min(1).max(360).nullable().default(null),
+});
+
+export type WebhookInput = z.infer<typeof webhookInput>;
+export const updateWebhookInput = z.object({ id: z.string().min(1), data: webhookInput });
+
+/** Editable sample data for previews and test sends. */
+export const sampleDataInput = z.object({
+  customer: z.record(z.string(), z.unknown()).default({}),
+  event: z.object({ type: z.string().max(100).default('sample.event'), data: z.record(z.string(), z.unknown()).default({}) }).default({ type: 'sample.event', data: {} }),
+  webhooks: z.record(z.string(), z.unknown()).default({}),
+});
+export type SampleDataInput = z.infer<typeof sampleDataInput>;
+
+export const previewInput = z.object({ webhook: webhookInput, sample: sampleDataInput.default({ customer: {}, event: { type: 'sample.event', data: {} }, webhooks: {} }) });
+
+/** A stored webhook as the editor's input shape (plus its id): what the API returns and flows-as-code exports. */
+export function webhookFromRow(row: Prisma.WebhookGetPayload<object>): WebhookInput & { id: string } {
+  return {
+    id: row.id,
+    integrationId: row.integrationId,
+    name: row.name,
+    systemName: row.systemName,
+    description: row.description,
+    method: row.method as WebhookInput['method'],
+    path: row.path,
+    headers: row.headers as WebhookInput['headers'],
+    disabledHeaders: row.disabledHeaders as string[],
+    bodyTemplate: row.bodyTemplate,
+    captureEnabled: row.captureEnabled,
+    captureFields: row.captureFields as WebhookInput['captureFields'],
+    maxRetries: row.maxRetries,
+    retryWindowSeconds: row.retryWindowSeconds,
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment, with defaults that work on one machine.
+ * `.env.example` documents them; keep both in step.
+ */
+const settingsSchema = z.object({
+  HOOKFLOW_DATA_DIR: z.string().default('.data'),
+  HOOKFLOW_APP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOOKFLOW_APP_URL: z.string().url().optional(),
+  HOOKFLOW_DEMO_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  HOOKFLOW_INGEST_KEY: z.string().min(16, 'HOOKFLOW_INGEST_KEY must be at least 16 characters').optional(),
+  HOOKFLOW_SECRET_KEY: z.string().optional(),
+  HOOKFLOW_TASK_QUEUE: z.string().default('hookflow'),
+  HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */
+  HOOKFLOW_RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().positive().default(10 * 60_000),
+  /** per-second jitter budget the limiter's schedule reserves (lib/domain/ratelimit/gcra.ts) */
+  HOOKFLOW_RATE_LIMIT_JITTER_MS: z.coerce.number().min(0).max(500).default(40),
+  /** continue-as-new after this many slot requests (tests lower it) */
+  HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: z.coerce.number().int().min(2).max(1900).optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid Hookflow settings in the environment:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Base URL of the Temporal Web UI, without a trailing slash. */
+export function temporalUiUrl(settings: Settings = loadSettings()): string {
+  return (settings.TEMPORAL_UI_URL ?? `http://localhost:${settings.TEMPORAL_UI_PORT}`).replace(/\/+$/, '');
+}
+
+/** Deep link to one workflow execution in the Temporal Web UI. */
+export function temporalWorkflowUrl(workflowId: string, settings: Settings = loadSettings()): string {
+  return `${temporalUiUrl(settings)}/namespaces/${encodeURIComponent(settings.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { procedure, router } from '../init';
+import { EVERYONE } from '../../../domain/access/roles';
+import { compileFlow } from '../../../domain/flow/compile';
+import { flowGraphSchema, type FlowGraph } from '../../../domain/flow/graph';
+import { publishFlow, webhookCatalog } from '../../flows/publish';
+import { webhookInfo } from '../../../domain/flow/webhook-catalog';
+import { MAX_EVENT_BYTES } from '../../../domain/events/schema';
+import { ingestEvent } from '../../events/ingest';
+import { appIngestDeps } from '../../events/deps';
+import { temporalWorkflowUrl } from '../../config';
+import type { PrismaClient } from '../../db';
+import type { Prisma } from '../../../generated/prisma/client';
+
+const idInput = z.object({ id: z.string().min(1) });
+const name = z.string().trim().min(1, 'Enter a name').max(100);
+
+/**
+ * The draft as drawn. Its steps' settings may be half done (a cleared field, a webhook not chosen yet):
+ * saving keeps them and validation reports them, so autosave never loses work. Shape and size are checked.
+ */
+const draftGraphSchema = z
+  .object({
+    nodes: z
+      .array(
+        z.object({
+          id: z.string().min(1).max(100),
+          type: z.enum(['trigger', 'webhook', 'branch', 'wait', 'end']),
+          position: z.object({ x: z.number(), y: z.number() }),
+          data: z.record(z.string(), z.unknown()).optional(),
+        }),
+      )
+      .max(500),
+    edges: flowGraphSchema.shape.edges,
+  })
+  .refine((graph) => Buffer.byteLength(JSON.stringify(graph)) <= 2 * 1024 * 1024, { message: 'The flow is larger than 2 MB' });
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A flow with its latest version, as the lists show it (the overview and the flows page). */
+export const latestVersion = { versions: { orderBy: { version: 'desc' as const }, take: 1, select: { version: true, publishedAt: true } } };
+
+export function flowRow(flow: { id: string; name: string; triggerEventType: string; status: string; versions: { version: number; publishedAt: Date }[] }) {
+  return {
+    id: flow.id,
+    name: flow.name,
+    triggerEventType: flow.triggerEventType,
+    status: flow.status,
+    version: flow.versions[0]?.version ?? null,
+    publishedAt: flow.versions[0]?.publishedAt ?? null,
+  };
+}
+
+async function findFlow(prisma: PrismaClient, id: string) {
+  const flow = await prisma.flow.findUnique({ where: { id } });
+  if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
+  return flow;
+}
+
+const eventType = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'Use letters, digits and . _ : -, e.g. order.placed');
+
+export const flowsRouter = router({
+  list: procedure(EVERYONE)
+    .input(z.object({ includeArchived: z.boolean().default(false) }).default({ includeArchived: false }))
+    .query(async ({ ctx, input }) => {
+      const flows = await ctx.prisma.flow.findMany({
+        where: input.includeArchived ? {} : { status: { not: 'archived' } },
+        orderBy: { updatedAt: 'desc' },
+        include: latestVersion,
+      });
+      const counts = await ctx.prisma.run.groupBy({
+        by: ['flowId', 'status'],
+        where: { flowId: { in: flows.map((f) => f.id) }, createdAt: { gte: new Date(Date.now() - DAY_MS) } },
+        _count: { _all: true },
+      });
+      const runs24h = (flowId: string) =>
+        Object.fromEntries(counts.filter((c) => c.flowId === flowId).map((c) => [c.status, c._count._all])) as Partial<Record<'pending' | 'running' | 'completed' | 'failed', number>>;
+      return flows.map((f) => ({ ...flowRow(f), updatedAt: f.updatedAt, runs24h: runs24h(f.id) }));
+    }),
+
+  /** Event types seen so far and those flows already start on, for the trigger picker. */
+  eventTypes: procedure(EVERYONE).query(async ({ ctx }) => {
+    // groupBy is a SQL GROUP BY; findMany's `distinct` would read every event row.
+    const [events, flows] = await Promise.all([
+      ctx.prisma.event.groupBy({ by: ['type'], orderBy: { type: 'asc' }, take: 200 }),
+      ctx.prisma.flow.groupBy({ by: ['triggerEventType'] }),
+    ]);
+    return [...new Set([...events.map((e) => e.type), ...flows.map((f) => f.triggerEventType)])].sort();
+  }),
+
+  /** What the canvas needs to validate live and to describe webhook steps (no secrets in here). */
+  catalog: procedure(EVERYONE).query(async ({ ctx }) => {
+    const rows = await ctx.prisma.webhook.findMany({ orderBy: { name: 'asc' }, include: { integration: { select: { name: true } } } });
+    return rows.map((row) => ({
+      ...webhookInfo(row),
+      method: row.method,
+      integrationName: row.integration.name,
+      capturedFields: row.captureEnabled ? ((row.captureFields as { name: string }[]) ?? []).map((f) => f.name) : [],
+    }));
+  }),
+
+  get: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
+    const flow = await ctx.prisma.flow.findUnique({
+      where: { id: input.id },
+      include: { versions: { orderBy: { version: 'desc' }, select: { id: true, version: true, publishedAt: true, publishedBy: { select: { email: true } } } } },
+    });
+    if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
+    return flow;
+  }),
+
+  create: procedure(EVERYONE)
+    .input(z.object({ name, triggerEventType: eventType }))
+    .mutation(async ({ ctx, input }) => {
+      // An empty canvas: the editor invites the marketer to drag in the trigger, which takes this event type.
+      const flow = await ctx.prisma.flow.create({ data: { ...input, draftGraph: { nodes: [], edges: [] } } });
+      return { id: flow.id };
+    }),
+
+  rename: procedure(EVERYONE)
+    .input(z.object({ id: z.string(), name }))
+    .mutation(async ({ ctx, input }) => {
+      await findFlow(ctx.prisma, input.id);
+      await ctx.prisma.flow.update({ where: { id: input.id }, data: { name: input.name } });
+      return { ok: true as const };
+    }),
+
+  /** A new draft with the same graph; it has no versions and starts nothing until published. */
+  duplicate: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await findFlow(ctx.prisma, input.id);
+    const copy = await ctx.prisma.flow.create({
+      data: { name: `Copy of ${flow.name}`.slice(0, 100), triggerEventType: flow.triggerEventType, draftGraph: flow.draftGraph as Prisma.InputJsonObject },
+    });
+    return { id: copy.id };
+  }),
+
+  /** One published version's graph, for the read-only view and "restore as draft". */
+  version: procedure(EVERYONE)
+    .input(z.object({ id: z.string(), version: z.number().int().positive() }))
+    .query(async ({ ctx, input }) => {
+      const version = await ctx.prisma.flowVersion.findUnique({
+        where: { flowId_version: { flowId: input.id, version: input.version } },
+        include: { publishedBy: { select: { email: true } } },
+      });
+      if (!version) throw new TRPCError({ code: 'NOT_FOUND', message: `Version ${input.version} of this flow does not exist` });
+      return { version: version.version, publishedAt: version.publishedAt, publishedBy: version.publishedBy?.email ?? null, graph: version.graph as unknown as FlowGraph };
+    }),
+
+  /** Recent runs of this flow, newest first. */
+  runs: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
+    const runs = await ctx.prisma.run.findMany({
+      where: { flowId: input.id },
+      orderBy: { createdAt: 'desc' },
+      take: 25,
+      include: { flowVersion: { select: { version: true } }, customer: { select: { externalId: true } } },
+    });
+    return runs.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.createdAt,
+      version: r.flowVersion.version,
+      customerId: r.customer.externalId,
+      eventId: r.eventId,
+      temporalUrl: temporalWorkflowUrl(r.workflowId),
+    }));
+  }),
+
+  /**
+   * Sends a test event through the real ingestion path (the same code as POST /api/events), so every active
+   * flow on this event type receives it, exactly as a real event would.
+   */
+  sendTestEvent: procedure(EVERYONE)
+    .input(
+      z.object({
+        id: z.string(),
+        customerId: z.string().trim().min(1, 'Enter a customer id').max(200),
+        attributes: z.record(z.string(), z.unknown()),
+        data: z.record(z.string(), z.unknown()),
+      })
+      .refine((input) => Buffer.byteLength(JSON.stringify(input)) <= MAX_EVENT_BYTES, { message: `A test event must be at most ${MAX_EVENT_BYTES / 1024} KB, like any event` }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const flow = await findFlow(ctx.prisma, input.id);
+      if (flow.status !== 'active') {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: flow.status === 'paused' ? 'This flow is paused: resume it to let events start runs' : 'Publish the flow first: events run its published version',
+        });
+      }
+      const result = await ingestEvent(appIngestDeps(ctx.prisma), {
+        id: `test-${randomUUID()}`,
+        type: flow.triggerEventType,
+        customer: { ...input.attributes, id: input.customerId },
+        data: input.data,
+      });
+      if (result.status !== 202) throw new TRPCError({ code: 'BAD_REQUEST', message: result.body.message });
+      const run = await ctx.prisma.run.findFirst({ where: { flowId: flow.id, eventId: result.body.eventId } });
+      if (!run) {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The event was stored but started no run of this flow: check the trigger filter' });
+      }
+      return { eventId: result.body.eventId, runId: run.id, pending: result.body.pending ?? false, otherRuns: result.body.runs.filter((r) => r.flowId !== flow.id).length };
+    }),
+
+  /** Saves the draft as drawn; problems are reported, not refused, so work is never lost. */
+  saveDraft: procedure(EVERYONE)
+    .input(
+      z.object({
+        id: z.string(),
+        name: name.optional(),
+        graph: draftGraphSchema,
+        /** the canvas validates live in the browser and autosaves often: it asks for no second validation */
+        validate: z.boolean().default(true),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await ctx.prisma.flow.update({ where: { id: input.id }, data: { draftGraph: input.graph as unknown as Prisma.InputJsonObject, ...(input.name ? { name: input.name } : {}) } });
+      if (!input.validate) return { problems: undefined };
+      const result = compileFlow(input.graph, await webhookCatalog(ctx.prisma));
+      return { problems: result.ok ? [] : result.problems };
+    }),
+
+  validate: procedure(EVERYONE).input(z.object({ graph: z.unknown() })).mutation(async ({ ctx, input }) => {
+    const result = compileFlow(input.graph, await webhookCatalog(ctx.prisma));
+    return { problems: result.ok ? [] : result.problems };
+  }),
+
+  publish: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => publishFlow(ctx.prisma, input.id, ctx.user.id)),
+
+  /** Paused flows start no new runs; running ones finish. */
+  pause: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await findFlow(ctx.prisma, input.id);
+    if (flow.status !== 'active') throw new TRPCError({ code: 'BAD_REQUEST', message: `Only active flows can be paused (this one is ${flow.status})` });
+    await ctx.prisma.flow.update({ where: { id: input.id }, data: { status: 'paused' } });
+    return { status: 'paused' as const };
+  }),
+
+  resume: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await ctx.prisma.flow.findUnique({ where: { id: input.id }, include: { _count: { select: { versions: true } } } });
+    if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
+    if (flow.status !== 'paused' && flow.status !== 'archived') throw new TRPCError({ code: 'BAD_REQUEST', message: `This flow is ${flow.status}` });
+    const status = flow._count.versions > 0 ? 'active' : 'draft';
+    await ctx.prisma.flow.update({ where: { id: input.id }, data: { status } });
+    return { status };
+  }),
+
+  archive: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    await ctx.prisma.flow.update({ where: { id: input.id }, data: { status: 'archived' } });
+    return { status: 'archived' as const };
+  }),
+});

@@ -1,0 +1,96 @@
+import { TRPCError } from '@trpc/server';
+import { procedure, router, badRequest } from '../init';
+import { EVERYONE, INTEGRATION_ACCESS, hasIntegrationAccess } from '../../../domain/access/roles';
+import { decryptSecret, encryptSecret } from '../../crypto/secrets';
+import { SECRET_MASK } from '../../../domain/http/headers';
+import { integrationIdInput, integrationInput, updateIntegrationInput, type IntegrationInput } from '../../../domain/schemas/integration';
+import type { PrismaClient } from '../../db';
+import { readLimiterStatus } from '../../ratelimit/status';
+import { temporalClient } from '../../temporal/connection';
+import { temporalWorkflowUrl } from '../../config';
+
+async function headerRows(prisma: PrismaClient, integrationId: string | null, input: IntegrationInput, key: () => Buffer) {
+  const existing = integrationId ? await prisma.integrationHeader.findMany({ where: { integrationId } }) : [];
+  return input.headers.map((header, position) => {
+    const previous = header.id ? existing.find((e) => e.id === header.id) : undefined;
+    let value: string;
+    if (header.value === null) {
+      if (!previous) throw badRequest({ [`headers.${position}.value`]: ['Enter a value'] });
+      // Keep the stored value; switching the secret flag re-encodes it.
+      const plain = previous.secret ? decryptSecret(previous.value, key()) : previous.value;
+      value = header.secret ? encryptSecret(plain, key()) : plain;
+    } else {
+      value = header.secret ? encryptSecret(header.value, key()) : header.value;
+    }
+    return { position, name: header.name, value, secret: header.secret };
+  });
+}
+
+export const integrationsRouter = router({
+  list: procedure(EVERYONE).query(async ({ ctx }) => {
+    const integrations = await ctx.prisma.integration.findMany({ orderBy: { name: 'asc' }, include: { _count: { select: { webhooks: true } } } });
+    return integrations.map((i) => ({ id: i.id, name: i.name, rootUrl: i.rootUrl, rateLimitPerSecond: i.rateLimitPerSecond, webhookCount: i._count.webhooks }));
+  }),
+
+  /** Secret values only for integration access; everyone else gets the name and a mask. */
+  get: procedure(EVERYONE).input(integrationIdInput).query(async ({ ctx, input }) => {
+    const integration = await ctx.prisma.integration.findUnique({
+      where: { id: input.id },
+      include: { headers: { orderBy: { position: 'asc' } }, webhooks: { orderBy: { name: 'asc' }, select: { id: true, name: true, systemName: true, method: true, path: true } } },
+    });
+    if (!integration) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    const reveal = hasIntegrationAccess(ctx.user.role);
+    return {
+      ...integration,
+      canEdit: reveal,
+      headers: integration.headers.map((h) => ({
+        id: h.id,
+        name: h.name,
+        secret: h.secret,
+        value: h.secret ? (reveal ? decryptSecret(h.value, ctx.secretKey()) : null) : h.value,
+        mask: h.secret ? SECRET_MASK : null,
+      })),
+    };
+  }),
+
+  create: procedure(INTEGRATION_ACCESS).input(integrationInput).mutation(async ({ ctx, input }) => {
+    const headers = await headerRows(ctx.prisma, null, input, ctx.secretKey);
+    const { headers: _h, ...data } = input;
+    const created = await ctx.prisma.integration.create({ data: { ...data, rootUrl: input.rootUrl.trim(), headers: { create: headers } } });
+    return { id: created.id };
+  }),
+
+  update: procedure(INTEGRATION_ACCESS).input(updateIntegrationInput).mutation(async ({ ctx, input }) => {
+    const exists = await ctx.prisma.integration.findUnique({ where: { id: input.id } });
+    if (!exists) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    const headers = await headerRows(ctx.prisma, input.id, input.data, ctx.secretKey);
+    const { headers: _h, ...data } = input.data;
+    await ctx.prisma.$transaction([
+      ctx.prisma.integrationHeader.deleteMany({ where: { integrationId: input.id } }),
+      ctx.prisma.integration.update({ where: { id: input.id }, data: { ...data, rootUrl: data.rootUrl.trim(), headers: { create: headers } } }),
+      // Rendered templates are cached per webhook version: bump them so the new headers apply at once.
+      ctx.prisma.webhook.updateMany({ where: { integrationId: input.id }, data: { version: { increment: 1 } } }),
+    ]);
+    return { id: input.id };
+  }),
+
+  /** Live numbers from the integration's limiter workflow, and the link to it in the Temporal UI. */
+  rateLimitStatus: procedure(EVERYONE).input(integrationIdInput).query(async ({ ctx, input }) => {
+    const integration = await ctx.prisma.integration.findUnique({ where: { id: input.id }, select: { rateLimitPerSecond: true } });
+    if (!integration) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    const view = await readLimiterStatus(temporalClient, input.id, integration.rateLimitPerSecond);
+    return { ...view, temporalUrl: temporalWorkflowUrl(view.workflowId) };
+  }),
+
+  delete: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const webhooks = await ctx.prisma.webhook.findMany({ where: { integrationId: input.id }, select: { name: true, systemName: true } });
+    if (webhooks.length > 0) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `Webhooks still use this integration: ${webhooks.map((w) => `${w.name} (${w.systemName})`).join(', ')}. Delete or move them first.`,
+      });
+    }
+    await ctx.prisma.integration.delete({ where: { id: input.id } });
+    return { ok: true };
+  }),
+});

@@ -1,0 +1,190 @@
+/**
+ * Sends a built request with undici and classifies what happened. Never throws for HTTP or network
+ * problems: the result says what went wrong, and the caller decides whether that is retried.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { BuiltRequest } from '../../domain/webhook/request';
+import { checkDestination, guardedLookup, BlockedDestinationError } from './destination';
+
+export type ErrorClass =
+  | 'http_4xx'
+  | 'http_429'
+  | 'http_5xx'
+  | 'http_3xx'
+  | 'timeout'
+  | 'connection'
+  | 'dns'
+  | 'tls'
+  | 'blocked'
+  | 'template'
+  | 'config'
+  | 'rate_limit';
+
+export interface SendOptions {
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** bytes of response body kept; the rest is discarded and the response marked truncated */
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_SEND_OPTIONS: SendOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxResponseBytes: 1_000_000 };
+
+export interface SendOutcome {
+  ok: boolean;
+  status: number | null;
+  headers: Record<string, string>;
+  body: string | null;
+  truncated: boolean;
+  durationMs: number;
+  errorClass: ErrorClass | null;
+  /** plain words: what happened and what to check */
+  errorMessage: string | null;
+  /** seconds from a Retry-After header, when there was one */
+  retryAfterSeconds: number | null;
+}
+
+const agents = new Map<number, Agent>();
+function agentFor(connectTimeoutMs: number): Dispatcher {
+  let agent = agents.get(connectTimeoutMs);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs, lookup: guardedLookup }, keepAliveTimeout: 4_000 });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
+export async function sendRequest(built: BuiltRequest, options: SendOptions = DEFAULT_SEND_OPTIONS): Promise<SendOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const failure = (errorClass: ErrorClass, errorMessage: string): SendOutcome => ({
+    ok: false,
+    status: null,
+    headers: {},
+    body: null,
+    truncated: false,
+    durationMs: elapsed(),
+    errorClass,
+    errorMessage,
+    retryAfterSeconds: null,
+  });
+  try {
+    await checkDestination(built.url);
+  } catch (error) {
+    if (error instanceof BlockedDestinationError) return failure('blocked', error.message);
+    throw error;
+  }
+  const headers: Record<string, string> = {};
+  for (const h of built.headers) headers[h.name] = h.value;
+  try {
+    const response = await request(built.url, {
+      method: built.method,
+      headers,
+      body: built.body ?? undefined,
+      dispatcher: agentFor(options.connectTimeoutMs),
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
+      signal: AbortSignal.timeout(options.requestTimeoutMs),
+    });
+    const { text, truncated } = await readCapped(response.body, options.maxResponseBytes);
+    const responseHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const status = response.statusCode;
+    const retryAfterSeconds = parseRetryAfter(responseHeaders['retry-after']);
+    const base = { status, headers: responseHeaders, body: text, truncated, durationMs: elapsed(), retryAfterSeconds };
+    if (status >= 200 && status < 300) return { ...base, ok: true, errorClass: null, errorMessage: null };
+    return { ...base, ok: false, ...classifyStatus(status) };
+  } catch (error) {
+    return { ...failure('connection', ''), ...classifyNetworkError(error, built.url, options) };
+  }
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    if (size + buffer.length > max) {
+      chunks.push(buffer.subarray(0, max - size));
+      size = max;
+      truncated = true;
+      body.destroy();
+      break;
+    }
+    chunks.push(buffer);
+    size += buffer.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+export function classifyStatus(status: number): { errorClass: ErrorClass; errorMessage: string } {
+  if (status === 429) return { errorClass: 'http_429', errorMessage: 'HTTP 429 Too Many Requests: the service is rate limiting us' };
+  if (status >= 500) return { errorClass: 'http_5xx', errorMessage: `HTTP ${status}: the service had an error on its side` };
+  if (status >= 400) {
+    const hint = status === 401 || status === 403 ? ' (check the credentials in the integration headers)' : status === 404 ? ' (check the URL path)' : '';
+    return { errorClass: 'http_4xx', errorMessage: `HTTP ${status}: the service rejected the request${hint}` };
+  }
+  return { errorClass: 'http_3xx', errorMessage: `HTTP ${status}: the service answered with a redirect, which is not followed; use the final URL` };
+}
+
+/** `Retry-After` as seconds: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, nowMs: number = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { code?: string; name?: string; cause?: unknown };
+    if (e.code) codes.push(e.code);
+    if (e.name) codes.push(e.name);
+    current = e.cause;
+  }
+  return codes;
+}
+
+function classifyNetworkError(error: unknown, url: string, options: SendOptions): { errorClass: ErrorClass; errorMessage: string } {
+  const codes = errorCodes(error);
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
+  const has = (...names: string[]) => names.some((n) => codes.includes(n));
+  if (error instanceof BlockedDestinationError || has('HOOKFLOW_BLOCKED')) {
+    return { errorClass: 'blocked', errorMessage: (error as Error).message };
+  }
+  if (has('UND_ERR_CONNECT_TIMEOUT')) {
+    return { errorClass: 'timeout', errorMessage: `Timed out connecting to ${host} after ${options.connectTimeoutMs / 1000} s` };
+  }
+  if (has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'TimeoutError', 'AbortError', 'ETIMEDOUT')) {
+    return { errorClass: 'timeout', errorMessage: `${host} did not answer within ${options.requestTimeoutMs / 1000} s` };
+  }
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME')) {
+    return { errorClass: 'dns', errorMessage: `DNS lookup failed: the host name ${host} could not be resolved` };
+  }
+  if (has('ECONNREFUSED')) return { errorClass: 'connection', errorMessage: `Connection refused by ${host}: nothing is listening there` };
+  if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED')) {
+    return { errorClass: 'connection', errorMessage: `The connection to ${host} was closed unexpectedly` };
+  }
+  if (codes.some((c) => /CERT|TLS|SSL|SELF_SIGNED/i.test(c))) {
+    return { errorClass: 'tls', errorMessage: `TLS/HTTPS problem with ${host}: ${(error as Error).message}` };
+  }
+  if (has('EHOSTUNREACH', 'ENETUNREACH')) return { errorClass: 'connection', errorMessage: `${host} is unreachable from this server` };
+  return { errorClass: 'connection', errorMessage: `Could not reach ${host}: ${(error as Error)?.message ?? String(error)}` };
+}
+
+/** Whether an attempt that ended this way may be retried under the idempotency rule. */
+export function isRetryable(errorClass: ErrorClass | null): boolean {
+  return errorClass === 'http_5xx' || errorClass === 'http_429' || errorClass === 'timeout' || errorClass === 'connection';
+}

@@ -1,0 +1,85 @@
+/**
+ * "Test send" from the editor: renders the webhook with editable sample data, sends it for real (secrets
+ * included on the wire), logs the attempt, and explains the outcome in plain words. Never retried.
+ */
+import type { PrismaClient } from '../db';
+import { buildRequest, redactHeaders, RequestBuildError } from '../../domain/webhook/request';
+import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
+import { captureFields } from '../../domain/webhook/capture';
+import { definitionOf, integrationHeaders, sampleContext } from '../../domain/webhook/checks';
+import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
+
+export interface TestSendResult {
+  request: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null } | null;
+  response: Omit<SendOutcome, 'retryAfterSeconds'> | null;
+  fields: Record<string, unknown>;
+  /** plain-words explanation when it did not work */
+  problem: string | null;
+}
+
+const EXPLAIN: Record<string, string> = {
+  dns: 'The host name could not be found (DNS). Check the integration root URL for typos.',
+  connection: 'The connection failed: nothing answered at that address and port, or it closed the connection. Is the service running and reachable from the Hookflow server?',
+  timeout: 'The service did not answer in time. It may be slow or unreachable; the integration timeouts can be raised.',
+  tls: 'The HTTPS connection failed (certificate or TLS problem). Check that the service has a valid certificate.',
+  blocked: 'This address is blocked for webhooks (cloud metadata and blocked networks).',
+  http_4xx: 'The service rejected the request (4xx). Check credentials, the URL path and the body against its API docs.',
+  http_429: 'The service is rate limiting (429). Consider setting the integration rate limit.',
+  http_5xx: 'The service had an error on its side (5xx). With the TransactionalId the flow would retry it.',
+  http_3xx: 'The service answered with a redirect, which Hookflow does not follow. Use the final URL.',
+};
+
+export async function testSend(
+  deps: { prisma: PrismaClient; secretKey: () => Buffer },
+  input: { webhookId: string | null; webhook: WebhookInput; sample: SampleDataInput },
+): Promise<TestSendResult> {
+  const integration = await integrationHeaders(deps.prisma, input.webhook.integrationId, deps.secretKey, true);
+  if (!integration) return { request: null, response: null, fields: {}, problem: 'The integration no longer exists.' };
+  let built;
+  try {
+    built = buildRequest(definitionOf(input.webhook, integration), sampleContext(input.sample));
+  } catch (error) {
+    if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
+    throw error;
+  }
+  const outcome = await sendRequest(built, {
+    ...DEFAULT_SEND_OPTIONS,
+    connectTimeoutMs: integration.connectTimeoutMs,
+    requestTimeoutMs: integration.requestTimeoutMs,
+  });
+  const request = { ...built, headers: redactHeaders(built.headers) };
+  if (input.webhookId) {
+    await deps.prisma.webhookAttempt.create({
+      data: {
+        webhookId: input.webhookId,
+        transactionalId: null,
+        requestMethod: built.method,
+        requestUrl: built.url,
+        requestHeaders: request.headers,
+        requestBody: built.body,
+        responseStatus: outcome.status,
+        responseHeaders: outcome.headers,
+        responseBody: outcome.body?.slice(0, 64 * 1024) ?? null,
+        responseTruncated: outcome.truncated,
+        durationMs: outcome.durationMs,
+        errorClass: outcome.errorClass,
+        errorMessage: outcome.errorMessage,
+      },
+    });
+  }
+  let fields: Record<string, unknown> = {};
+  if (outcome.ok && input.webhook.captureEnabled && outcome.body) {
+    try {
+      fields = captureFields(JSON.parse(outcome.body), input.webhook.captureFields);
+    } catch {
+      fields = {};
+    }
+  }
+  const { retryAfterSeconds: _ignored, ...response } = outcome;
+  return {
+    request,
+    response,
+    fields,
+    problem: outcome.ok ? null : `${outcome.errorMessage ?? 'The request failed.'} ${EXPLAIN[outcome.errorClass ?? ''] ?? ''}`.trim(),
+  };
+}

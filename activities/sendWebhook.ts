@@ -1,16 +1,17 @@
 /**
- * The `sendWebhook` activity: loads a webhook and its integration (secret values are decrypted only here),
- * builds the request from the template context, sends it with undici, records the attempt, and tells
- * Temporal whether to retry under the idempotency rule.
+ * The `sendWebhook` activity, one step of a run: answer from the attempt log when an earlier attempt
+ * already got through, render the request (secret values are decrypted only here), wait for a rate-limit
+ * slot, send it with undici, record the attempt, and tell Temporal whether to retry under the idempotency
+ * rule.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { PrismaClient } from '../lib/server/db';
-import { decryptSecret } from '../lib/server/crypto/secrets';
-import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest, type WebhookDefinition } from '../lib/domain/webhook/request';
+import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest } from '../lib/domain/webhook/request';
 import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
 import { captureFields, type CaptureField } from '../lib/domain/webhook/capture';
-import { usesTransactionalId } from '../lib/domain/webhook/idempotency';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
+import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
+import { completeRun } from './runs';
 import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
@@ -27,40 +28,185 @@ export interface SendWebhookDeps {
   maxResponseBytes?: number;
 }
 
-type LoadedWebhook = NonNullable<Awaited<ReturnType<typeof loadWebhook>>>;
-
-function loadWebhook(prisma: PrismaClient, id: string) {
-  return prisma.webhook.findUnique({
-    where: { id },
-    include: { integration: { include: { headers: { orderBy: { position: 'asc' } } } } },
-  });
+/** One attempt as the activity sees it. */
+interface Attempt {
+  input: SendWebhookInput;
+  number: number;
+  /** when this attempt was scheduled, in Temporal's time (it jumps with the time-skipping test server) */
+  scheduledAtMs: number;
+  /** the end of the retry window (Temporal's time), or null for a webhook that is sent once */
+  windowEndMs: number | null;
 }
 
-export function webhookDefinition(webhook: LoadedWebhook, secretKey: () => Buffer): WebhookDefinition {
-  return {
-    id: webhook.id,
-    version: webhook.version,
-    method: webhook.method,
-    path: webhook.path,
-    bodyTemplate: webhook.bodyTemplate,
-    headers: webhook.headers as unknown as { name: string; value: string }[],
-    disabledHeaders: webhook.disabledHeaders as unknown as string[],
-    integration: {
-      rootUrl: webhook.integration.rootUrl,
-      headers: webhook.integration.headers.map((h) => ({
-        name: h.name,
-        value: h.secret ? decryptSecret(h.value, secretKey()) : h.value,
-        secret: h.secret,
-      })),
-    },
+export function createSendWebhook(deps: SendWebhookDeps) {
+  return async function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult> {
+    const ctx = Context.current();
+    const { attempt: number, scheduledTimestampMs, currentAttemptScheduledTimestampMs } = ctx.info;
+    const attempt: Attempt = {
+      input,
+      number,
+      scheduledAtMs: currentAttemptScheduledTimestampMs,
+      windowEndMs: input.retry.maxAttempts > 1 ? scheduledTimestampMs + input.retry.windowSeconds * 1000 : null,
+    };
+
+    // Only a retry can follow an attempt that got through (the worker died before reporting it).
+    if (number > 1) {
+      const answer = await answerFromLog(deps, attempt);
+      if (answer) return answer;
+    }
+    const webhook = await loadSendableWebhook(deps.prisma, input.webhookId, deps.secretKey);
+    if (!webhook) fail(attempt, { message: `The webhook ${input.webhookId} no longer exists`, errorClass: 'config', status: null });
+    const built = await render(deps, attempt, webhook);
+    // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
+    if (number > 1 && !webhook.idempotent) {
+      fail(attempt, { message: 'Not retried: the webhook no longer carries ${WebhookRequest.TransactionalId}', errorClass: 'config', status: null });
+    }
+
+    const heartbeat = setInterval(() => ctx.heartbeat({ attempt: number }), 5_000);
+    let outcome: SendOutcome;
+    try {
+      await waitForSlot(deps, attempt, webhook, built, ctx);
+      outcome = await sendRequest(built, {
+        ...DEFAULT_SEND_OPTIONS,
+        connectTimeoutMs: webhook.connectTimeoutMs,
+        requestTimeoutMs: webhook.requestTimeoutMs,
+        maxResponseBytes: deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes,
+        signal: ctx.cancellationSignal,
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const failure = outcome.ok ? null : retryVerdict(attempt, outcome);
+    const runRecorded = await record(deps, attempt, built, outcome, failure?.nextRetryDelay === undefined);
+    if (failure) fail(attempt, { ...failure, runRecorded });
+    return { ...successResult(outcome.status!, outcome.body, webhook.capture, number), runRecorded };
   };
 }
 
-function fail(message: string, errorClass: ErrorClass, details: SendFailureDetails, nextRetryDelay?: number): never {
-  if (nextRetryDelay === undefined) {
-    throw ApplicationFailure.create({ message, type: errorClass, nonRetryable: true, details: [details] });
+/** An earlier attempt of this step that already succeeded, answered from the log instead of sending again. */
+async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<SendWebhookResult | null> {
+  const { runId, nodeId, webhookId } = attempt.input;
+  const done = await deps.prisma.webhookAttempt.findFirst({
+    where: { runId, nodeId, errorClass: null, responseStatus: { not: null } },
+    orderBy: { attempt: 'desc' },
+  });
+  if (!done) return null;
+  log.warn('attempt already succeeded; not sending again', { runId, nodeId, webhookId });
+  const webhook = await deps.prisma.webhook.findUnique({ where: { id: webhookId }, select: { captureEnabled: true, captureFields: true } });
+  const capture = webhook?.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [];
+  return successResult(done.responseStatus!, done.responseBody, capture, done.attempt);
+}
+
+/** Renders the request; a template or configuration problem is recorded and never retried. */
+async function render(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook): Promise<BuiltRequest> {
+  try {
+    return buildRequest(webhook.definition, attempt.input.context);
+  } catch (error) {
+    const template = error instanceof RequestBuildError;
+    const message = template ? `Template error in ${error.message}` : `Invalid webhook configuration: ${(error as Error).message}`;
+    const errorClass = template ? 'template' : 'config';
+    const runRecorded = await record(deps, attempt, { method: webhook.definition.method, url: webhook.definition.integration.rootUrl }, { errorClass, errorMessage: message }, true);
+    fail(attempt, { message, errorClass, status: null, runRecorded });
   }
-  throw ApplicationFailure.create({ message, type: errorClass, nonRetryable: false, details: [details], nextRetryDelay });
+}
+
+/**
+ * Every attempt, retries included, takes a slot of its integration's limit. The retry window is in
+ * Temporal's time; the slot is wall-clock time on this machine.
+ */
+async function waitForSlot(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook, built: BuiltRequest, ctx: Context): Promise<void> {
+  const rate = webhook.rateLimitPerSecond;
+  if (!deps.slots || rate === null || rate <= 0) return;
+  const deadline = attempt.windowEndMs === null ? null : Date.now() + (attempt.windowEndMs - attempt.scheduledAtMs);
+  try {
+    await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms));
+  } catch (error) {
+    if (!(error instanceof RateLimitQueueFullError)) throw error;
+    const runRecorded = await record(deps, attempt, built, { errorClass: 'rate_limit', errorMessage: error.message }, true);
+    fail(attempt, { message: error.message, errorClass: 'rate_limit', status: null, runRecorded });
+  }
+}
+
+type RecordedRequest = { url: string; method: string; headers?: BuiltRequest['headers']; body?: string | null };
+
+/**
+ * Writes the attempt log row, with secret header values masked, and, when this attempt is the run's final
+ * step (`completesRun` and no retry follows), marks the run completed in the same transaction. Returns
+ * whether the run was marked. Losing the row never turns a delivery into a resend.
+ */
+async function record(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome>, final: boolean): Promise<boolean> {
+  const { runId, nodeId, webhookId, transactionalId, completesRun } = attempt.input;
+  const row = deps.prisma.webhookAttempt.create({
+    data: {
+      runId,
+      nodeId,
+      webhookId,
+      transactionalId,
+      attempt: attempt.number,
+      scheduledAt: new Date(attempt.scheduledAtMs),
+      durationMs: outcome.durationMs ?? null,
+      requestMethod: request.method,
+      requestUrl: request.url,
+      requestHeaders: redactHeaders(request.headers ?? []),
+      requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
+      responseStatus: outcome.status ?? null,
+      responseHeaders: outcome.headers ?? undefined,
+      responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
+      responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
+      errorClass: outcome.errorClass ?? null,
+      errorMessage: outcome.errorMessage ?? null,
+    },
+  });
+  const marksRun = final && completesRun === true;
+  try {
+    if (!marksRun) {
+      await row;
+      return false;
+    }
+    await deps.prisma.$transaction([row, completeRun(deps.prisma, runId)]);
+    return true;
+  } catch (error) {
+    log.error('could not record webhook attempt', { error: (error as Error).message, runId, nodeId, attempt: attempt.number });
+    return false;
+  }
+}
+
+interface Failure {
+  message: string;
+  errorClass: ErrorClass;
+  status: number | null;
+  /** retry after this many ms; none: the attempt is final */
+  nextRetryDelay?: number;
+  runRecorded?: boolean;
+}
+
+/** A failed send is retried after the rule's delay (or Retry-After) while the window and attempts last. */
+function retryVerdict(attempt: Attempt, outcome: SendOutcome): Failure {
+  const failure: Failure = { message: outcome.errorMessage ?? 'The request failed', errorClass: outcome.errorClass ?? 'connection', status: outcome.status };
+  const { retry } = attempt.input;
+  if (!isRetryable(outcome.errorClass) || attempt.number >= retry.maxAttempts || attempt.windowEndMs === null) return failure;
+  const decision = nextRetryDelayMs({
+    attempt: attempt.number,
+    // Temporal's clock plus the time this attempt took.
+    nowMs: attempt.scheduledAtMs + outcome.durationMs,
+    windowEndMs: attempt.windowEndMs,
+    windowSeconds: retry.windowSeconds,
+    retryAfterSeconds: outcome.retryAfterSeconds,
+  });
+  if (decision.delayMs === null) return { ...failure, message: `${failure.message}; ${decision.reason}` };
+  return { ...failure, nextRetryDelay: decision.delayMs };
+}
+
+/** Ends the attempt with a typed failure: retried after `nextRetryDelay` when given, otherwise never. */
+function fail(attempt: Attempt, failure: Failure): never {
+  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded };
+  throw ApplicationFailure.create({
+    message: failure.message,
+    type: failure.errorClass,
+    nonRetryable: failure.nextRetryDelay === undefined,
+    details: [details],
+    nextRetryDelay: failure.nextRetryDelay,
+  });
 }
 
 function parseBody(text: string | null): unknown {
@@ -70,114 +216,6 @@ function parseBody(text: string | null): unknown {
   } catch {
     return text;
   }
-}
-
-export function createSendWebhook(deps: SendWebhookDeps) {
-  return async function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult> {
-    const ctx = Context.current();
-    const { attempt, scheduledTimestampMs, currentAttemptScheduledTimestampMs } = ctx.info;
-    const details = (status: number | null, errorClass: string): SendFailureDetails => ({ status, errorClass, attempt });
-
-    // A send that succeeded is never repeated: if the attempt log says so, answer from it.
-    const done = await deps.prisma.webhookAttempt.findFirst({
-      where: { runId: input.runId, nodeId: input.nodeId, errorClass: null, responseStatus: { not: null } },
-      orderBy: { attempt: 'desc' },
-    });
-    const webhook = await loadWebhook(deps.prisma, input.webhookId);
-    if (!webhook) fail(`The webhook ${input.webhookId} no longer exists`, 'config', details(null, 'config'));
-    if (done) {
-      log.warn('attempt already succeeded; not sending again', { runId: input.runId, nodeId: input.nodeId });
-      return successResult(done.responseStatus!, done.responseBody, webhook.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [], done.attempt);
-    }
-
-    const record = async (built: { url: string; method: string; headers?: BuiltRequest['headers']; body?: string | null }, outcome: Partial<SendOutcome>) => {
-      try {
-        await deps.prisma.webhookAttempt.create({
-          data: {
-            runId: input.runId,
-            nodeId: input.nodeId,
-            webhookId: input.webhookId,
-            transactionalId: input.transactionalId,
-            attempt,
-            scheduledAt: new Date(currentAttemptScheduledTimestampMs),
-            durationMs: outcome.durationMs ?? null,
-            requestMethod: built.method,
-            requestUrl: built.url,
-            requestHeaders: redactHeaders(built.headers ?? []),
-            requestBody: built.body?.slice(0, LOG_BODY_CAP) ?? null,
-            responseStatus: outcome.status ?? null,
-            responseHeaders: outcome.headers ?? undefined,
-            responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
-            responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
-            errorClass: outcome.errorClass ?? null,
-            errorMessage: outcome.errorMessage ?? null,
-          },
-        });
-      } catch (error) {
-        // The log is for people; losing one row must never turn a delivered request into a resend.
-        log.error('could not record webhook attempt', { error: (error as Error).message, runId: input.runId, nodeId: input.nodeId, attempt });
-      }
-    };
-
-    let built: BuiltRequest;
-    try {
-      built = buildRequest(webhookDefinition(webhook, deps.secretKey), input.context);
-    } catch (error) {
-      const message = error instanceof RequestBuildError ? `Template error in ${error.message}` : `Invalid webhook configuration: ${(error as Error).message}`;
-      const errorClass = error instanceof RequestBuildError ? 'template' : 'config';
-      await record({ method: webhook.method, url: webhook.integration.rootUrl }, { errorClass, errorMessage: message });
-      fail(message, errorClass, details(null, errorClass));
-    }
-
-    // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
-    if (attempt > 1 && !usesTransactionalId({ path: webhook.path, bodyTemplate: webhook.bodyTemplate, headers: webhook.headers as unknown as { value: string }[] })) {
-      fail('Not retried: the webhook no longer carries ${WebhookRequest.TransactionalId}', 'config', details(null, 'config'));
-    }
-
-    const windowEndMs = input.retry.maxAttempts > 1 ? scheduledTimestampMs + input.retry.windowSeconds * 1000 : null;
-    const heartbeat = setInterval(() => ctx.heartbeat({ attempt }), 5_000);
-    let outcome: SendOutcome;
-    try {
-      const rate = webhook.integration.rateLimitPerSecond;
-      if (deps.slots && rate !== null && rate > 0) {
-        // Every attempt, retries included, takes a slot. The retry window is in Temporal's time; the
-        // slot is wall-clock time on this machine.
-        const deadline = windowEndMs === null ? null : Date.now() + (windowEndMs - currentAttemptScheduledTimestampMs);
-        try {
-          await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms));
-        } catch (error) {
-          if (!(error instanceof RateLimitQueueFullError)) throw error;
-          await record(built, { errorClass: 'rate_limit', errorMessage: error.message });
-          fail(error.message, 'rate_limit', details(null, 'rate_limit'));
-        }
-      }
-      outcome = await sendRequest(built, {
-        ...DEFAULT_SEND_OPTIONS,
-        connectTimeoutMs: webhook.integration.connectTimeoutMs,
-        requestTimeoutMs: webhook.integration.requestTimeoutMs,
-        maxResponseBytes: deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes,
-      });
-    } finally {
-      clearInterval(heartbeat);
-    }
-    await record(built, outcome);
-
-    if (outcome.ok) {
-      const fields = webhook.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [];
-      return successResult(outcome.status!, outcome.body, fields, attempt);
-    }
-
-    const message = outcome.errorMessage ?? 'The request failed';
-    const failure = details(outcome.status, outcome.errorClass ?? 'connection');
-    if (!isRetryable(outcome.errorClass) || attempt >= input.retry.maxAttempts || windowEndMs === null) {
-      fail(message, outcome.errorClass ?? 'connection', failure);
-    }
-    // Temporal's clock (it jumps with the time-skipping test server) plus the time this attempt took.
-    const nowMs = currentAttemptScheduledTimestampMs + outcome.durationMs;
-    const decision = nextRetryDelayMs({ attempt, nowMs, windowEndMs, windowSeconds: input.retry.windowSeconds, retryAfterSeconds: outcome.retryAfterSeconds });
-    if (decision.delayMs === null) fail(`${message}; ${decision.reason}`, outcome.errorClass ?? 'connection', failure);
-    fail(message, outcome.errorClass ?? 'connection', failure, decision.delayMs);
-  };
 }
 
 function successResult(status: number, text: string | null, fields: CaptureField[], attempt: number): SendWebhookResult {

@@ -2,39 +2,32 @@
  * The one interpreter workflow: runs a published flow's plan for one customer event. Deterministic: all I/O
  * happens in activities, and webhook failures are outcomes the flow routes on, not crashes.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, sleep, uuid4, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluateCondition } from '../lib/domain/flow/conditions';
-import type { PlanNode } from '../lib/domain/flow/plan';
+import { isLastIoStep, type PlanNode } from '../lib/domain/flow/plan';
 import { msUntilTimeOfDay } from '../lib/domain/flow/time';
-import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type SendWebhookInput, type WebhookOutcome } from '../lib/domain/flow/run';
+import { sendRetryPolicy } from '../lib/domain/webhook/retry';
+import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type WebhookOutcome } from '../lib/domain/flow/run';
 
-const { recordRunStatus } = proxyActivities<Activities>({
+const RECORD_RUN_STATUS = {
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 10, initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+} as const;
+/** Runs recorded before the run status moved out of an activity task of its own replay this one. */
+const { recordRunStatus: recordRunStatusTask } = proxyActivities<Activities>(RECORD_RUN_STATUS);
+const { recordRunStatus } = proxyLocalActivities<Activities>(RECORD_RUN_STATUS);
+/** Marks runs that record their status with their last webhook, or in a local activity. */
+const RUN_STATUS_WITHOUT_TASK = 'run-status-without-activity-task';
 
 /** How long one sendWebhook attempt may take, including its wait for a rate-limit slot. */
 const SEND_ATTEMPT_TIMEOUT = '12 minutes';
 
-function sendWebhookProxy(retry: SendWebhookInput['retry']) {
-  const idempotent = retry.maxAttempts > 1;
-  // The activity decides each retry delay itself (Retry-After, the retry window) through nextRetryDelay;
-  // these intervals apply only when an attempt dies without deciding (worker killed, heartbeat lost).
-  const firstDelaySeconds = Math.max(1, Math.round(retry.windowSeconds / 18));
-  return proxyActivities<Activities>({
-    startToCloseTimeout: SEND_ATTEMPT_TIMEOUT,
-    heartbeatTimeout: '30 seconds',
-    retry: idempotent
-      ? {
-          maximumAttempts: retry.maxAttempts,
-          initialInterval: `${firstDelaySeconds} seconds`,
-          backoffCoefficient: 2,
-          maximumInterval: `${Math.max(firstDelaySeconds, Math.round(retry.windowSeconds / 3))} seconds`,
-        }
-      : { maximumAttempts: 1 },
-  }).sendWebhook;
+function sendWebhookProxy(retry: PlanWebhook['retry']) {
+  return proxyActivities<Activities>({ startToCloseTimeout: SEND_ATTEMPT_TIMEOUT, heartbeatTimeout: '30 seconds', retry: sendRetryPolicy(retry) }).sendWebhook;
 }
+
+type PlanWebhook = Extract<PlanNode, { kind: 'webhook' }>;
 
 const MAX_STEPS = 1000;
 
@@ -49,6 +42,7 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
   };
   const path: string[] = [];
   const outputs: Record<string, string> = {};
+  const run: RunState = { recorded: false };
   setHandler(progressQuery, () => ({ path: [...path], outputs: { ...outputs } }));
   try {
     let nodeId = input.plan.entry;
@@ -57,14 +51,25 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       const node: PlanNode | undefined = input.plan.nodes[nodeId];
       if (!node) throw ApplicationFailure.nonRetryable(`Plan has no node "${nodeId}"`);
       path.push(node.id);
-      nodeId = await runNode(node, input, context, webhooks, outputs);
+      nodeId = await runNode(node, input, context, webhooks, outputs, run);
     }
   } catch (error) {
-    await recordRunStatus({ runId: input.runId, status: 'failed' });
+    await recordStatus(input.runId, 'failed');
     throw error;
   }
-  await recordRunStatus({ runId: input.runId, status: 'completed' });
+  if (!(run.recorded && patched(RUN_STATUS_WITHOUT_TASK))) await recordStatus(input.runId, 'completed');
   return { path, webhooks };
+}
+
+/** Whether the run's status is already in the Run table (its last webhook step wrote it). */
+interface RunState {
+  recorded: boolean;
+}
+
+/** Mirrors the run's status into the Run table: a local activity, or the activity task older runs had. */
+async function recordStatus(runId: string, status: 'completed' | 'failed'): Promise<void> {
+  const record = patched(RUN_STATUS_WITHOUT_TASK) ? recordRunStatus : recordRunStatusTask;
+  await record({ runId, status });
 }
 
 async function runNode(
@@ -73,10 +78,13 @@ async function runNode(
   context: Record<string, unknown>,
   webhooks: Record<string, WebhookOutcome>,
   outputs: Record<string, string>,
+  run: RunState,
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
-      webhooks[node.systemName] = await sendOne(node, input, context);
+      const { outcome, runRecorded } = await sendOne(node, input, context);
+      webhooks[node.systemName] = outcome;
+      run.recorded = runRecorded;
       return node.next;
     }
     case 'branch': {
@@ -95,11 +103,7 @@ async function runNode(
   }
 }
 
-async function sendOne(
-  node: Extract<PlanNode, { kind: 'webhook' }>,
-  input: CustomerFlowInput,
-  context: Record<string, unknown>,
-): Promise<WebhookOutcome> {
+async function sendOne(node: PlanWebhook, input: CustomerFlowInput, context: Record<string, unknown>): Promise<{ outcome: WebhookOutcome; runRecorded: boolean }> {
   const transactionalId = uuid4();
   const sendWebhook = sendWebhookProxy(node.retry);
   try {
@@ -110,8 +114,12 @@ async function sendOne(
       transactionalId,
       context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
       retry: node.retry,
+      completesRun: isLastIoStep(input.plan, node),
     });
-    return { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt };
+    return {
+      outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt },
+      runRecorded: result.runRecorded === true,
+    };
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     const cause = error.cause;
@@ -119,10 +127,8 @@ async function sendOne(
     const message = cause?.message ?? error.message;
     log.info('webhook failed; the flow continues', { nodeId: node.id, systemName: node.systemName, error: message });
     return {
-      Ok: false,
-      Status: details?.status ?? null,
-      Error: message,
-      Attempts: details?.attempt ?? node.retry.maxAttempts,
+      outcome: { Ok: false, Status: details?.status ?? null, Error: message, Attempts: details?.attempt ?? node.retry.maxAttempts },
+      runRecorded: details?.runRecorded === true,
     };
   }
 }

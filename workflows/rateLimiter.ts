@@ -6,7 +6,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { grant, initialState, release, status } from '../lib/domain/ratelimit/gcra';
-import { acquireUpdate, CONTINUING_AS_NEW, RATE_LIMITER_DEFAULTS, releaseSignal, statusQuery, type RateLimiterInput } from '../lib/domain/flow/run';
+import { acquireUpdate, CONTINUING_AS_NEW, RATE_LIMITER_DEFAULTS, releaseSignal, statusQuery, type RateLimiterInput } from '../lib/domain/ratelimit/messages';
 
 export async function rateLimiter(input: RateLimiterInput = {}): Promise<void> {
   const state = input.state ?? initialState();

@@ -2,7 +2,7 @@
 /** Publish, after seeing what changes against the published version: steps added, removed or changed. */
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import type { WebhookInfo } from '@/lib/domain/flow/compile';
+import type { WebhookInfo } from '@/lib/domain/flow/webhook-catalog';
 import type { FlowGraph, FlowNode } from '@/lib/domain/flow/graph';
 import { diffGraphs, isEmptyDiff, type GraphDiff } from '@/components/flows/canvas/diff';
 import { formatDuration } from './FlowNodes';

@@ -7,7 +7,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { WebhookInfo } from '@/lib/domain/flow/compile';
+import type { WebhookInfo } from '@/lib/domain/flow/webhook-catalog';
 
 export interface CatalogEntry extends WebhookInfo {
   method: string;

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** Event ids are part of workflow ids (`flow/<flowId>/<eventId>`), so they stay URL- and UI-friendly. */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
-export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** An event type as the API takes it and the flows list offers it. */
+export const eventTypeSchema = z.string().trim().regex(EVENT_TYPE_PATTERN, 'Use letters, digits and . _ : -, e.g. order.placed');
 
 /** POST /api/events body (docs/architecture.md, "Data path of one event"). */
 export const eventInputSchema = z

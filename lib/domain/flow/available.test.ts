@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowGraph } from './graph';
-import { webhooksAvailableAt, type WebhookInfo } from './compile';
+import { webhooksAvailableAt } from './compile';
+import type { WebhookInfo } from './webhook-catalog';
 
 const info = (id: string): WebhookInfo => ({ id, name: id, systemName: `sys_${id}`, retry: { maxAttempts: 1, windowSeconds: 0 }, readsWebhooks: [], templateErrors: [] });
 const webhooks = new Map(['A', 'B', 'C', 'L'].map((id) => [id, info(id)]));

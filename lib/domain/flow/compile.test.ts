@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFlow, type WebhookInfo } from './compile';
+import { compileFlow } from './compile';
+import type { WebhookInfo } from './webhook-catalog';
 import type { FlowGraph } from './graph';
 
 const p = { x: 0, y: 0 };

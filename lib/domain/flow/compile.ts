@@ -5,19 +5,7 @@
 import { conditionWebhooks, type Condition } from './conditions';
 import { ELSE_HANDLE, flowGraphSchema, outputHandles, type FlowEdge, type FlowGraph, type FlowNode } from './graph';
 import { PLAN_FORMAT, type Plan, type PlanNode } from './plan';
-import type { RetryRule } from '../webhook/idempotency';
-
-/** What validation needs to know of each webhook the flow may reference. */
-export interface WebhookInfo {
-  id: string;
-  name: string;
-  systemName: string;
-  retry: RetryRule;
-  /** system names of other webhooks its templates read (`Webhooks.<sys>.…`) */
-  readsWebhooks: string[];
-  /** template problems, already worded */
-  templateErrors: string[];
-}
+import type { WebhookInfo } from './webhook-catalog';
 
 export interface FlowProblem {
   nodeId?: string;

@@ -20,3 +20,30 @@ export interface Plan {
   entry: string | null;
   nodes: Record<string, PlanNode>;
 }
+
+/** Whether nothing that runs after `node` does I/O (only branches and ends follow), so it is the run's last step. */
+export function isLastIoStep(plan: Plan, node: PlanNode): boolean {
+  const seen = new Set<string>();
+  const queue = successors(node);
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const next = plan.nodes[id];
+    if (!next) continue;
+    if (next.kind === 'webhook' || next.kind === 'wait') return false;
+    queue.push(...successors(next));
+  }
+  return true;
+}
+
+function successors(node: PlanNode): string[] {
+  switch (node.kind) {
+    case 'branch':
+      return [...node.branches.map((b) => b.next), node.elseNext].filter((id): id is string => id !== null);
+    case 'end':
+      return [];
+    default:
+      return node.next === null ? [] : [node.next];
+  }
+}

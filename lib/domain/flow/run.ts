@@ -1,12 +1,12 @@
 /**
- * Types and message definitions shared by workflows, activities and the code that starts or queries
- * workflows (samples-typescript's shared.ts).
+ * The contract of the `customerFlow` workflow: its input and result, what its activities take and give,
+ * and its query. Shared by the workflow, the activities and the code that starts or queries runs.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery } from '@temporalio/workflow';
 import type { Plan } from './plan';
-import type { AcquireInput, LimiterState, LimiterStatus, SlotGrant } from '../ratelimit/gcra';
 
-export const TASK_QUEUE_DEFAULT = 'hookflow';
+/** The interpreter workflow's type name, as the dispatcher starts it. */
+export const CUSTOMER_FLOW_WORKFLOW = 'customerFlow';
 
 export interface CustomerFlowInput {
   /** Run row id in the database */
@@ -36,6 +36,11 @@ export interface SendWebhookInput {
   context: Record<string, unknown>;
   /** compiled into the plan at publish time */
   retry: { maxAttempts: number; windowSeconds: number };
+  /**
+   * Nothing after this step does I/O: when its outcome is final, the activity marks the run completed in
+   * the same write as the attempt, which saves the run an activity of its own.
+   */
+  completesRun?: boolean;
 }
 
 export interface SendWebhookResult {
@@ -43,6 +48,8 @@ export interface SendWebhookResult {
   body: unknown;
   fields: Record<string, unknown>;
   attempt: number;
+  /** the run was marked completed with this attempt (`completesRun`) */
+  runRecorded?: boolean;
 }
 
 /** Attached to the ApplicationFailure a failed send ends with. */
@@ -50,6 +57,8 @@ export interface SendFailureDetails {
   status: number | null;
   errorClass: string;
   attempt: number;
+  /** the run was marked completed with this final attempt (`completesRun`) */
+  runRecorded?: boolean;
 }
 
 /** Where a run is: the node ids it has entered, in order (the last one is running while the run is). */
@@ -67,22 +76,3 @@ export interface CustomerFlowResult {
   path: string[];
   webhooks: Record<string, WebhookOutcome>;
 }
-
-export const RATE_LIMITER_WORKFLOW = 'rateLimiter';
-export const acquireUpdate = defineUpdate<SlotGrant[], [AcquireInput]>('acquire');
-export const releaseSignal = defineSignal<[{ slots: number[] }]>('release');
-export const statusQuery = defineQuery<LimiterStatus & { ratePerSecond: number | null; updatesThisRun: number }>('status');
-
-export interface RateLimiterInput {
-  state?: LimiterState;
-  ratePerSecond?: number | null;
-  /** continue-as-new after this many updates (Temporal allows 2,000 per run) */
-  maxUpdatesPerRun?: number;
-  /** end after this long without requests, once no granted slot is still ahead */
-  idleTimeoutMs?: number;
-}
-
-/** Callers retry an update refused with this message: it reaches the next run. */
-export const CONTINUING_AS_NEW = 'rate limiter is continuing as new; retry';
-
-export const RATE_LIMITER_DEFAULTS = { maxUpdatesPerRun: 1000, idleTimeoutMs: 10 * 60_000 };

@@ -1,7 +1,18 @@
-/** What the flow compiler needs to know of a stored webhook. */
+/** The flow compiler's catalog of webhooks: what it needs to know of each stored webhook. */
 import { compileTemplate } from '../template/engine';
-import type { WebhookInfo } from './compile';
-import { retryRule, usesTransactionalId } from '../webhook/idempotency';
+import { retryRule, usesTransactionalId, type RetryRule } from '../webhook/idempotency';
+
+/** What validation needs to know of each webhook the flow may reference. */
+export interface WebhookInfo {
+  id: string;
+  name: string;
+  systemName: string;
+  retry: RetryRule;
+  /** system names of other webhooks its templates read (`Webhooks.<sys>.…`) */
+  readsWebhooks: string[];
+  /** template problems, already worded */
+  templateErrors: string[];
+}
 
 export interface StoredWebhook {
   id: string;

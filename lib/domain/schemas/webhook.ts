@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { METHODS } from '../webhook/request';
 import { CAPTURE_NAME_PATTERN } from '../webhook/capture';
 import { headerNameSchema } from './integration';
-import type { Prisma } from '../../generated/prisma/client';
 
 export const SYSTEM_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -61,23 +60,3 @@ export const sampleDataInput = z.object({
 export type SampleDataInput = z.infer<typeof sampleDataInput>;
 
 export const previewInput = z.object({ webhook: webhookInput, sample: sampleDataInput.default({ customer: {}, event: { type: 'sample.event', data: {} }, webhooks: {} }) });
-
-/** A stored webhook as the editor's input shape (plus its id): what the API returns and flows-as-code exports. */
-export function webhookFromRow(row: Prisma.WebhookGetPayload<object>): WebhookInput & { id: string } {
-  return {
-    id: row.id,
-    integrationId: row.integrationId,
-    name: row.name,
-    systemName: row.systemName,
-    description: row.description,
-    method: row.method as WebhookInput['method'],
-    path: row.path,
-    headers: row.headers as WebhookInput['headers'],
-    disabledHeaders: row.disabledHeaders as string[],
-    bodyTemplate: row.bodyTemplate,
-    captureEnabled: row.captureEnabled,
-    captureFields: row.captureFields as WebhookInput['captureFields'],
-    maxRetries: row.maxRetries,
-    retryWindowSeconds: row.retryWindowSeconds,
-  };
-}

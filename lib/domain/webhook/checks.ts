@@ -2,8 +2,6 @@
  * What the webhook editor shows and checks: sample data, template problems per field, the JSON validity
  * of the body with sample data, the retry rule, and the request exactly as it would be sent.
  */
-import type { PrismaClient } from '../../server/db';
-import { decryptSecret } from '../../server/crypto/secrets';
 import { validateTemplate } from '../template/engine';
 import { buildRequest, redactHeaders, RequestBuildError, type WebhookDefinition } from './request';
 import { describeRetryRule, retryRule, usesTransactionalId } from './idempotency';
@@ -33,20 +31,13 @@ export interface IntegrationHeaders {
   requestTimeoutMs: number;
 }
 
-/** The integration's headers; secret values decrypted only when `reveal` (sending, or integration access). */
-export async function integrationHeaders(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
-  const integration = await prisma.integration.findUnique({ where: { id: integrationId }, include: { headers: { orderBy: { position: 'asc' } } } });
-  if (!integration) return null;
-  return {
-    rootUrl: integration.rootUrl,
-    connectTimeoutMs: integration.connectTimeoutMs,
-    requestTimeoutMs: integration.requestTimeoutMs,
-    headers: integration.headers.map((h) => ({ name: h.name, secret: h.secret, value: h.secret ? (reveal ? decryptSecret(h.value, secretKey()) : '') : h.value })),
-  };
-}
+type RequestFields = Pick<WebhookInput, 'method' | 'path' | 'bodyTemplate' | 'headers' | 'disabledHeaders'> & { id?: string; version?: number };
 
-export function definitionOf(input: WebhookInput, integration: IntegrationHeaders): WebhookDefinition {
+/** A webhook's fields (saved or being edited) and its integration: what buildRequest renders. */
+export function definitionOf(input: RequestFields, integration: IntegrationHeaders): WebhookDefinition {
   return {
+    id: input.id,
+    version: input.version,
     method: input.method,
     path: input.path,
     bodyTemplate: input.bodyTemplate,

@@ -1,8 +1,28 @@
 /**
- * When the next attempt of an idempotent webhook starts. The default spacing spreads three retries over the
- * window (1/18, 3/18 and 7/18 of it after the first attempt, before request time); Retry-After wins when it
- * asks for longer. No retry starts after the window ends.
+ * The idempotency rule as Temporal runs it, in one place: the retry policy of a webhook step's activity,
+ * and the delay the activity itself chooses before each retry. The default spacing spreads three retries
+ * over the window (1/18, 3/18 and 7/18 of it after the first attempt, before request time); Retry-After
+ * wins when it asks for longer. No retry starts after the window ends.
  */
+import type { RetryPolicy } from '@temporalio/common';
+import type { RetryRule } from './idempotency';
+
+/**
+ * The activity's retry policy. The activity decides each delay itself (`nextRetryDelayMs`, passed back as
+ * `nextRetryDelay`); these intervals apply only when an attempt dies without deciding (worker killed,
+ * heartbeat lost), and follow the same spacing in whole seconds.
+ */
+export function sendRetryPolicy(rule: RetryRule): RetryPolicy {
+  if (rule.maxAttempts <= 1) return { maximumAttempts: 1 };
+  const firstSeconds = Math.max(1, Math.round(backoffMs(1, rule.windowSeconds) / 1000));
+  return {
+    maximumAttempts: rule.maxAttempts,
+    initialInterval: `${firstSeconds} seconds`,
+    backoffCoefficient: 2,
+    maximumInterval: `${Math.max(firstSeconds, Math.round(rule.windowSeconds / 3))} seconds`,
+  };
+}
+
 export interface RetryTiming {
   /** the attempt that just failed, 1-based */
   attempt: number;

@@ -6,7 +6,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { flowGraphSchema, type FlowGraph } from '../../domain/flow/graph';
 import { compileFlow } from '../../domain/flow/compile';
 import { webhookCatalog } from '../flows/publish';
-import { webhookFromRow } from '../../domain/schemas/webhook';
+import { webhookFromRow } from '../webhooks/definition';
 import { DOCUMENT_VERSION, type DocumentFlow, type DocumentGraph, type DocumentHeader, type DocumentIntegration, type DocumentWebhook, type HookflowDocument } from './document';
 import { toDocumentGraph } from './graphs';
 import { sameJson } from '../../domain/json';

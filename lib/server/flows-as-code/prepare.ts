@@ -7,14 +7,14 @@
  * capture checks, and the flow compiler with a webhook catalog merged from the database and the document.
  */
 import type { Prisma } from '../../generated/prisma/client';
-import { compileFlow, type FlowProblem, type WebhookInfo } from '../../domain/flow/compile';
-import { decryptSecret } from '../crypto/secrets';
+import { compileFlow, type FlowProblem } from '../../domain/flow/compile';
 import { checkWebhook, type IntegrationHeaders } from '../../domain/webhook/checks';
-import { webhookInfo } from '../../domain/flow/webhook-catalog';
+import { webhookInfo, type WebhookInfo } from '../../domain/flow/webhook-catalog';
 import { integrationInput } from '../../domain/schemas/integration';
 import { sampleDataInput, type WebhookInput } from '../../domain/schemas/webhook';
 import { secretEnvName, type DocumentFlow, type DocumentGraph, type DocumentIntegration, type DocumentWebhook, type HookflowDocument } from './document';
 import { toStoredGraph, webhookReferences } from './graphs';
+import { headerValue } from '../webhooks/definition';
 import { sameJson } from '../../domain/json';
 import { fieldPath, jsonPath, type DocumentProblem } from './problems';
 import type { Change } from './changes';
@@ -176,7 +176,7 @@ type StoredIntegration = State['integrations'][number];
 function storedHeaders(existing: StoredIntegration | null, secretKey: () => Buffer, path: string, problems: DocumentProblem[]): HeaderRow[] | null {
   if (!existing) return null;
   try {
-    return existing.headers.map((h) => ({ name: h.name, value: h.secret ? decryptSecret(h.value, secretKey()) : h.value, secret: h.secret }));
+    return existing.headers.map((h) => ({ name: h.name, value: headerValue(h, secretKey, true, ''), secret: h.secret }));
   } catch (error) {
     problems.push({ path, message: `The integration "${existing.name}" in Hookflow: ${(error as Error).message}` });
     return null;

@@ -4,8 +4,8 @@
  */
 import type { PrismaClient } from '../db';
 import type { Prisma } from '../../generated/prisma/client';
-import { compileFlow, type CompileResult, type FlowProblem, type WebhookInfo } from '../../domain/flow/compile';
-import { webhookInfo } from '../../domain/flow/webhook-catalog';
+import { compileFlow, type CompileResult, type FlowProblem } from '../../domain/flow/compile';
+import { webhookInfo, type WebhookInfo } from '../../domain/flow/webhook-catalog';
 
 export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: FlowProblem[] };
 

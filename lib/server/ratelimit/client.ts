@@ -5,7 +5,7 @@
  * updates per workflow and 2,000 per run.
  */
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { acquireUpdate, CONTINUING_AS_NEW, RATE_LIMITER_WORKFLOW, releaseSignal, type RateLimiterInput } from '../../domain/flow/run';
+import { acquireUpdate, CONTINUING_AS_NEW, RATE_LIMITER_WORKFLOW, releaseSignal, type RateLimiterInput } from '../../domain/ratelimit/messages';
 import { DEFAULT_JITTER_BUDGET_MS, type SlotGrant } from '../../domain/ratelimit/gcra';
 
 export const limiterWorkflowId = (integrationId: string) => `rate-limit/${integrationId}`;

@@ -1,6 +1,6 @@
 /** The integration page's view of its limiter, from the workflow's `status` query. */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { statusQuery } from '../../domain/flow/run';
+import { statusQuery } from '../../domain/ratelimit/messages';
 import { limiterWorkflowId } from './client';
 
 export interface RateLimitView {

@@ -25,6 +25,8 @@ export interface SendOptions {
   requestTimeoutMs: number;
   /** bytes of response body kept; the rest is discarded and the response marked truncated */
   maxResponseBytes: number;
+  /** aborts the request (the activity's cancellation); its reason is rethrown, not classified */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_SEND_OPTIONS: SendOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxResponseBytes: 1_000_000 };
@@ -83,7 +85,7 @@ export async function sendRequest(built: BuiltRequest, options: SendOptions = DE
       dispatcher: agentFor(options.connectTimeoutMs),
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
-      signal: AbortSignal.timeout(options.requestTimeoutMs),
+      signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.requestTimeoutMs)]) : AbortSignal.timeout(options.requestTimeoutMs),
     });
     const { text, truncated } = await readCapped(response.body, options.maxResponseBytes);
     const responseHeaders: Record<string, string> = {};
@@ -96,6 +98,8 @@ export async function sendRequest(built: BuiltRequest, options: SendOptions = DE
     if (status >= 200 && status < 300) return { ...base, ok: true, errorClass: null, errorMessage: null };
     return { ...base, ok: false, ...classifyStatus(status) };
   } catch (error) {
+    // Cancelled by its caller (the run was cancelled, or the worker is shutting down): not an outcome.
+    if (options.signal?.aborted) throw options.signal.reason;
     return { ...failure('connection', ''), ...classifyNetworkError(error, built.url, options) };
   }
 }

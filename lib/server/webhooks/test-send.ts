@@ -6,7 +6,8 @@ import type { PrismaClient } from '../db';
 import { buildRequest, redactHeaders, RequestBuildError } from '../../domain/webhook/request';
 import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
 import { captureFields } from '../../domain/webhook/capture';
-import { definitionOf, integrationHeaders, sampleContext } from '../../domain/webhook/checks';
+import { definitionOf, sampleContext } from '../../domain/webhook/checks';
+import { loadIntegrationHeaders } from './definition';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
 export interface TestSendResult {
@@ -33,7 +34,7 @@ export async function testSend(
   deps: { prisma: PrismaClient; secretKey: () => Buffer },
   input: { webhookId: string | null; webhook: WebhookInput; sample: SampleDataInput },
 ): Promise<TestSendResult> {
-  const integration = await integrationHeaders(deps.prisma, input.webhook.integrationId, deps.secretKey, true);
+  const integration = await loadIntegrationHeaders(deps.prisma, input.webhook.integrationId, deps.secretKey, true);
   if (!integration) return { request: null, response: null, fields: {}, problem: 'The integration no longer exists.' };
   let built;
   try {

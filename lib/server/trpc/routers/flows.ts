@@ -7,7 +7,7 @@ import { compileFlow } from '../../../domain/flow/compile';
 import { flowGraphSchema, type FlowGraph } from '../../../domain/flow/graph';
 import { publishFlow, webhookCatalog } from '../../flows/publish';
 import { webhookInfo } from '../../../domain/flow/webhook-catalog';
-import { MAX_EVENT_BYTES } from '../../../domain/events/schema';
+import { eventTypeSchema, MAX_EVENT_BYTES } from '../../../domain/events/schema';
 import { ingestEvent } from '../../events/ingest';
 import { appIngestDeps } from '../../events/deps';
 import { temporalWorkflowUrl } from '../../config';
@@ -58,7 +58,6 @@ async function findFlow(prisma: PrismaClient, id: string) {
   return flow;
 }
 
-const eventType = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'Use letters, digits and . _ : -, e.g. order.placed');
 
 export const flowsRouter = router({
   list: procedure(EVERYONE)
@@ -110,7 +109,7 @@ export const flowsRouter = router({
   }),
 
   create: procedure(EVERYONE)
-    .input(z.object({ name, triggerEventType: eventType }))
+    .input(z.object({ name, triggerEventType: eventTypeSchema }))
     .mutation(async ({ ctx, input }) => {
       // An empty canvas: the editor invites the marketer to drag in the trigger, which takes this event type.
       const flow = await ctx.prisma.flow.create({ data: { ...input, draftGraph: { nodes: [], edges: [] } } });

@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { procedure, router, badRequest } from '../init';
 import { EVERYONE, INTEGRATION_ACCESS, hasIntegrationAccess } from '../../../domain/access/roles';
-import { decryptSecret, encryptSecret } from '../../crypto/secrets';
+import { encryptSecret } from '../../crypto/secrets';
+import { headerValue } from '../../webhooks/definition';
 import { SECRET_MASK } from '../../../domain/http/headers';
 import { integrationIdInput, integrationInput, updateIntegrationInput, type IntegrationInput } from '../../../domain/schemas/integration';
 import type { PrismaClient } from '../../db';
@@ -17,7 +18,7 @@ async function headerRows(prisma: PrismaClient, integrationId: string | null, in
     if (header.value === null) {
       if (!previous) throw badRequest({ [`headers.${position}.value`]: ['Enter a value'] });
       // Keep the stored value; switching the secret flag re-encodes it.
-      const plain = previous.secret ? decryptSecret(previous.value, key()) : previous.value;
+      const plain = headerValue(previous, key, true, '');
       value = header.secret ? encryptSecret(plain, key()) : plain;
     } else {
       value = header.secret ? encryptSecret(header.value, key()) : header.value;
@@ -47,7 +48,7 @@ export const integrationsRouter = router({
         id: h.id,
         name: h.name,
         secret: h.secret,
-        value: h.secret ? (reveal ? decryptSecret(h.value, ctx.secretKey()) : null) : h.value,
+        value: headerValue(h, ctx.secretKey, reveal, null),
         mask: h.secret ? SECRET_MASK : null,
       })),
     };

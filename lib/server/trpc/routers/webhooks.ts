@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { Prisma } from '../../../generated/prisma/client';
 import { procedure, router, badRequest } from '../init';
 import { EVERYONE } from '../../../domain/access/roles';
-import { previewInput, sampleDataInput, suggestSystemName, updateWebhookInput, webhookFromRow, webhookInput, type WebhookInput } from '../../../domain/schemas/webhook';
-import { checkWebhook, integrationHeaders } from '../../../domain/webhook/checks';
+import { previewInput, sampleDataInput, suggestSystemName, updateWebhookInput, webhookInput, type WebhookInput } from '../../../domain/schemas/webhook';
+import { checkWebhook } from '../../../domain/webhook/checks';
+import { loadIntegrationHeaders, webhookFromRow } from '../../webhooks/definition';
 import { testSend } from '../../webhooks/test-send';
 import { describeRetryRule, retryRule, usesTransactionalId } from '../../../domain/webhook/idempotency';
 import type { PrismaClient } from '../../db';
@@ -16,7 +17,7 @@ const idInput = z.object({ id: z.string().min(1) });
 
 /** Validates templates with sample data before anything is written. */
 async function assertValid(ctx: { prisma: PrismaClient; secretKey: () => Buffer }, input: WebhookInput) {
-  const integration = await integrationHeaders(ctx.prisma, input.integrationId, ctx.secretKey, false);
+  const integration = await loadIntegrationHeaders(ctx.prisma, input.integrationId, ctx.secretKey, false);
   if (!integration) throw badRequest({ integrationId: ['This integration no longer exists'] });
   const check = checkWebhook(input, integration, { customer: {}, event: { type: 'sample.event', data: {} }, webhooks: {} });
   if (Object.keys(check.fieldErrors).length > 0) throw badRequest(check.fieldErrors);
@@ -95,7 +96,7 @@ export const webhooksRouter = router({
 
   /** Live editor checks: template problems per field, the retry rule, and the exact request preview. */
   check: procedure(EVERYONE).input(previewInput).mutation(async ({ ctx, input }) => {
-    const integration = await integrationHeaders(ctx.prisma, input.webhook.integrationId, ctx.secretKey, false);
+    const integration = await loadIntegrationHeaders(ctx.prisma, input.webhook.integrationId, ctx.secretKey, false);
     if (!integration) throw badRequest({ integrationId: ['This integration no longer exists'] });
     return checkWebhook(input.webhook, integration, input.sample);
   }),

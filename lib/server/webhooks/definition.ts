@@ -1,0 +1,98 @@
+/**
+ * A stored webhook as the rest of the server sees it: its JSON columns cast once into the editor's shape,
+ * its integration's headers as the reader may see them, and the request definition that the activity,
+ * the test send and the editor preview all render. Secret header values are decrypted here and nowhere
+ * else.
+ */
+import type { Prisma } from '../../generated/prisma/client';
+import type { PrismaClient } from '../db';
+import { decryptSecret } from '../crypto/secrets';
+import { definitionOf, type IntegrationHeaders } from '../../domain/webhook/checks';
+import type { WebhookInput } from '../../domain/schemas/webhook';
+import type { WebhookDefinition } from '../../domain/webhook/request';
+import type { CaptureField } from '../../domain/webhook/capture';
+import { usesTransactionalId } from '../../domain/webhook/idempotency';
+
+interface StoredHeader {
+  value: string;
+  secret: boolean;
+}
+
+/** A stored header's value for its reader: plain text as is; a secret decrypted when `reveal`, else `hidden`. */
+export function headerValue<H>(header: StoredHeader, secretKey: () => Buffer, reveal: boolean, hidden: H): string | H {
+  if (!header.secret) return header.value;
+  return reveal ? decryptSecret(header.value, secretKey()) : hidden;
+}
+
+type IntegrationRow = Prisma.IntegrationGetPayload<{ include: { headers: true } }>;
+
+const withHeaders = { headers: { orderBy: { position: 'asc' } } } as const;
+
+/** The integration's headers; secret values decrypted only when `reveal` (sending, or integration access). */
+export function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer, reveal: boolean): IntegrationHeaders {
+  return {
+    rootUrl: integration.rootUrl,
+    connectTimeoutMs: integration.connectTimeoutMs,
+    requestTimeoutMs: integration.requestTimeoutMs,
+    headers: integration.headers.map((h) => ({ name: h.name, secret: h.secret, value: headerValue(h, secretKey, reveal, '') })),
+  };
+}
+
+export async function loadIntegrationHeaders(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
+  const integration = await prisma.integration.findUnique({ where: { id: integrationId }, include: withHeaders });
+  return integration && integrationHeaders(integration, secretKey, reveal);
+}
+
+/** A stored webhook as the editor's input shape (plus its id): what the API returns and flows-as-code exports. */
+export function webhookFromRow(row: Prisma.WebhookGetPayload<object>): WebhookInput & { id: string } {
+  return {
+    id: row.id,
+    integrationId: row.integrationId,
+    name: row.name,
+    systemName: row.systemName,
+    description: row.description,
+    method: row.method as WebhookInput['method'],
+    path: row.path,
+    headers: row.headers as WebhookInput['headers'],
+    disabledHeaders: row.disabledHeaders as string[],
+    bodyTemplate: row.bodyTemplate,
+    captureEnabled: row.captureEnabled,
+    captureFields: row.captureFields as WebhookInput['captureFields'],
+    maxRetries: row.maxRetries,
+    retryWindowSeconds: row.retryWindowSeconds,
+  };
+}
+
+/** Everything a send needs of a stored webhook, secrets decrypted. */
+export interface SendableWebhook {
+  id: string;
+  version: number;
+  systemName: string;
+  integrationId: string;
+  rateLimitPerSecond: number | null;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  definition: WebhookDefinition;
+  /** carries `${WebhookRequest.TransactionalId}` now (it may have been edited since the flow was published) */
+  idempotent: boolean;
+  /** the fields to capture from a successful response (empty when capture is off) */
+  capture: CaptureField[];
+}
+
+export async function loadSendableWebhook(prisma: PrismaClient, webhookId: string, secretKey: () => Buffer): Promise<SendableWebhook | null> {
+  const row = await prisma.webhook.findUnique({ where: { id: webhookId }, include: { integration: { include: withHeaders } } });
+  if (!row) return null;
+  const webhook = webhookFromRow(row);
+  return {
+    id: row.id,
+    version: row.version,
+    systemName: row.systemName,
+    integrationId: row.integrationId,
+    rateLimitPerSecond: row.integration.rateLimitPerSecond,
+    connectTimeoutMs: row.integration.connectTimeoutMs,
+    requestTimeoutMs: row.integration.requestTimeoutMs,
+    definition: definitionOf({ ...webhook, version: row.version }, integrationHeaders(row.integration, secretKey, true)),
+    idempotent: usesTransactionalId(webhook),
+    capture: webhook.captureEnabled ? webhook.captureFields : [],
+  };
+}

@@ -4,6 +4,7 @@ import { ingestKey } from '@/lib/server/keys';
 import { ingestEvent } from '@/lib/server/events/ingest';
 import { appIngestDeps } from '@/lib/server/events/deps';
 import { MAX_EVENT_BYTES } from '@/lib/domain/events/schema';
+import { QueueFullError } from '@/lib/server/group-commit';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -37,6 +38,12 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     return json(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' });
   }
-  const result = await ingestEvent(appIngestDeps(), body);
-  return json(result.status, result.body);
+  try {
+    const result = await ingestEvent(appIngestDeps(), body);
+    return json(result.status, result.body);
+  } catch (error) {
+    if (!(error instanceof QueueFullError)) throw error;
+    // Saturated: answer now rather than let the client wait; nothing was stored, so a retry is safe.
+    return json(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
+  }
 }

@@ -7,7 +7,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { PrismaClient } from '../db';
 import type { Plan } from '../../domain/flow/plan';
 import { customerContext, eventContext } from '../../domain/events/context';
-import type { CustomerFlowInput } from '../../domain/flow/run';
+import { CUSTOMER_FLOW_WORKFLOW, type CustomerFlowInput } from '../../domain/flow/run';
+import { GroupCommit } from '../group-commit';
 
 export function workflowIdFor(flowId: string, eventId: string): string {
   return `flow/${flowId}/${eventId}`;
@@ -19,38 +20,108 @@ export interface DispatchDeps {
   taskQueue: string;
 }
 
-/** Starts the given pending runs. Returns the ids that are now started; throws when Temporal is unreachable. */
-export async function startRuns(deps: DispatchDeps, runIds: string[]): Promise<string[]> {
-  if (runIds.length === 0) return [];
-  const runs = await deps.prisma.run.findMany({
-    where: { id: { in: runIds }, status: 'pending' },
-    include: { flow: true, flowVersion: true, customer: true, event: true },
-  });
-  if (runs.length === 0) return [];
-  const client = await deps.client();
-  const started: string[] = [];
-  for (const run of runs) {
-    const input: CustomerFlowInput = {
-      runId: run.id,
-      flow: { id: run.flowId, name: run.flow.name, versionId: run.flowVersionId, version: run.flowVersion.version },
-      plan: run.flowVersion.plan as unknown as Plan,
-      customer: customerContext(run.customer.externalId, run.customer.attributes as Record<string, unknown>),
-      event: eventContext(run.event),
-    };
-    try {
-      await client.workflow.start('customerFlow', {
-        workflowId: run.workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-    await deps.prisma.run.updateMany({ where: { id: run.id, status: 'pending' }, data: { status: 'running', startedAt: new Date() } });
-    started.push(run.id);
+/** A stored run, with its workflow input when the caller has it in hand (ingestion just built it). */
+export interface StoredRun {
+  id: string;
+  flowId: string;
+  workflowId: string;
+  status: string;
+  input?: CustomerFlowInput;
+}
+
+/** How long one workflow start may take before the event is answered as pending. */
+const START_DEADLINE_MS = 1_500;
+/** After Temporal failed to answer, starts are not tried for this long: events are stored and answered at once. */
+const UNREACHABLE_BACKOFF_MS = 5_000;
+const unreachableUntil = new WeakMap<DispatchDeps['client'], number>();
+
+export class TemporalUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`Temporal is unreachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'TemporalUnreachableError';
   }
+}
+
+/**
+ * Starts the runs that are still pending, all at once, and marks them running. Returns the ids now
+ * started (already running ones included). Throws TemporalUnreachableError when Temporal did not answer
+ * (within START_DEADLINE_MS), after marking what did start.
+ */
+export async function startRuns(deps: DispatchDeps, runs: StoredRun[]): Promise<string[]> {
+  const started = runs.filter((r) => r.status !== 'pending').map((r) => r.id);
+  const pending = runs.filter((r) => r.status === 'pending');
+  if (pending.length === 0) return started;
+  if ((unreachableUntil.get(deps.client) ?? 0) > Date.now()) throw new TemporalUnreachableError('it did not answer a moment ago');
+  const inputs = await workflowInputs(deps.prisma, pending);
+  let unreachable: unknown = null;
+  await Promise.all(
+    pending.map(async (run) => {
+      const input = inputs.get(run.id);
+      if (!input) return; // the run row is gone (its flow was deleted): nothing to start
+      try {
+        await startWorkflow(deps, run.workflowId, input);
+        started.push(run.id);
+      } catch (error) {
+        unreachable = error;
+      }
+    }),
+  );
+  const marked = started.filter((id) => pending.some((r) => r.id === id));
+  if (marked.length > 0) await Promise.all(marked.map((id) => runningMarks(deps.prisma).submit(id)));
+  if (unreachable) {
+    unreachableUntil.set(deps.client, Date.now() + UNREACHABLE_BACKOFF_MS);
+    throw new TemporalUnreachableError(unreachable);
+  }
+  unreachableUntil.delete(deps.client);
   return started;
+}
+
+async function startWorkflow(deps: DispatchDeps, workflowId: string, input: CustomerFlowInput): Promise<void> {
+  const client = await deps.client();
+  try {
+    await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      client.workflow.start(CUSTOMER_FLOW_WORKFLOW, { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+    );
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/** The workflow input of each run: the one in hand, or built from the database for runs stored earlier. */
+async function workflowInputs(prisma: PrismaClient, runs: StoredRun[]): Promise<Map<string, CustomerFlowInput>> {
+  const inputs = new Map<string, CustomerFlowInput>();
+  for (const run of runs) if (run.input) inputs.set(run.id, run.input);
+  const missing = runs.filter((r) => !r.input).map((r) => r.id);
+  if (missing.length === 0) return inputs;
+  const rows = await prisma.run.findMany({ where: { id: { in: missing } }, include: { flow: true, flowVersion: true, customer: true, event: true } });
+  for (const row of rows) {
+    inputs.set(row.id, {
+      runId: row.id,
+      flow: { id: row.flowId, name: row.flow.name, versionId: row.flowVersionId, version: row.flowVersion.version },
+      plan: row.flowVersion.plan as unknown as Plan,
+      customer: customerContext(row.customer.externalId, row.customer.attributes as Record<string, unknown>),
+      event: eventContext(row.event),
+    });
+  }
+  return inputs;
+}
+
+/** Marking runs running is grouped like ingestion: one UPDATE for all the runs started meanwhile. */
+const markers = new WeakMap<PrismaClient, GroupCommit<string, void>>();
+function runningMarks(prisma: PrismaClient): GroupCommit<string, void> {
+  let marker = markers.get(prisma);
+  if (!marker) {
+    marker = new GroupCommit<string, void>(
+      async (ids) => {
+        // Only from pending: the run may have finished already, and its status must not go back.
+        await prisma.run.updateMany({ where: { id: { in: ids }, status: 'pending' }, data: { status: 'running', startedAt: new Date() } });
+        return ids.map(() => undefined);
+      },
+      { maxBatch: 500, maxQueue: 100_000 },
+    );
+    markers.set(prisma, marker);
+  }
+  return marker;
 }
 
 /** Starts every pending run older than `minAgeMs`, oldest first. Used by the worker's dispatcher loop. */
@@ -59,9 +130,9 @@ export async function startPendingRuns(deps: DispatchDeps, minAgeMs = 2_000, bat
     where: { status: 'pending', createdAt: { lte: new Date(Date.now() - minAgeMs) } },
     orderBy: { createdAt: 'asc' },
     take: batch,
-    select: { id: true },
+    select: { id: true, flowId: true, workflowId: true, status: true },
   });
-  const started = await startRuns(deps, pending.map((r) => r.id));
+  const started = await startRuns(deps, pending);
   return started.length;
 }
 

@@ -16,9 +16,9 @@ import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '..
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
-export const WORKFLOW_BODY_CAP = 64 * 1024;
+const WORKFLOW_BODY_CAP = 64 * 1024;
 /** What the attempt log keeps of a request or response body. */
-export const LOG_BODY_CAP = 64 * 1024;
+const LOG_BODY_CAP = 64 * 1024;
 
 export interface SendWebhookDeps {
   prisma: PrismaClient;

@@ -57,6 +57,23 @@ async function cleanUp(): Promise<void> {
   }
 }
 
+/** The limiter alone: how fast two clients get slots granted, without events, HTTP or the database. */
+async function limiterCapacity(client: Client, taskQueue: string): Promise<string[]> {
+  const { SlotClient } = await import('../lib/server/ratelimit/client');
+  const capacityRows: string[] = [];
+  for (const count of [200, 1000]) {
+    const integrationId = `capacity-${count}`;
+    const slotClients = [0, 1].map(() => new SlotClient({ client: async () => client, taskQueue, maxQueueWaitMs: 3_600_000 }));
+    const started = performance.now();
+    const slots = await Promise.all(Array.from({ length: count }, (_, i) => slotClients[i % 2]!.acquire(integrationId, 1000, null)));
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...slots].sort((a, b) => a - b);
+    const duplicates = sorted.filter((t, i) => i > 0 && t === sorted[i - 1]).length;
+    capacityRows.push(`| ${count} | ${seconds.toFixed(2)} s | ${(count / seconds).toFixed(0)}/s | ${duplicates} |`);
+  }
+  return capacityRows;
+}
+
 async function main() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hookflow-bench-'));
   cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
@@ -140,19 +157,7 @@ async function main() {
     console.error(`R=${rate}: ${rows.at(-1)} gaps(ms): ${sortedTimes.slice(1, 12).map((t, i) => Math.round(t - sortedTimes[i]!)).join(' ')}`);
   }
 
-  // The limiter alone: how fast two clients get slots granted, without events, HTTP or the database.
-  const { SlotClient } = await import('../lib/server/ratelimit/client');
-  const capacityRows: string[] = [];
-  for (const count of [200, 1000]) {
-    const integrationId = `capacity-${count}`;
-    const slotClients = [0, 1].map(() => new SlotClient({ client: async () => client, taskQueue, maxQueueWaitMs: 3_600_000 }));
-    const started = performance.now();
-    const slots = await Promise.all(Array.from({ length: count }, (_, i) => slotClients[i % 2]!.acquire(integrationId, 1000, null)));
-    const seconds = (performance.now() - started) / 1000;
-    const sorted = [...slots].sort((a, b) => a - b);
-    const duplicates = sorted.filter((t, i) => i > 0 && t === sorted[i - 1]).length;
-    capacityRows.push(`| ${count} | ${seconds.toFixed(2)} s | ${(count / seconds).toFixed(0)}/s | ${duplicates} |`);
-  }
+  const capacityRows = await limiterCapacity(client, taskQueue);
 
   // Added latency, uncontended: one event at a time, spaced so that no request queues.
   const latency = async (rate: number | null): Promise<number[]> => {

@@ -16,7 +16,7 @@ import { secretKey } from '../lib/server/keys';
 import { secretEnvName } from '../lib/server/flows-as-code/document';
 import { documentText, exportDocument } from '../lib/server/flows-as-code/export';
 import { importDocument } from '../lib/server/flows-as-code/import';
-import { describeChange } from '../lib/server/flows-as-code/changes';
+import { describeChange } from '../lib/domain/flows-as-code/changes';
 import { FlowsAsCodeError } from '../lib/server/flows-as-code/problems';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

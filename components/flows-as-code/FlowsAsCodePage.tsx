@@ -8,7 +8,7 @@ import { useMemo, useState, type ChangeEvent } from 'react';
 import { useTRPC } from '../trpc';
 import { CodeEditor } from '../CodeEditor';
 import { ErrorBanner, Field, Loading, useTitle } from '../ui';
-import { describeChange } from '@/lib/server/flows-as-code/changes';
+import { describeChange } from '@/lib/domain/flows-as-code/changes';
 
 export function FlowsAsCodePage() {
   useTitle('Flows as code');

@@ -1,5 +1,5 @@
 /** JSON comparison where key order and undefined members do not matter (stored JSON versus a document or a draft). */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)

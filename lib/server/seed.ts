@@ -7,9 +7,9 @@ import type { PrismaClient } from './db';
 import { publishFlow } from './flows/publish';
 import type { FlowGraph } from '../domain/flow/graph';
 
-export const DEMO_EVENT_TYPE = 'customer.signed_up';
+const DEMO_EVENT_TYPE = 'customer.signed_up';
 
-export const DEMO_BODY = `{
+const DEMO_BODY = `{
   "email": "\${Customer.Email}",
   "name": "\${Customer.FirstName | default('there')}",
   "event": "\${Event.Type}",

@@ -4,7 +4,7 @@ export type Role = (typeof ROLES)[number];
 
 /** Integration access: create and edit integrations, and see secret header values. */
 export const INTEGRATION_ACCESS: readonly Role[] = ['admin', 'developer'];
-export const EVERYONE: readonly Role[] = ROLES;
+export const EVERYONE: readonly Role[] = [...ROLES];
 export const ADMINS: readonly Role[] = ['admin'];
 
 export function hasIntegrationAccess(role: Role | undefined): boolean {

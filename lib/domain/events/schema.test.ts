@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEvent } from '../../server/events/ingest';
+import { validateEvent } from './schema';
 import { customerContext, pascalCase } from './context';
 
 describe('event validation', () => {

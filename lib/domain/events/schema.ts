@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
 /** Event ids are part of workflow ids (`flow/<flowId>/<eventId>`), so they stay URL- and UI-friendly. */
-export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
+const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
 const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** An event type as the API takes it and the flows list offers it. */
 export const eventTypeSchema = z.string().trim().regex(EVENT_TYPE_PATTERN, 'Use letters, digits and . _ : -, e.g. order.placed');
 
 /** POST /api/events body (docs/architecture.md, "Data path of one event"). */
-export const eventInputSchema = z
+const eventInputSchema = z
   .object({
     id: z.string({ error: 'is required (a unique id for this event, e.g. "order-1042")' }).regex(EVENT_ID_PATTERN, {
       error: 'must be 1-200 characters: letters, digits and . _ : @ -, starting with a letter or digit',
@@ -29,3 +29,24 @@ export const eventInputSchema = z
 export type EventInput = z.infer<typeof eventInputSchema>;
 
 export const MAX_EVENT_BYTES = 256 * 1024;
+
+/** A refused event: 400 with the first field that is wrong, and every problem. */
+export interface EventRejection {
+  status: 400;
+  body: { error: 'invalid_event'; message: string; field: string; issues: { field: string; message: string }[] };
+}
+
+export function validateEvent(body: unknown): { ok: true; event: EventInput } | EventRejection {
+  const parsed = eventInputSchema.safeParse(body);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const issues = parsed.error.issues.map((issue) => {
+    const field = issue.path.join('.') || '(body)';
+    if (issue.code === 'unrecognized_keys') return { field: issue.keys.join(', '), message: `unknown field${issue.keys.length > 1 ? 's' : ''} "${issue.keys.join('", "')}"; allowed: id, type, customer, data, occurredAt` };
+    return { field, message: issue.message };
+  });
+  const first = issues[0]!;
+  return {
+    status: 400,
+    body: { error: 'invalid_event', message: first.field === '(body)' ? first.message : `${first.field}: ${first.message}`, field: first.field, issues },
+  };
+}

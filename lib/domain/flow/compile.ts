@@ -43,7 +43,7 @@ export function compileFlow(input: unknown, webhooks: ReadonlyMap<string, Webhoo
   return { ok: true, plan: buildPlan(graph, webhooks), graph };
 }
 
-export function validateGraph(graph: FlowGraph, webhooks: ReadonlyMap<string, WebhookInfo>): FlowProblem[] {
+function validateGraph(graph: FlowGraph, webhooks: ReadonlyMap<string, WebhookInfo>): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const nodes = new Map<string, FlowNode>();
   for (const node of graph.nodes) {

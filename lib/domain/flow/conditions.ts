@@ -4,7 +4,7 @@
  */
 
 export type FieldOperator = 'eq' | 'neq' | 'contains' | 'exists' | 'not_exists' | 'gt' | 'lt' | 'gte' | 'lte' | 'matches';
-export type Scalar = string | number | boolean;
+type Scalar = string | number | boolean;
 
 export type Condition =
   | { kind: 'webhook'; webhook: string; outcome: 'succeeded' | 'failed' }
@@ -13,7 +13,7 @@ export type Condition =
   | { kind: 'field'; path: string; op: FieldOperator; value?: Scalar }
   | { kind: 'group'; combinator: 'and' | 'or'; conditions: Condition[] };
 
-export const MAX_REGEX_INPUT = 10_000;
+const MAX_REGEX_INPUT = 10_000;
 
 /** Reads a dotted path (`Webhooks.crm.Fields.tier`, `Event.Data.items.0.sku`) from own properties only. */
 export function readPath(context: unknown, path: string): unknown {

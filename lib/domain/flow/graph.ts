@@ -74,7 +74,7 @@ export const waitNodeSchema = z.object({
 
 export const endNodeSchema = z.object({ id, type: z.literal('end'), position, data: z.object({}).optional() });
 
-export const flowNodeSchema = z.discriminatedUnion('type', [triggerNodeSchema, webhookNodeSchema, branchNodeSchema, waitNodeSchema, endNodeSchema]);
+const flowNodeSchema = z.discriminatedUnion('type', [triggerNodeSchema, webhookNodeSchema, branchNodeSchema, waitNodeSchema, endNodeSchema]);
 
 export const flowEdgeSchema = z.object({
   id,

@@ -16,7 +16,7 @@ export interface LimiterState {
   recent: number[];
 }
 
-export interface SlotRequest {
+interface SlotRequest {
   /** the longest this request may wait for its slot (queue limit or remaining retry window) */
   maxWaitMs: number;
 }

@@ -3,7 +3,7 @@ import { METHODS } from '../webhook/request';
 import { CAPTURE_NAME_PATTERN } from '../webhook/capture';
 import { headerNameSchema } from './integration';
 
-export const SYSTEM_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+const SYSTEM_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export const systemNameSchema = z
   .string()

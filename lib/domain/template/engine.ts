@@ -13,11 +13,10 @@
  * rendering according to where they landed (inside a JSON string, outside one, a URL or a header).
  */
 import nunjucks from 'nunjucks';
-import { escapeForMode, type OutputMode, RawJson } from './escape';
+import { escapeForMode, type OutputMode } from './escape';
 import { installHardenedRuntime, withRenderBudget, checkTime, SAFE_GLOBALS, FORBIDDEN_NAMES, DEFAULT_LIMITS, type RenderLimits } from './hardening';
 import { registerFilters } from './filters';
 
-export { RawJson, type OutputMode };
 
 const { nodes, parser, compiler } = nunjucks as unknown as NunjucksInternals;
 
@@ -33,7 +32,7 @@ export class TemplateError extends Error {
 }
 
 /** Roots a template may reference, in the spelling of docs/templates.md. */
-export const TEMPLATE_ROOTS = ['Customer', 'Event', 'Webhooks', 'WebhookRequest', 'Flow', 'Run'] as const;
+const TEMPLATE_ROOTS = ['Customer', 'Event', 'Webhooks', 'WebhookRequest', 'Flow', 'Run'] as const;
 
 const FORBIDDEN_TAGS: Record<string, string> = {
   Macro: 'macro',
@@ -80,7 +79,7 @@ export interface CompiledTemplate {
 }
 
 /** `${Customer.Email}` → `{{ Customer.Email }}`. Everything else is Nunjucks. */
-export function toNunjucksSource(source: string): string {
+function toNunjucksSource(source: string): string {
   return source.replace(/\$\{([^{}]*)\}/g, (_match, expr: string) => `{{ ${expr.trim()} }}`);
 }
 

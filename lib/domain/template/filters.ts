@@ -9,7 +9,7 @@ const isEmpty = (value: unknown) =>
   value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 
 /** `YYYY-MM-DD HH:mm:ss` style tokens, in UTC or an IANA time zone. */
-export function formatDate(value: unknown, pattern = 'YYYY-MM-DD', timeZone = 'UTC'): string {
+function formatDate(value: unknown, pattern = 'YYYY-MM-DD', timeZone = 'UTC'): string {
   if (value === undefined || value === null || value === '') return '';
   const date = value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value));
   if (Number.isNaN(date.getTime())) return '';

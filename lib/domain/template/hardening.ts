@@ -80,7 +80,7 @@ function isIndex(key: unknown): boolean {
   return typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key));
 }
 
-export function safeMemberLookup(obj: unknown, key: unknown): unknown {
+function safeMemberLookup(obj: unknown, key: unknown): unknown {
   if (obj === null || obj === undefined) return undefined;
   const name = String(key);
   if (FORBIDDEN_NAMES.has(name)) return undefined;

@@ -10,7 +10,7 @@ export interface CaptureField {
 }
 
 /** `data.tier` and `$.data.tier` mean the same; a leading `$` is added when missing. */
-export function normalizePath(path: string): string {
+function normalizePath(path: string): string {
   const trimmed = path.trim();
   if (trimmed.startsWith('$')) return trimmed;
   return trimmed.startsWith('[') ? `$${trimmed}` : `$.${trimmed}`;

@@ -10,7 +10,7 @@ import type { SampleDataInput, WebhookInput } from '../schemas/webhook';
 import { customerContext } from '../events/context';
 import type { HeaderEntry } from '../http/headers';
 
-export const SAMPLE_TRANSACTIONAL_ID = '00000000-0000-4000-8000-000000000000';
+const SAMPLE_TRANSACTIONAL_ID = '00000000-0000-4000-8000-000000000000';
 
 export function sampleContext(sample: SampleDataInput): Record<string, unknown> {
   const { id, ...attributes } = sample.customer as { id?: unknown } & Record<string, unknown>;

@@ -4,7 +4,7 @@ export const TRANSACTIONAL_ID_PATH = 'WebhookRequest.TransactionalId';
 export const TRANSACTIONAL_ID_VARIABLE = '${WebhookRequest.TransactionalId}';
 
 /** The seed's rule: a webhook that carries the TransactionalId is retried; one without it is sent once. */
-export const IDEMPOTENT_RETRY_RULE = { maxRetries: 3, windowSeconds: 360 } as const;
+const IDEMPOTENT_RETRY_RULE = { maxRetries: 3, windowSeconds: 360 } as const;
 
 export interface WebhookTemplates {
   path: string;

@@ -7,7 +7,7 @@ import { mergeHeaders, SECRET_MASK, type HeaderEntry } from '../http/headers';
 import { joinUrl } from '../http/url';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type Method = (typeof METHODS)[number];
+type Method = (typeof METHODS)[number];
 
 export interface WebhookDefinition {
   /** keys the compiled-template cache together with `version` */

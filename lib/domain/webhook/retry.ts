@@ -34,7 +34,7 @@ export interface RetryTiming {
 
 export type RetryDecision = { delayMs: number; reason?: undefined } | { delayMs: null; reason: string };
 
-export function backoffMs(attempt: number, windowSeconds: number): number {
+function backoffMs(attempt: number, windowSeconds: number): number {
   return Math.round(((windowSeconds * 1000) / 18) * 2 ** (attempt - 1));
 }
 

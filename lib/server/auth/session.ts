@@ -8,7 +8,7 @@ import type { PrismaClient } from '../db';
 import type { Role } from '../../domain/access/roles';
 
 export const SESSION_COOKIE = 'hookflow_session';
-export const CSRF_COOKIE = 'hookflow_csrf';
+const CSRF_COOKIE = 'hookflow_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 const SESSION_DAYS = 14;
 

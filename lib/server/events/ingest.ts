@@ -13,39 +13,22 @@ import type { FlowGraph } from '../../domain/flow/graph';
 import type { Plan } from '../../domain/flow/plan';
 import type { Condition } from '../../domain/flow/conditions';
 import { customerContext, eventContext } from '../../domain/events/context';
-import { eventInputSchema, type EventInput } from '../../domain/events/schema';
+import { validateEvent, type EventInput, type EventRejection } from '../../domain/events/schema';
 import { startRuns, workflowIdFor, type DispatchDeps, type StoredRun } from '../runs/dispatch';
 import { GroupCommit } from '../group-commit';
 import { sameJson } from '../../domain/json';
 
-export interface IngestResponse {
+interface IngestResponse {
   eventId: string;
   runs: { flowId: string; workflowId: string; temporalUrl: string }[];
   pending?: true;
 }
 
-export type IngestResult =
-  | { status: 202; body: IngestResponse }
-  | { status: 400; body: { error: 'invalid_event'; message: string; field: string; issues: { field: string; message: string }[] } };
+export type IngestResult = { status: 202; body: IngestResponse } | EventRejection;
 
 export interface IngestDeps extends DispatchDeps {
   workflowUrl: (workflowId: string) => string;
   log?: (message: string, error?: unknown) => void;
-}
-
-export function validateEvent(body: unknown): { ok: true; event: EventInput } | Extract<IngestResult, { status: 400 }> {
-  const parsed = eventInputSchema.safeParse(body);
-  if (parsed.success) return { ok: true, event: parsed.data };
-  const issues = parsed.error.issues.map((issue) => {
-    const field = issue.path.join('.') || '(body)';
-    if (issue.code === 'unrecognized_keys') return { field: issue.keys.join(', '), message: `unknown field${issue.keys.length > 1 ? 's' : ''} "${issue.keys.join('", "')}"; allowed: id, type, customer, data, occurredAt` };
-    return { field, message: issue.message };
-  });
-  const first = issues[0]!;
-  return {
-    status: 400,
-    body: { error: 'invalid_event', message: first.field === '(body)' ? first.message : `${first.field}: ${first.message}`, field: first.field, issues },
-  };
 }
 
 /** Validates and stores an event, starts its runs, and answers. Throws QueueFullError when ingestion is saturated. */

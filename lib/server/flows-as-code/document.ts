@@ -20,8 +20,8 @@ function described<T extends z.ZodType>(schema: T, description: string, id?: str
   return schema;
 }
 
-export const SECRET_REF_PATTERN = /^[A-Z][A-Z0-9_]*$/;
-export const secretRefSchema = z
+const SECRET_REF_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+const secretRefSchema = z
   .string()
   .max(100)
   .regex(SECRET_REF_PATTERN, 'Use capital letters, digits and underscores, starting with a letter, e.g. HELPDESK_TOKEN');
@@ -36,13 +36,13 @@ const secretHeaderSchema = described(
   z.strictObject({ name: headerNameSchema, secretRef: secretRefSchema }),
   'A secret header. Its value is never exported; an import reads it from the environment variable HOOKFLOW_SECRET_<secretRef>, or keeps the value already stored for this header.',
 );
-export const documentHeaderSchema = z.union([plainHeaderSchema, secretHeaderSchema], {
+const documentHeaderSchema = z.union([plainHeaderSchema, secretHeaderSchema], {
   error: 'A header has a "name" and either a plain "value" or a "secretRef" naming its secret (not both)',
 });
 
 // Header count and the other editor rules on the resolved values are checked again when the import is planned.
 const { headers: _headers, ...integrationFields } = integrationInput.shape;
-export const documentIntegrationSchema = described(
+const documentIntegrationSchema = described(
   z
     .strictObject({ ...integrationFields, headers: z.array(documentHeaderSchema).default([]) })
     .superRefine((value, ctx) => checkHeaderNames(value.headers, ctx)),
@@ -51,7 +51,7 @@ export const documentIntegrationSchema = described(
 );
 
 const { integrationId: _integrationId, name: webhookName, systemName: _systemName, ...webhookFields } = webhookInput.shape;
-export const documentWebhookSchema = described(
+const documentWebhookSchema = described(
   z.strictObject({
     systemName: systemNameSchema,
     name: webhookName,
@@ -67,7 +67,7 @@ const documentWebhookNodeSchema = webhookNodeSchema.extend({
   data: z.strictObject({ webhook: described(systemNameSchema.clone(), 'The system name of the webhook this step sends.') }),
 });
 
-export const documentGraphSchema = described(
+const documentGraphSchema = described(
   z.strictObject({
     nodes: z.array(z.discriminatedUnion('type', [triggerNodeSchema, documentWebhookNodeSchema, branchNodeSchema, waitNodeSchema, endNodeSchema])).max(500),
     edges: z.array(flowEdgeSchema).max(2000),
@@ -76,7 +76,7 @@ export const documentGraphSchema = described(
   'graph',
 );
 
-export const documentFlowSchema = described(
+const documentFlowSchema = described(
   z.strictObject({
     name: z.string().trim().min(1, 'Enter a name').max(100),
     graph: documentGraphSchema,

@@ -9,7 +9,7 @@ import { compileFlow } from '../../domain/flow/compile';
 import { publishDraft, recordVersion, webhookCatalog, type PublishResult } from '../flows/publish';
 import { parseDocument } from './parse';
 import { planImport, type FlowStep, type ImportPlan, type PlanOptions } from './prepare';
-import type { Change } from './changes';
+import type { Change } from '../../domain/flows-as-code/changes';
 import { toStoredGraph } from './graphs';
 import { FlowsAsCodeError, jsonPath, type DocumentProblem } from './problems';
 

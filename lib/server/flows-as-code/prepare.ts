@@ -17,7 +17,7 @@ import { toStoredGraph, webhookReferences } from './graphs';
 import { headerValue } from '../webhooks/definition';
 import { sameJson } from '../../domain/json';
 import { fieldPath, jsonPath, type DocumentProblem } from './problems';
-import type { Change } from './changes';
+import type { Change } from '../../domain/flows-as-code/changes';
 
 type Db = Prisma.TransactionClient;
 
@@ -31,21 +31,21 @@ export interface PlanOptions {
   secretKey: () => Buffer;
 }
 
-export interface HeaderRow {
+interface HeaderRow {
   name: string;
   /** plain text; encrypted when written */
   value: string;
   secret: boolean;
 }
 
-export interface IntegrationStep {
+interface IntegrationStep {
   existingId: string | null;
   data: { name: string; rootUrl: string; rateLimitPerSecond: number | null; connectTimeoutMs: number; requestTimeoutMs: number };
   headers: HeaderRow[];
   write: boolean;
 }
 
-export interface WebhookStep {
+interface WebhookStep {
   existingId: string | null;
   /** the integration by id when it exists now, else by the name it is created under */
   integration: { id: string } | { name: string };

@@ -35,7 +35,7 @@ const START_DEADLINE_MS = 1_500;
 const UNREACHABLE_BACKOFF_MS = 5_000;
 const unreachableUntil = new WeakMap<DispatchDeps['client'], number>();
 
-export class TemporalUnreachableError extends Error {
+class TemporalUnreachableError extends Error {
   constructor(cause: unknown) {
     super(`Temporal is unreachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'TemporalUnreachableError';

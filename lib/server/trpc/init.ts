@@ -24,7 +24,7 @@ export async function createTrpcContext({ req }: { req: Request }): Promise<Trpc
   return { prisma, session, csrfHeader: req.headers.get(CSRF_HEADER), secretKey };
 }
 
-export interface ProcedureMeta {
+interface ProcedureMeta {
   /** who may call it; "public" for the few calls made before signing in */
   roles: readonly Role[] | 'public';
 }
@@ -46,7 +46,7 @@ const t = initTRPC
   });
 
 /** Thrown (as a BAD_REQUEST cause) to put messages next to form fields: `{ "headers.0.value": ["…"] }`. */
-export class FieldErrors extends Error {
+class FieldErrors extends Error {
   constructor(readonly fieldErrors: Record<string, string[]>) {
     super(Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join('; ')}`).join('\n'));
   }

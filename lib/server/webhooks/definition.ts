@@ -29,7 +29,7 @@ type IntegrationRow = Prisma.IntegrationGetPayload<{ include: { headers: true } 
 const withHeaders = { headers: { orderBy: { position: 'asc' } } } as const;
 
 /** The integration's headers; secret values decrypted only when `reveal` (sending, or integration access). */
-export function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer, reveal: boolean): IntegrationHeaders {
+function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer, reveal: boolean): IntegrationHeaders {
   return {
     rootUrl: integration.rootUrl,
     connectTimeoutMs: integration.connectTimeoutMs,

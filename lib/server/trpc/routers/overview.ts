@@ -4,7 +4,7 @@ import { EVERYONE } from '../../../domain/access/roles';
 import { temporalWorkflowUrl } from '../../config';
 import { flowRow, latestVersion } from './flows';
 
-export const recentRunsInput = z.object({ limit: z.number().int().min(1).max(200).default(25) }).default({ limit: 25 });
+const recentRunsInput = z.object({ limit: z.number().int().min(1).max(200).default(25) }).default({ limit: 25 });
 
 export const overviewRouter = router({
   flows: procedure(EVERYONE).query(async ({ ctx }) => {

@@ -7,7 +7,11 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface ReceiverProcess {
   url: string;
+  /** for benchmarks that account the receiver's CPU and memory */
+  pid: number;
   requests(): Promise<ReceivedRequest[]>;
+  /** arrival times of the requests from index `from` on, each with the `key` field of its JSON body */
+  arrivals(from: number, key: string): Promise<{ id: string | null; at: number }[]>;
   respondWith(response: ReceiverResponse): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,7 +35,10 @@ export async function startReceiverProcess(): Promise<ReceiverProcess> {
   });
   return {
     url,
+    pid: child.pid!,
     requests: async () => (await (await fetch(`${url}/__receiver/requests`)).json()) as ReceivedRequest[],
+    arrivals: async (from, key) =>
+      (await (await fetch(`${url}/__receiver/arrivals?from=${from}&key=${encodeURIComponent(key)}`)).json()) as { id: string | null; at: number }[],
     respondWith: async (response) => {
       await fetch(`${url}/__receiver/respond`, { method: 'PUT', body: JSON.stringify(response) });
     },

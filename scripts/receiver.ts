@@ -93,6 +93,9 @@ export async function startReceiver(options: { port?: number; host?: string; onR
  * Run on its own (`tsx scripts/receiver.ts`), the receiver is a separate process whose timestamps no
  * test or benchmark work can delay. It prints its URL; `GET /__receiver/requests` returns what it got and
  * `PUT /__receiver/respond` sets a fixed response ({ status, headers?, body?, delayMs? }).
+ * `GET /__receiver/arrivals?from=K&key=event` returns `[{ id, at }]` for the requests from index K on, with
+ * `id` read from the JSON body's `key` field: what a benchmark of thousands of requests needs, without
+ * copying every request's headers and body.
  */
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const receiver = await startReceiver({ port: Number(process.env.RECEIVER_PORT ?? 0) });
@@ -101,6 +104,13 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     if (request.url === '/__receiver/requests') {
       receiver.requests.pop();
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(receiver.requests) };
+    }
+    if (request.url.startsWith('/__receiver/arrivals?')) {
+      receiver.requests.pop();
+      const query = new URL(request.url, receiver.url).searchParams;
+      const key = query.get('key') ?? 'id';
+      const arrivals = receiver.requests.slice(Number(query.get('from') ?? 0)).map((r) => ({ id: idIn(r.body, key), at: r.at }));
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(arrivals) };
     }
     if (request.url === '/__receiver/respond') {
       receiver.requests.pop();
@@ -111,4 +121,14 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   };
   console.log(`receiver listening on ${receiver.url}`);
   process.on('SIGTERM', () => void receiver.close().then(() => process.exit(0)));
+}
+
+/** The string or number at `key` in a JSON object body, else null. */
+function idIn(body: string, key: string): string | null {
+  try {
+    const value = (JSON.parse(body) as Record<string, unknown>)[key];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  } catch {
+    return null;
+  }
 }

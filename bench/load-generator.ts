@@ -1,0 +1,130 @@
+/**
+ * The load generator of bench/throughput.ts, in its own process so that its CPU is accounted apart and its
+ * event loop is not shared with the orchestrator. It submits events either to Hookflow (`POST /api/events`
+ * with undici) or, for the baseline, as workflow starts with @temporalio/client.
+ *
+ * LOAD_TARGET (JSON) says where: { kind: 'hookflow', url, key, eventType, receiverUrl } or
+ * { kind: 'baseline', address, taskQueue, receiverUrl }. Once connected it prints `ready`; then jobs arrive on
+ * stdin, one JSON line each, and each is answered with one JSON line on stdout:
+ * - { kind: 'burst', prefix, count, concurrency } → BurstResult: `count` events `<prefix>-<i>`, `concurrency`
+ *   in flight at a time;
+ * - { kind: 'paced', prefix, count, from } → PacedResult: one event at a time, each sent once the previous
+ *   one reached the receiver (whose requests from index `from` on are watched).
+ * Times are performance.timeOrigin + performance.now(), the receiver's clock.
+ */
+import { createInterface } from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { request } from 'undici';
+import type { baselineFlow } from './baseline/workflows';
+
+export type LoadTarget =
+  | { kind: 'hookflow'; url: string; key: string; eventType: string; receiverUrl: string }
+  | { kind: 'baseline'; address: string; taskQueue: string; receiverUrl: string };
+
+export type LoadJob = { kind: 'burst'; prefix: string; count: number; concurrency: number } | { kind: 'paced'; prefix: string; count: number; from: number };
+
+export interface BurstResult {
+  /** just before the first submission */
+  startedAt: number;
+  /** when the last submission was answered */
+  finishedAt: number;
+  failed: number;
+  /** Hookflow answers with `"pending": true` (stored, but not started in Temporal yet) */
+  pending: number;
+  errors: string[];
+}
+
+export interface PacedResult {
+  /** submission → arrival at the receiver, ms */
+  latencies: number[];
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const target = JSON.parse(process.env.LOAD_TARGET!) as LoadTarget;
+
+/** Submits one event; resolves with whether Hookflow answered "pending", throws when it was refused. */
+async function connect(): Promise<{ submit: (id: string) => Promise<boolean>; close: () => Promise<void> }> {
+  if (target.kind === 'hookflow') {
+    return {
+      submit: async (id) => {
+        const response = await request(`${target.url}/api/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ id, type: target.eventType, customer: { id: `c-${id}` } }),
+        });
+        const text = await response.body.text();
+        if (response.statusCode !== 202) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+        return (JSON.parse(text) as { pending?: boolean }).pending === true;
+      },
+      close: async () => undefined,
+    };
+  }
+  const connection = await Connection.connect({ address: target.address });
+  const client = new Client({ connection });
+  return {
+    submit: async (id) => {
+      // The same body Hookflow's webhook renders from its template.
+      await client.workflow.start<typeof baselineFlow>('baselineFlow', {
+        taskQueue: target.taskQueue,
+        workflowId: `baseline/${id}`,
+        args: [`${target.receiverUrl}/hook`, { customer: `c-${id}`, event: id }],
+      });
+      return false;
+    },
+    close: () => connection.close(),
+  };
+}
+
+async function burst(submit: (id: string) => Promise<boolean>, job: Extract<LoadJob, { kind: 'burst' }>): Promise<BurstResult> {
+  const result: BurstResult = { startedAt: now(), finishedAt: 0, failed: 0, pending: 0, errors: [] };
+  let next = 0;
+  const lane = async () => {
+    while (next < job.count) {
+      const id = `${job.prefix}-${next++}`;
+      try {
+        if (await submit(id)) result.pending++;
+      } catch (error) {
+        result.failed++;
+        if (result.errors.length < 5) result.errors.push(`${id}: ${(error as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, lane));
+  result.finishedAt = now();
+  return result;
+}
+
+async function paced(submit: (id: string) => Promise<boolean>, job: Extract<LoadJob, { kind: 'paced' }>): Promise<PacedResult> {
+  const latencies: number[] = [];
+  let from = job.from;
+  for (let i = 0; i < job.count; i++) {
+    const id = `${job.prefix}-${i}`;
+    const submittedAt = now();
+    await submit(id);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const response = await request(`${target.receiverUrl}/__receiver/arrivals?from=${from}&key=event`);
+      const arrivals = (await response.body.json()) as { id: string | null; at: number }[];
+      const hit = arrivals.findIndex((a) => a.id === id);
+      if (hit >= 0) {
+        latencies.push(arrivals[hit]!.at - submittedAt);
+        from += hit + 1;
+        break;
+      }
+      from += arrivals.length;
+      if (Date.now() > deadline) throw new Error(`${id} did not reach the receiver within 60 s`);
+      // Polling only paces the next submission; the latency comes from the receiver's own timestamp.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  return { latencies };
+}
+
+const { submit, close } = await connect();
+process.stdout.write('ready\n');
+for await (const line of createInterface({ input: process.stdin })) {
+  const job = JSON.parse(line) as LoadJob;
+  const result = job.kind === 'burst' ? await burst(submit, job) : await paced(submit, job);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+await close();

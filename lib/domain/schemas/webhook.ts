@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METHODS } from '../webhook/request';
+import { METHODS } from '../http/methods';
 import { CAPTURE_NAME_PATTERN } from '../webhook/capture';
 import { headerNameSchema } from './integration';
 

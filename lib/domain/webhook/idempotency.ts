@@ -1,7 +1,8 @@
 import { compileTemplate } from '../template/engine';
+import { TRANSACTIONAL_ID_PATH } from './transactional-id';
 
-export const TRANSACTIONAL_ID_PATH = 'WebhookRequest.TransactionalId';
-export const TRANSACTIONAL_ID_VARIABLE = '${WebhookRequest.TransactionalId}';
+// The editor imports these from ./transactional-id (no template engine in the browser); the re-export goes with the editor's next change.
+export { TRANSACTIONAL_ID_VARIABLE } from './transactional-id';
 
 /** The seed's rule: a webhook that carries the TransactionalId is retried; one without it is sent once. */
 const IDEMPOTENT_RETRY_RULE = { maxRetries: 3, windowSeconds: 360 } as const;

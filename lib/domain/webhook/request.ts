@@ -5,9 +5,9 @@
 import { compileTemplate, TemplateError, type CompiledTemplate } from '../template/engine';
 import { mergeHeaders, SECRET_MASK, type HeaderEntry } from '../http/headers';
 import { joinUrl } from '../http/url';
+import { METHODS, type Method } from '../http/methods';
 
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-type Method = (typeof METHODS)[number];
+export { METHODS };
 
 export interface WebhookDefinition {
   /** keys the compiled-template cache together with `version` */

@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from '../db';
 import { pascalCase } from '../../domain/events/context';
-import { TRANSACTIONAL_ID_PATH } from '../../domain/webhook/idempotency';
+import { TRANSACTIONAL_ID_PATH } from '../../domain/webhook/transactional-id';
 
 export interface VariableGroup {
   label: string;

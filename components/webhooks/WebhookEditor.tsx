@@ -19,11 +19,7 @@ import { appendQueryParam, joinUrl } from '@/lib/domain/http/url';
 import { METHODS } from '@/lib/domain/webhook/request';
 import { SECRET_MASK } from '@/lib/domain/http/headers';
 import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/domain/webhook/idempotency';
-import type { WebhookInput } from '@/lib/domain/schemas/webhook';
-
-export type WebhookDraft = WebhookInput;
-
-const EMPTY_SAMPLE = { customer: {}, event: { type: 'sample.event', data: {} }, webhooks: {} };
+import { EMPTY_SAMPLE, insertBodyField, type WebhookDraft, type WebhookSample } from './draft';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -32,18 +28,6 @@ function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(timer);
   }, [value, ms]);
   return debounced;
-}
-
-/** Adds `"<field>": "${WebhookRequest.TransactionalId}"` as the first member of the body object. */
-export function insertBodyField(body: string, field: string): string {
-  const member = `"${field}": "${TRANSACTIONAL_ID_VARIABLE}"`;
-  const trimmed = body.trim();
-  if (trimmed === '') return `{\n  ${member}\n}`;
-  const open = body.indexOf('{');
-  if (open === -1) return body;
-  const rest = body.slice(open + 1);
-  const empty = rest.trim().startsWith('}');
-  return `${body.slice(0, open + 1)}\n  ${member}${empty ? '\n' : ','}${empty ? rest.trimStart() : rest.startsWith('\n') ? rest : `\n  ${rest.trimStart()}`}`;
 }
 
 export function WebhookEditor({ webhookId, initial }: { webhookId: string | null; initial: WebhookDraft }) {
@@ -55,7 +39,7 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
   const [headerKeyName, setHeaderKeyName] = useState('Idempotency-Key');
   const [bodyKeyName, setBodyKeyName] = useState('request_id');
   const [queryKeyName, setQueryKeyName] = useState('transactional_id');
-  const [sample, setSample] = useState(EMPTY_SAMPLE);
+  const [sample, setSample] = useState<WebhookSample>(EMPTY_SAMPLE);
   const bodyEditor = useRef<CodeEditorHandle>(null);
   const [lastFocus, setLastFocus] = useState<'body' | 'path' | `header-${number}`>('body');
   const pathInput = useRef<HTMLInputElement>(null);

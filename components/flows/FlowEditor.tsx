@@ -26,7 +26,7 @@ import { createEditorStore, type EditorNode } from '@/components/flows/canvas/st
 import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
 import { runOverlay } from '@/components/flows/canvas/overlay';
 import { diffGraphs, isEmptyDiff } from '@/components/flows/canvas/diff';
-import { useTRPC, useTRPCClient } from '../trpc';
+import { useTRPC } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
 import { StatusBadge } from '../StatusBadge';
 import { createViewStore, ViewProvider, type CatalogEntry, type NodeRunState, type ViewStore } from './editor-context';
@@ -35,9 +35,11 @@ import { NodePanel } from './NodePanel';
 import { PublishDialog } from './PublishDialog';
 import { TestEventDialog } from './TestEventDialog';
 import { RunsPanel, VersionsPanel } from './FlowSidePanels';
+import type { EditorFlow } from './editor/types';
+import { useAutosave } from './editor/useAutosave';
+import { useEditorShortcuts } from './editor/useEditorShortcuts';
 
 const DRAG_TYPE = 'application/x-hookflow-step';
-const AUTOSAVE_MS = 800;
 const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
   { type: 'trigger', label: 'Trigger', hint: 'Where the flow starts: an event type' },
   { type: 'webhook', label: 'Webhook', hint: 'Call an outside service' },
@@ -46,14 +48,7 @@ const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
   { type: 'end', label: 'End', hint: 'The run ends here' },
 ];
 
-export interface EditorFlow {
-  id: string;
-  name: string;
-  status: string;
-  triggerEventType: string;
-  draftGraph: unknown;
-  versions: { version: number; publishedAt: string | Date; publishedBy: { email: string } | null }[];
-}
+export type { EditorFlow };
 
 export function FlowEditor({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
@@ -73,12 +68,6 @@ export function FlowEditor({ flowId }: { flowId: string }) {
 
 /** The minimap colours each step like its palette item (app/globals.css). */
 const minimapClass = (node: { type?: string }) => `minimap-${node.type ?? 'step'}`;
-
-function isTyping(target: EventTarget | null): boolean {
-  const element = target as HTMLElement | null;
-  if (!element) return false;
-  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName) || Boolean(element.closest?.('.cm-editor, dialog'));
-}
 
 /** Problems per node, keeping each node's array identity while its problems are unchanged (fewer re-renders). */
 function problemsByNode(problems: FlowProblem[], edgesById: Map<string, string>, previous: Record<string, string[]>): Record<string, string[]> {
@@ -103,7 +92,6 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const [fitOnOpen] = useState(() => editor.getState().nodes.length > 0);
   const nodes = useStore(editor, (s) => s.nodes);
   const edges = useStore(editor, (s) => s.edges);
-  const revision = useStore(editor, (s) => s.revision);
   const structure = useStore(editor, (s) => s.structure);
   const canUndo = useStore(editor, (s) => s.past.length > 0);
   const canRedo = useStore(editor, (s) => s.future.length > 0);
@@ -117,14 +105,12 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     // The canvas benchmark measures render time from here (bench/canvas.ts).
     performance.mark('hookflow:editor-mounted');
   }, []);
-  const [savedRevision, setSavedRevision] = useState(0);
   const [tab, setTab] = useState<'step' | 'runs' | 'versions'>('step');
   const [watchedRun, setWatchedRun] = useState<string | null>(null);
   const [viewing, setViewing] = useState<{ version: number; graph: FlowGraph } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) });
-  const save = useMutation(trpc.flows.saveDraft.mutationOptions());
   // A refusal is shown in the publish dialog; the live problems below are the validator's own.
   const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => (r.ok ? void refresh() : undefined) }));
   const pause = useMutation(trpc.flows.pause.mutationOptions({ onSuccess: refresh }));
@@ -142,53 +128,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     view.setState((v) => ({ problems: problemsByNode(problems, edgeSource, v.problems) }));
   }, [problems, editor, view]);
 
-  // Autosave: the draft is saved shortly after every change; problems never block saving. Saves run one
-  // after another (never two in flight, so an older graph can never land last), and a failed save is not
-  // retried until the draft changes again or the marketer asks.
-  const client = useTRPCClient();
-  const saveDraft = save.mutateAsync;
-  const saving = useRef<Promise<unknown>>(Promise.resolve());
-  const [failedRevision, setFailedRevision] = useState<number | null>(null);
-  const saveNow = useCallback(() => {
-    const target = editor.getState().revision;
-    const graph = editor.getState().graph();
-    const run = saving.current
-      .catch(() => undefined)
-      .then(() => saveDraft({ id: flow.id, graph, validate: false }))
-      .then(
-        () => {
-          setSavedRevision((r) => Math.max(r, target));
-          setFailedRevision(null);
-        },
-        (error: unknown) => {
-          setFailedRevision(target);
-          throw error;
-        },
-      );
-    saving.current = run;
-    return run;
-  }, [editor, flow.id, saveDraft]);
-  useEffect(() => {
-    if (revision === savedRevision || revision === failedRevision || viewing) return;
-    const timer = setTimeout(() => void saveNow().catch(() => undefined), AUTOSAVE_MS);
-    return () => clearTimeout(timer);
-  }, [revision, savedRevision, failedRevision, saveNow, viewing]);
-  // Leaving the editor inside the app (no beforeunload) saves what the timer had not saved yet.
-  const pendingSave = useRef(false);
-  pendingSave.current = revision !== savedRevision;
-  useEffect(
-    () => () => {
-      if (pendingSave.current) void client.flows.saveDraft.mutate({ id: flow.id, graph: editor.getState().graph(), validate: false }).catch(() => undefined);
-    },
-    [client, editor, flow.id],
-  );
-  const unsaved = revision !== savedRevision;
-  useEffect(() => {
-    if (!unsaved) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [unsaved]);
+  const autosave = useAutosave(editor, flow.id, viewing !== null);
 
   const viewportCentre = useCallback(() => {
     const rect = canvasRef.current?.getBoundingClientRect();
@@ -196,30 +136,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     return reactFlow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
   }, [reactFlow]);
 
-  // Keyboard: undo/redo, copy/paste/duplicate. Never while typing in a field.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (view.getState().readOnly || isTyping(event.target)) return;
-      const mod = event.metaKey || event.ctrlKey;
-      if (!mod) return;
-      const key = event.key.toLowerCase();
-      const state = editor.getState();
-      const textSelected = (window.getSelection()?.toString() ?? '') !== '';
-      let handled = true;
-      if (key === 'z' && !event.shiftKey) state.undo();
-      else if ((key === 'z' && event.shiftKey) || key === 'y') state.redo();
-      else if (key === 'c' && !textSelected) {
-        const count = state.copySelection();
-        if (count) setNotice(`Copied ${count} step${count === 1 ? '' : 's'}`);
-        handled = count > 0;
-      } else if (key === 'v') handled = state.paste(viewportCentre()) > 0;
-      else if (key === 'd') handled = state.duplicateSelection() > 0;
-      else handled = false;
-      if (handled) event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [editor, viewportCentre, view]);
+  useEditorShortcuts(editor, view, viewportCentre, setNotice);
 
   const isValidConnection = useCallback<IsValidConnection<Edge>>((c) => editor.getState().canConnect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle }).ok, [editor]);
   const onConnect = useCallback(
@@ -332,8 +249,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   }, [shownVersion, reactFlow]);
 
   const latest = flow.versions[0];
-  const error = save.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
-  const saveState = save.isPending ? 'Saving…' : failedRevision !== null ? 'Not saved' : unsaved ? 'Unsaved changes' : 'All changes saved';
+  const error = autosave.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
   const selectedId = selected?.id ?? null;
   const upstream = useMemo(() => {
     if (!selectedId) return [];
@@ -350,11 +266,11 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
           <StatusBadge status={flow.status} />
           <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
           <span className="spacer" />
-          <span className={`save-state ${unsaved ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
-            {saveState}
+          <span className={`save-state ${autosave.unsaved ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
+            {autosave.status}
           </span>
-          {failedRevision !== null && !save.isPending ? (
-            <button type="button" onClick={() => void saveNow().catch(() => undefined)}>
+          {autosave.canRetry ? (
+            <button type="button" onClick={autosave.retry}>
               Retry saving
             </button>
           ) : null}
@@ -392,7 +308,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             disabled={flow.status === 'archived' || readOnly}
             busy={publish.isPending}
             onPublish={async () => {
-              await saveNow();
+              await autosave.saveNow();
               const result = await publish.mutateAsync({ id: flow.id });
               if (!result.ok) throw new Error(`Not published: ${result.problems.map((p) => p.message).join('; ')}`);
             }}

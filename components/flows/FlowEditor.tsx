@@ -21,15 +21,13 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useStore } from 'zustand';
 import { compileFlow, webhooksAvailableAt, type FlowProblem } from '@/lib/domain/flow/compile';
-import type { FlowGraph, FlowNode, FlowNodeType } from '@/lib/domain/flow/graph';
+import type { FlowGraph, FlowNodeType } from '@/lib/domain/flow/graph';
 import { createEditorStore, type EditorNode } from '@/components/flows/canvas/store';
 import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
-import { runOverlay } from '@/components/flows/canvas/overlay';
-import { diffGraphs, isEmptyDiff } from '@/components/flows/canvas/diff';
 import { useTRPC } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
 import { StatusBadge } from '../StatusBadge';
-import { createViewStore, ViewProvider, type CatalogEntry, type NodeRunState, type ViewStore } from './editor-context';
+import { createViewStore, ViewProvider, type CatalogEntry, type ViewStore } from './editor-context';
 import { nodeTypes } from './FlowNodes';
 import { NodePanel } from './NodePanel';
 import { PublishDialog } from './PublishDialog';
@@ -38,6 +36,8 @@ import { RunsPanel, VersionsPanel } from './FlowSidePanels';
 import type { EditorFlow } from './editor/types';
 import { useAutosave } from './editor/useAutosave';
 import { useEditorShortcuts } from './editor/useEditorShortcuts';
+import { useRunOverlay } from './editor/useRunOverlay';
+import { useVersionView } from './editor/useVersionView';
 
 const DRAG_TYPE = 'application/x-hookflow-step';
 const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
@@ -106,8 +106,6 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     performance.mark('hookflow:editor-mounted');
   }, []);
   const [tab, setTab] = useState<'step' | 'runs' | 'versions'>('step');
-  const [watchedRun, setWatchedRun] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<{ version: number; graph: FlowGraph } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) });
@@ -127,8 +125,6 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     const edgeSource = new Map(editor.getState().edges.map((e) => [e.id, e.source]));
     view.setState((v) => ({ problems: problemsByNode(problems, edgeSource, v.problems) }));
   }, [problems, editor, view]);
-
-  const autosave = useAutosave(editor, flow.id, viewing !== null);
 
   const viewportCentre = useCallback(() => {
     const rect = canvasRef.current?.getBoundingClientRect();
@@ -177,76 +173,11 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
     setTab('step');
   };
 
-  // The run being watched: poll while it runs, light up its path.
-  const progress = useQuery(
-    trpc.runs.progress.queryOptions(
-      { id: watchedRun ?? '' },
-      {
-        enabled: watchedRun !== null,
-        refetchInterval: (q) => (q.state.status === 'error' || (q.state.data && ['completed', 'failed'].includes(q.state.data.status)) ? false : 1_000),
-      },
-    ),
-  );
-  // The run ran its own version: when the draft has changed since, that version is shown (read-only).
-  const runGraph = progress.data && watchedRun ? progress.data.graph : null;
-  // `structure`: recomputed when the draft's steps or connections change.
-  const runDiffers = useMemo(() => (runGraph && structure >= 0 ? !isEmptyDiff(diffGraphs(runGraph, editor.getState().graph())) : false), [runGraph, editor, structure]);
-  const overlay = useMemo(() => {
-    if (!runGraph || !progress.data) return null;
-    return runOverlay(runGraph, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending', progress.data.outputs);
-  }, [runGraph, progress.data]);
-  useEffect(() => {
-    if (!overlay || !progress.data) {
-      view.setState({ run: null });
-      return;
-    }
-    const run: Record<string, NodeRunState> = {};
-    for (const id of overlay.reached) run[id] = { reached: true, current: overlay.current === id, attempts: progress.data.attempts[id] };
-    view.setState({ run });
-  }, [overlay, progress.data, view]);
-
-  const displayEdges = useMemo(() => {
-    if (!overlay) return edges;
-    return edges.map((e) => (overlay.taken.has(e.id) ? { ...e, animated: true, className: 'flow-edge-taken' } : e));
-  }, [edges, overlay]);
-
-  const runVersion = progress.data?.version ?? null;
-  // Stable objects: xyflow measures new node objects again, and hides them until it has.
-  const shownVersion = useMemo(
-    () => viewing ?? (runGraph && runDiffers && runVersion !== null ? { version: runVersion, graph: runGraph } : null),
-    [viewing, runGraph, runDiffers, runVersion],
-  );
-  const readOnly = shownVersion !== null;
-  // In a read-only version, clicking a step shows its settings (disabled) in the inspector.
-  const [inspected, setInspected] = useState<string | null>(null);
-  const readOnlyNodes = useMemo(
-    () =>
-      shownVersion?.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode) ??
-      null,
-    [shownVersion],
-  );
-  const inspectedNode = readOnlyNodes?.find((n) => n.id === inspected) ?? null;
-  const readOnlyEdges = useMemo(
-    () =>
-      shownVersion?.graph.edges.map((e) => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        sourceHandle: e.sourceHandle ?? null,
-        ...(overlay?.taken.has(e.id) ? { animated: true, className: 'flow-edge-taken' } : {}),
-      })) ?? null,
-    [shownVersion, overlay],
-  );
-  useEffect(() => view.setState({ readOnly: shownVersion !== null }), [shownVersion, view]);
-  const previousShown = useRef(shownVersion);
-  useEffect(() => {
-    // Another graph on screen (a version, the version a run ran, or the draft again): show all of it once
-    // measured. Never on first render: an empty canvas must not move under the first drop.
-    if (previousShown.current === shownVersion) return;
-    previousShown.current = shownVersion;
-    const timer = setTimeout(() => void reactFlow.fitView({ duration: 200, maxZoom: 1 }), 100);
-    return () => clearTimeout(timer);
-  }, [shownVersion, reactFlow]);
+  // The run being watched lights up its path; a version (opened, or the one the run ran) can replace the draft.
+  const run = useRunOverlay(editor, view, structure, edges);
+  const version = useVersionView(editor, view, { graph: run.runGraph, differs: run.runDiffers, version: run.runVersion, overlay: run.overlay }, setNotice);
+  const readOnly = version.readOnly;
+  const autosave = useAutosave(editor, flow.id, version.viewing !== null);
 
   const latest = flow.versions[0];
   const error = autosave.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
@@ -294,7 +225,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             disabled={flow.status !== 'active'}
             disabledReason={flow.status === 'paused' ? 'Resume the flow to send events' : 'Publish the flow first'}
             onSent={(runId) => {
-              setWatchedRun(runId);
+              run.watch(runId);
               setTab('runs');
               void reactFlow.fitView({ duration: 300, maxZoom: 1 });
             }}
@@ -341,34 +272,27 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             </button>
           </div>
         ) : null}
-        {viewing ? (
+        {version.viewing ? (
           <div className="banner banner-info" role="status">
-            Viewing version {viewing.version}, read-only.{' '}
-            <button
-              type="button"
-              onClick={() => {
-                actions.replace(viewing.graph);
-                setViewing(null);
-                setNotice(`Version ${viewing.version} is the draft now. Undo brings back what you had.`);
-              }}
-            >
+            Viewing version {version.viewing.version}, read-only.{' '}
+            <button type="button" onClick={version.restore}>
               Restore as draft
             </button>{' '}
-            <button type="button" onClick={() => setViewing(null)}>
+            <button type="button" onClick={version.close}>
               Back to the draft
             </button>
           </div>
         ) : null}
-        {watchedRun && progress.isError ? <ErrorBanner error={new Error(`Could not follow the run: ${progress.error.message}`)} /> : null}
-        {watchedRun && progress.data ? (
+        {run.watchedRun && run.progress.isError ? <ErrorBanner error={new Error(`Could not follow the run: ${run.progress.error.message}`)} /> : null}
+        {run.watchedRun && run.progress.data ? (
           <div className="banner banner-info run-banner" role="status" data-testid="run-banner">
-            Watching a run of v{progress.data.version}
-            {runDiffers && !viewing ? ' (shown as v' + progress.data.version + ' ran it; the draft has changed since)' : ''}: <StatusBadge status={progress.data.status} />{' '}
-            <a href={progress.data.temporalUrl} target="_blank" rel="noreferrer">
+            Watching a run of v{run.progress.data.version}
+            {run.runDiffers && !version.viewing ? ' (shown as v' + run.progress.data.version + ' ran it; the draft has changed since)' : ''}: <StatusBadge status={run.progress.data.status} />{' '}
+            <a href={run.progress.data.temporalUrl} target="_blank" rel="noreferrer">
               Open in Temporal ↗
             </a>{' '}
-            <a href={`/runs/${progress.data.id}`}>Requests and responses</a>{' '}
-            <button type="button" className="link-like" onClick={() => setWatchedRun(null)}>
+            <a href={`/runs/${run.progress.data.id}`}>Requests and responses</a>{' '}
+            <button type="button" className="link-like" onClick={() => run.watch(null)}>
               Stop watching
             </button>
           </div>
@@ -424,8 +348,8 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               </div>
             ) : null}
             <ReactFlow<EditorNode>
-              nodes={readOnlyNodes ?? nodes}
-              edges={readOnlyEdges ?? displayEdges}
+              nodes={version.nodes ?? nodes}
+              edges={version.edges ?? run.displayEdges}
               nodeTypes={nodeTypes}
               onNodesChange={readOnly ? undefined : actions.onNodesChange}
               onEdgesChange={readOnly ? undefined : actions.onEdgesChange}
@@ -435,7 +359,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               nodesConnectable={!readOnly}
               elementsSelectable={!readOnly}
               deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
-              onNodeClick={readOnly ? (_, node) => { setInspected(node.id); setTab('step'); } : undefined}
+              onNodeClick={readOnly ? (_, node) => { version.inspect(node.id); setTab('step'); } : undefined}
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               selectionKeyCode="Shift"
               fitView={fitOnOpen}
@@ -457,8 +381,8 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
               ))}
             </div>
             {tab === 'step' ? (
-              inspectedNode ? (
-                <NodePanel key={`v-${inspectedNode.id}`} node={inspectedNode} webhooks={catalog} upstream={[]} onChange={() => undefined} problems={[]} readOnly />
+              version.inspectedNode ? (
+                <NodePanel key={`v-${version.inspectedNode.id}`} node={version.inspectedNode} webhooks={catalog} upstream={[]} onChange={() => undefined} problems={[]} readOnly />
               ) : readOnly ? (
                 <p className="muted">Click a step to see its settings. This version is read-only.</p>
               ) : selected ? (
@@ -469,15 +393,15 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
                 <p className="muted">Select a step to edit it. Drag from a step&apos;s bottom handle to another step to connect them; select a connection and press Backspace to remove it.</p>
               )
             ) : null}
-            {tab === 'runs' ? <RunsPanel flowId={flow.id} watched={watchedRun} onWatch={setWatchedRun} /> : null}
+            {tab === 'runs' ? <RunsPanel flowId={flow.id} watched={run.watchedRun} onWatch={run.watch} /> : null}
             {tab === 'versions' ? (
               <VersionsPanel
                 flowId={flow.id}
                 versions={flow.versions}
-                viewing={viewing?.version ?? null}
-                onOpen={(version, graph) => {
-                  setWatchedRun(null);
-                  setViewing({ version, graph });
+                viewing={version.viewing?.version ?? null}
+                onOpen={(opened, graph) => {
+                  run.watch(null);
+                  version.open(opened, graph);
                 }}
               />
             ) : null}

@@ -6,7 +6,7 @@
  * editor store; publishing shows what changed; test events light up the path a run takes.
  */
 import '@xyflow/react/dist/style.css';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import {
   Background,
   Controls,
@@ -25,18 +25,18 @@ import type { FlowGraph, FlowNodeType } from '@/lib/domain/flow/graph';
 import { createEditorStore, type EditorNode } from '@/components/flows/canvas/store';
 import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
 import { useTRPC } from '../trpc';
-import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
+import { ErrorBanner, Loading, useTitle } from '../ui';
 import { StatusBadge } from '../StatusBadge';
 import { createViewStore, ViewProvider, type CatalogEntry, type ViewStore } from './editor-context';
 import { nodeTypes } from './FlowNodes';
 import { NodePanel } from './NodePanel';
-import { PublishDialog } from './PublishDialog';
-import { TestEventDialog } from './TestEventDialog';
 import { RunsPanel, VersionsPanel } from './FlowSidePanels';
 import type { EditorFlow } from './editor/types';
 import { useAutosave } from './editor/useAutosave';
 import { useEditorShortcuts } from './editor/useEditorShortcuts';
 import { useRunOverlay } from './editor/useRunOverlay';
+import { useFlowLifecycle } from './editor/useFlowLifecycle';
+import { EditorToolbar } from './editor/EditorToolbar';
 import { useVersionView } from './editor/useVersionView';
 
 const DRAG_TYPE = 'application/x-hookflow-step';
@@ -81,8 +81,6 @@ function problemsByNode(problems: FlowProblem[], edgesById: Map<string, string>,
 }
 
 function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const reactFlow = useReactFlow<EditorNode>();
   const canvasRef = useRef<HTMLDivElement>(null);
   const [editor] = useState(() => createEditorStore(flow.draftGraph as FlowGraph, { eventType: flow.triggerEventType }));
@@ -93,8 +91,6 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const nodes = useStore(editor, (s) => s.nodes);
   const edges = useStore(editor, (s) => s.edges);
   const structure = useStore(editor, (s) => s.structure);
-  const canUndo = useStore(editor, (s) => s.past.length > 0);
-  const canRedo = useStore(editor, (s) => s.future.length > 0);
   const actions = editor.getState();
   const selectedProblems = useStore(view, (v) => v.problems);
   const catalogMap = useMemo(() => new Map(catalog.map((c) => [c.id, c])), [catalog]);
@@ -108,12 +104,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const [tab, setTab] = useState<'step' | 'runs' | 'versions'>('step');
   const [notice, setNotice] = useState<string | null>(null);
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) });
-  // A refusal is shown in the publish dialog; the live problems below are the validator's own.
-  const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => (r.ok ? void refresh() : undefined) }));
-  const pause = useMutation(trpc.flows.pause.mutationOptions({ onSuccess: refresh }));
-  const resume = useMutation(trpc.flows.resume.mutationOptions({ onSuccess: refresh }));
-  const archive = useMutation(trpc.flows.archive.mutationOptions({ onSuccess: refresh }));
+  const lifecycle = useFlowLifecycle(flow.id);
 
   // Live validation with the runtime's own validator; moves do not change validity, so they skip it.
   const problems = useMemo<FlowProblem[]>(() => {
@@ -179,8 +170,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const readOnly = version.readOnly;
   const autosave = useAutosave(editor, flow.id, version.viewing !== null);
 
-  const latest = flow.versions[0];
-  const error = autosave.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
+  const error = autosave.error ?? lifecycle.error;
   const selectedId = selected?.id ?? null;
   const upstream = useMemo(() => {
     if (!selectedId) return [];
@@ -192,76 +182,23 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   return (
     <ViewProvider value={view}>
       <main className="flow-page">
-        <div className="flow-toolbar">
-          <h1>{flow.name}</h1>
-          <StatusBadge status={flow.status} />
-          <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
-          <span className="spacer" />
-          <span className={`save-state ${autosave.unsaved ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
-            {autosave.status}
-          </span>
-          {autosave.canRetry ? (
-            <button type="button" onClick={autosave.retry}>
-              Retry saving
-            </button>
-          ) : null}
-          <div className="button-group" role="group" aria-label="Edit">
-            <button type="button" onClick={() => actions.undo()} disabled={!canUndo || readOnly} title="Undo (Ctrl/Cmd+Z)">
-              Undo
-            </button>
-            <button type="button" onClick={() => actions.redo()} disabled={!canRedo || readOnly} title="Redo (Shift+Ctrl/Cmd+Z)">
-              Redo
-            </button>
-            <button type="button" onClick={() => { actions.tidy(); window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 300, maxZoom: 1 })); }} disabled={nodes.length === 0 || readOnly}>
-              Tidy up
-            </button>
-            <button type="button" onClick={() => void reactFlow.fitView({ duration: 300 })}>
-              Fit view
-            </button>
-          </div>
-          <TestEventDialog
-            flowId={flow.id}
-            eventType={flow.triggerEventType}
-            disabled={flow.status !== 'active'}
-            disabledReason={flow.status === 'paused' ? 'Resume the flow to send events' : 'Publish the flow first'}
-            onSent={(runId) => {
-              run.watch(runId);
-              setTab('runs');
-              void reactFlow.fitView({ duration: 300, maxZoom: 1 });
-            }}
-          />
-          <PublishDialog
-            flowId={flow.id}
-            latestVersion={latest?.version ?? null}
-            draft={() => editor.getState().graph()}
-            catalog={catalogMap}
-            problems={problems.length}
-            disabled={flow.status === 'archived' || readOnly}
-            busy={publish.isPending}
-            onPublish={async () => {
-              await autosave.saveNow();
-              const result = await publish.mutateAsync({ id: flow.id });
-              if (!result.ok) throw new Error(`Not published: ${result.problems.map((p) => p.message).join('; ')}`);
-            }}
-          />
-          {flow.status === 'active' ? (
-            <button type="button" onClick={() => pause.mutate({ id: flow.id })}>
-              Pause
-            </button>
-          ) : null}
-          {flow.status === 'paused' || flow.status === 'archived' ? (
-            <button type="button" onClick={() => resume.mutate({ id: flow.id })}>
-              {flow.status === 'archived' ? 'Restore' : 'Resume'}
-            </button>
-          ) : null}
-          {flow.status !== 'archived' ? (
-            <ConfirmButton label="Archive" title={`Archive ${flow.name}?`} body={<p>It stops starting runs; running ones finish. You can restore it later.</p>} confirmLabel="Archive" onConfirm={() => archive.mutate({ id: flow.id })} />
-          ) : null}
-        </div>
+        <EditorToolbar
+          flow={flow}
+          editor={editor}
+          autosave={autosave}
+          lifecycle={lifecycle}
+          readOnly={readOnly}
+          problemCount={problems.length}
+          catalog={catalogMap}
+          onTestRun={(runId) => {
+            run.watch(runId);
+            setTab('runs');
+          }}
+        />
         <ErrorBanner error={error} />
-        {publish.data?.ok ? (
+        {lifecycle.publishedVersion !== null ? (
           <div className="banner banner-ok" role="status">
-            Published version {publish.data.version}. New events run it; running runs keep their version.
+            Published version {lifecycle.publishedVersion}. New events run it; running runs keep their version.
           </div>
         ) : null}
         {notice ? (

@@ -79,3 +79,5 @@ export function useAutosave(editor: EditorStore, flowId: string, paused: boolean
     error: save.error,
   };
 }
+
+export type Autosave = ReturnType<typeof useAutosave>;

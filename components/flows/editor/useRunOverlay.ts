@@ -60,3 +60,5 @@ export function useRunOverlay(editor: EditorStore, view: ViewStore, structure: n
     displayEdges,
   };
 }
+
+export type RunOverlayState = ReturnType<typeof useRunOverlay>;

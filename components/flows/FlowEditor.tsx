@@ -31,8 +31,6 @@ import { StepPalette } from './editor/StepPalette';
 import { EditorCanvas } from './editor/EditorCanvas';
 import { EditorInspector, type InspectorTab } from './editor/EditorInspector';
 
-export type { EditorFlow };
-
 export function FlowEditor({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
   const flow = useQuery(trpc.flows.get.queryOptions({ id: flowId }, { refetchOnWindowFocus: false }));

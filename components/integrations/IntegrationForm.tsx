@@ -5,7 +5,7 @@ import { HeadersFieldset, type HeaderRow } from './HeadersFieldset';
 import { checkRootUrl } from '@/lib/domain/http/url';
 import type { IntegrationInput } from '@/lib/domain/schemas/integration';
 
-export { rowKey, type HeaderRow } from './HeadersFieldset';
+export { rowKey } from './HeadersFieldset';
 
 export interface IntegrationFormValue {
   name: string;

@@ -4,7 +4,7 @@ import { SECRET_MASK } from '@/lib/domain/http/headers';
 import type { ErrorsFor, SetDraft, WebhookDraft } from './draft';
 
 /** A header of the integration: the webhook sends it unless switched off here. */
-export interface InheritedHeader {
+interface InheritedHeader {
   id: string;
   name: string;
   value: string | null;

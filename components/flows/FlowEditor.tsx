@@ -4,56 +4,32 @@
  * them under the connection rules, edit the selected step in the inspector, and see every validation
  * problem on its step as they go. Undo/redo, copy/paste/duplicate, tidy-up and autosave come from the
  * editor store; publishing shows what changed; test events light up the path a run takes.
+ *
+ * This module loads the flow and composes the editor; each concern is a hook or a component in editor/.
  */
 import '@xyflow/react/dist/style.css';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Background,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Connection,
-  type Edge,
-  type IsValidConnection,
-} from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { compileFlow, webhooksAvailableAt, type FlowProblem } from '@/lib/domain/flow/compile';
-import type { FlowGraph, FlowNode, FlowNodeType } from '@/lib/domain/flow/graph';
-import { createEditorStore, type EditorNode } from '@/components/flows/canvas/store';
-import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
-import { runOverlay } from '@/components/flows/canvas/overlay';
-import { diffGraphs, isEmptyDiff } from '@/components/flows/canvas/diff';
-import { useTRPC, useTRPCClient } from '../trpc';
-import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
-import { StatusBadge } from '../StatusBadge';
-import { createViewStore, ViewProvider, type CatalogEntry, type NodeRunState, type ViewStore } from './editor-context';
-import { nodeTypes } from './FlowNodes';
-import { NodePanel } from './NodePanel';
-import { PublishDialog } from './PublishDialog';
-import { TestEventDialog } from './TestEventDialog';
-import { RunsPanel, VersionsPanel } from './FlowSidePanels';
-
-const DRAG_TYPE = 'application/x-hookflow-step';
-const AUTOSAVE_MS = 800;
-const PALETTE: { type: FlowNodeType; label: string; hint: string }[] = [
-  { type: 'trigger', label: 'Trigger', hint: 'Where the flow starts: an event type' },
-  { type: 'webhook', label: 'Webhook', hint: 'Call an outside service' },
-  { type: 'branch', label: 'Branch', hint: 'Route on what happened' },
-  { type: 'wait', label: 'Wait', hint: 'Pause for a time' },
-  { type: 'end', label: 'End', hint: 'The run ends here' },
-];
-
-export interface EditorFlow {
-  id: string;
-  name: string;
-  status: string;
-  triggerEventType: string;
-  draftGraph: unknown;
-  versions: { version: number; publishedAt: string | Date; publishedBy: { email: string } | null }[];
-}
+import type { FlowGraph } from '@/lib/domain/flow/graph';
+import { createEditorStore } from '@/components/flows/canvas/store';
+import { useTRPC } from '../trpc';
+import { ErrorBanner, Loading, useTitle } from '../ui';
+import { createViewStore, ViewProvider, type CatalogEntry, type ViewStore } from './editor-context';
+import type { EditorFlow } from './editor/types';
+import { useLiveProblems } from './editor/useLiveProblems';
+import { useFlowLifecycle } from './editor/useFlowLifecycle';
+import { useStepPlacement } from './editor/useStepPlacement';
+import { useEditorShortcuts } from './editor/useEditorShortcuts';
+import { useRunOverlay } from './editor/useRunOverlay';
+import { useVersionView } from './editor/useVersionView';
+import { useAutosave } from './editor/useAutosave';
+import { EditorToolbar } from './editor/EditorToolbar';
+import { EditorNotices, RunBanner, VersionBanner } from './editor/EditorBanners';
+import { StepPalette } from './editor/StepPalette';
+import { EditorCanvas } from './editor/EditorCanvas';
+import { EditorInspector, type InspectorTab } from './editor/EditorInspector';
 
 export function FlowEditor({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
@@ -71,30 +47,7 @@ export function FlowEditor({ flowId }: { flowId: string }) {
   );
 }
 
-/** The minimap colours each step like its palette item (app/globals.css). */
-const minimapClass = (node: { type?: string }) => `minimap-${node.type ?? 'step'}`;
-
-function isTyping(target: EventTarget | null): boolean {
-  const element = target as HTMLElement | null;
-  if (!element) return false;
-  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName) || Boolean(element.closest?.('.cm-editor, dialog'));
-}
-
-/** Problems per node, keeping each node's array identity while its problems are unchanged (fewer re-renders). */
-function problemsByNode(problems: FlowProblem[], edgesById: Map<string, string>, previous: Record<string, string[]>): Record<string, string[]> {
-  const next: Record<string, string[]> = {};
-  for (const problem of problems) {
-    const nodeId = problem.nodeId ?? (problem.edgeId ? edgesById.get(problem.edgeId) : undefined);
-    if (nodeId) (next[nodeId] ??= []).push(problem.message);
-  }
-  for (const [id, list] of Object.entries(next)) if (previous[id]?.join('\n') === list.join('\n')) next[id] = previous[id]!;
-  return next;
-}
-
 function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const reactFlow = useReactFlow<EditorNode>();
   const canvasRef = useRef<HTMLDivElement>(null);
   const [editor] = useState(() => createEditorStore(flow.draftGraph as FlowGraph, { eventType: flow.triggerEventType }));
   const [view] = useState<ViewStore>(() => createViewStore(catalog));
@@ -103,469 +56,83 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const [fitOnOpen] = useState(() => editor.getState().nodes.length > 0);
   const nodes = useStore(editor, (s) => s.nodes);
   const edges = useStore(editor, (s) => s.edges);
-  const revision = useStore(editor, (s) => s.revision);
   const structure = useStore(editor, (s) => s.structure);
-  const canUndo = useStore(editor, (s) => s.past.length > 0);
-  const canRedo = useStore(editor, (s) => s.future.length > 0);
-  const actions = editor.getState();
-  const selectedProblems = useStore(view, (v) => v.problems);
   const catalogMap = useMemo(() => new Map(catalog.map((c) => [c.id, c])), [catalog]);
   // Webhook steps show the catalog as it is now (a webhook renamed in another tab shows its new name).
   useEffect(() => view.setState({ catalog: Object.fromEntries(catalog.map((c) => [c.id, c])) }), [catalog, view]);
-
   useEffect(() => {
     // The canvas benchmark measures render time from here (bench/canvas.ts).
     performance.mark('hookflow:editor-mounted');
   }, []);
-  const [savedRevision, setSavedRevision] = useState(0);
-  const [tab, setTab] = useState<'step' | 'runs' | 'versions'>('step');
-  const [watchedRun, setWatchedRun] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<{ version: number; graph: FlowGraph } | null>(null);
+  const [tab, setTab] = useState<InspectorTab>('step');
   const [notice, setNotice] = useState<string | null>(null);
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) });
-  const save = useMutation(trpc.flows.saveDraft.mutationOptions());
-  // A refusal is shown in the publish dialog; the live problems below are the validator's own.
-  const publish = useMutation(trpc.flows.publish.mutationOptions({ onSuccess: (r) => (r.ok ? void refresh() : undefined) }));
-  const pause = useMutation(trpc.flows.pause.mutationOptions({ onSuccess: refresh }));
-  const resume = useMutation(trpc.flows.resume.mutationOptions({ onSuccess: refresh }));
-  const archive = useMutation(trpc.flows.archive.mutationOptions({ onSuccess: refresh }));
-
-  // Live validation with the runtime's own validator; moves do not change validity, so they skip it.
-  const problems = useMemo<FlowProblem[]>(() => {
-    const result = compileFlow(editor.getState().graph(), catalogMap);
-    // `structure` is the dependency that matters: it changes with every edit except moves.
-    return result.ok || structure < 0 ? [] : result.problems;
-  }, [structure, editor, catalogMap]);
-  useEffect(() => {
-    const edgeSource = new Map(editor.getState().edges.map((e) => [e.id, e.source]));
-    view.setState((v) => ({ problems: problemsByNode(problems, edgeSource, v.problems) }));
-  }, [problems, editor, view]);
-
-  // Autosave: the draft is saved shortly after every change; problems never block saving. Saves run one
-  // after another (never two in flight, so an older graph can never land last), and a failed save is not
-  // retried until the draft changes again or the marketer asks.
-  const client = useTRPCClient();
-  const saveDraft = save.mutateAsync;
-  const saving = useRef<Promise<unknown>>(Promise.resolve());
-  const [failedRevision, setFailedRevision] = useState<number | null>(null);
-  const saveNow = useCallback(() => {
-    const target = editor.getState().revision;
-    const graph = editor.getState().graph();
-    const run = saving.current
-      .catch(() => undefined)
-      .then(() => saveDraft({ id: flow.id, graph, validate: false }))
-      .then(
-        () => {
-          setSavedRevision((r) => Math.max(r, target));
-          setFailedRevision(null);
-        },
-        (error: unknown) => {
-          setFailedRevision(target);
-          throw error;
-        },
-      );
-    saving.current = run;
-    return run;
-  }, [editor, flow.id, saveDraft]);
-  useEffect(() => {
-    if (revision === savedRevision || revision === failedRevision || viewing) return;
-    const timer = setTimeout(() => void saveNow().catch(() => undefined), AUTOSAVE_MS);
-    return () => clearTimeout(timer);
-  }, [revision, savedRevision, failedRevision, saveNow, viewing]);
-  // Leaving the editor inside the app (no beforeunload) saves what the timer had not saved yet.
-  const pendingSave = useRef(false);
-  pendingSave.current = revision !== savedRevision;
-  useEffect(
-    () => () => {
-      if (pendingSave.current) void client.flows.saveDraft.mutate({ id: flow.id, graph: editor.getState().graph(), validate: false }).catch(() => undefined);
-    },
-    [client, editor, flow.id],
-  );
-  const unsaved = revision !== savedRevision;
-  useEffect(() => {
-    if (!unsaved) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [unsaved]);
-
-  const viewportCentre = useCallback(() => {
-    const rect = canvasRef.current?.getBoundingClientRect();
-    if (!rect) return { x: 0, y: 0 };
-    return reactFlow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
-  }, [reactFlow]);
-
-  // Keyboard: undo/redo, copy/paste/duplicate. Never while typing in a field.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (view.getState().readOnly || isTyping(event.target)) return;
-      const mod = event.metaKey || event.ctrlKey;
-      if (!mod) return;
-      const key = event.key.toLowerCase();
-      const state = editor.getState();
-      const textSelected = (window.getSelection()?.toString() ?? '') !== '';
-      let handled = true;
-      if (key === 'z' && !event.shiftKey) state.undo();
-      else if ((key === 'z' && event.shiftKey) || key === 'y') state.redo();
-      else if (key === 'c' && !textSelected) {
-        const count = state.copySelection();
-        if (count) setNotice(`Copied ${count} step${count === 1 ? '' : 's'}`);
-        handled = count > 0;
-      } else if (key === 'v') handled = state.paste(viewportCentre()) > 0;
-      else if (key === 'd') handled = state.duplicateSelection() > 0;
-      else handled = false;
-      if (handled) event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [editor, viewportCentre, view]);
-
-  const isValidConnection = useCallback<IsValidConnection<Edge>>((c) => editor.getState().canConnect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle }).ok, [editor]);
-  const onConnect = useCallback(
-    (c: Connection) => {
-      const verdict = editor.getState().connect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle });
-      if (!verdict.ok) setNotice(verdict.reason);
-    },
-    [editor],
-  );
-
-  const hasTrigger = nodes.some((n) => n.type === 'trigger');
+  const lifecycle = useFlowLifecycle(flow.id);
+  const problems = useLiveProblems(editor, view, structure, catalogMap);
   const selectedNodes = nodes.filter((n) => n.selected);
-  const selected = selectedNodes.length === 1 ? selectedNodes[0]! : null;
-
-  const addFromPalette = (type: FlowNodeType) => {
-    const centre = viewportCentre();
-    const from = selected && type !== 'trigger' ? selected : null;
-    const position = from ? { x: from.position.x, y: from.position.y + 140 } : { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 };
-    while (editor.getState().nodes.some((n) => Math.abs(n.position.x - position.x) < 180 && Math.abs(n.position.y - position.y) < 90)) position.y += 110;
-    actions.addNode(type, position, { connectFrom: from?.id });
-    setTab('step');
-  };
-
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    const type = event.dataTransfer.getData(DRAG_TYPE) as FlowNodeType;
-    if (!type) return;
-    event.preventDefault();
-    const edgeElement = document.elementsFromPoint(event.clientX, event.clientY).map((el) => el.closest('.react-flow__edge')).find(Boolean);
-    const point = reactFlow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    actions.addNode(type, { x: point.x - DEFAULT_NODE_SIZE.width / 2, y: point.y - DEFAULT_NODE_SIZE.height / 2 }, { intoEdge: edgeElement?.getAttribute('data-id') ?? undefined });
-    setTab('step');
-  };
-
-  const focusNode = (id: string) => {
-    actions.select([id]);
-    const node = reactFlow.getNode(id);
-    if (node) void reactFlow.setCenter(node.position.x + (node.measured?.width ?? DEFAULT_NODE_SIZE.width) / 2, node.position.y + 40, { zoom: Math.max(reactFlow.getZoom(), 1), duration: 300 });
-    setTab('step');
-  };
-
-  // The run being watched: poll while it runs, light up its path.
-  const progress = useQuery(
-    trpc.runs.progress.queryOptions(
-      { id: watchedRun ?? '' },
-      {
-        enabled: watchedRun !== null,
-        refetchInterval: (q) => (q.state.status === 'error' || (q.state.data && ['completed', 'failed'].includes(q.state.data.status)) ? false : 1_000),
-      },
-    ),
-  );
-  // The run ran its own version: when the draft has changed since, that version is shown (read-only).
-  const runGraph = progress.data && watchedRun ? progress.data.graph : null;
-  // `structure`: recomputed when the draft's steps or connections change.
-  const runDiffers = useMemo(() => (runGraph && structure >= 0 ? !isEmptyDiff(diffGraphs(runGraph, editor.getState().graph())) : false), [runGraph, editor, structure]);
-  const overlay = useMemo(() => {
-    if (!runGraph || !progress.data) return null;
-    return runOverlay(runGraph, progress.data.path, progress.data.status === 'running' || progress.data.status === 'pending', progress.data.outputs);
-  }, [runGraph, progress.data]);
-  useEffect(() => {
-    if (!overlay || !progress.data) {
-      view.setState({ run: null });
-      return;
-    }
-    const run: Record<string, NodeRunState> = {};
-    for (const id of overlay.reached) run[id] = { reached: true, current: overlay.current === id, attempts: progress.data.attempts[id] };
-    view.setState({ run });
-  }, [overlay, progress.data, view]);
-
-  const displayEdges = useMemo(() => {
-    if (!overlay) return edges;
-    return edges.map((e) => (overlay.taken.has(e.id) ? { ...e, animated: true, className: 'flow-edge-taken' } : e));
-  }, [edges, overlay]);
-
-  const runVersion = progress.data?.version ?? null;
-  // Stable objects: xyflow measures new node objects again, and hides them until it has.
-  const shownVersion = useMemo(
-    () => viewing ?? (runGraph && runDiffers && runVersion !== null ? { version: runVersion, graph: runGraph } : null),
-    [viewing, runGraph, runDiffers, runVersion],
-  );
-  const readOnly = shownVersion !== null;
-  // In a read-only version, clicking a step shows its settings (disabled) in the inspector.
-  const [inspected, setInspected] = useState<string | null>(null);
-  const readOnlyNodes = useMemo(
-    () =>
-      shownVersion?.graph.nodes.map((n: FlowNode) => ({ id: n.id, type: n.type, position: n.position, data: n.data ?? {}, draggable: false, selectable: false, connectable: false }) as EditorNode) ??
-      null,
-    [shownVersion],
-  );
-  const inspectedNode = readOnlyNodes?.find((n) => n.id === inspected) ?? null;
-  const readOnlyEdges = useMemo(
-    () =>
-      shownVersion?.graph.edges.map((e) => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        sourceHandle: e.sourceHandle ?? null,
-        ...(overlay?.taken.has(e.id) ? { animated: true, className: 'flow-edge-taken' } : {}),
-      })) ?? null,
-    [shownVersion, overlay],
-  );
-  useEffect(() => view.setState({ readOnly: shownVersion !== null }), [shownVersion, view]);
-  const previousShown = useRef(shownVersion);
-  useEffect(() => {
-    // Another graph on screen (a version, the version a run ran, or the draft again): show all of it once
-    // measured. Never on first render: an empty canvas must not move under the first drop.
-    if (previousShown.current === shownVersion) return;
-    previousShown.current = shownVersion;
-    const timer = setTimeout(() => void reactFlow.fitView({ duration: 200, maxZoom: 1 }), 100);
-    return () => clearTimeout(timer);
-  }, [shownVersion, reactFlow]);
-
-  const latest = flow.versions[0];
-  const error = save.error ?? publish.error ?? pause.error ?? resume.error ?? archive.error;
-  const saveState = save.isPending ? 'Saving…' : failedRevision !== null ? 'Not saved' : unsaved ? 'Unsaved changes' : 'All changes saved';
-  const selectedId = selected?.id ?? null;
-  const upstream = useMemo(() => {
-    if (!selectedId) return [];
-    const available = new Set(webhooksAvailableAt(editor.getState().graph(), selectedId, catalogMap));
-    return catalog.filter((w) => available.has(w.systemName));
-    // `structure` is a dependency on purpose: what runs before a step changes with the connections.
-  }, [selectedId, structure, catalog, catalogMap, editor]);
+  const placement = useStepPlacement(editor, canvasRef, selectedNodes.length === 1 ? selectedNodes[0]! : null, () => setTab('step'));
+  useEditorShortcuts(editor, view, placement.viewportCentre, setNotice);
+  // The run being watched lights up its path; a version (opened, or the one the run ran) can replace the draft.
+  const run = useRunOverlay(editor, view, structure, edges);
+  const version = useVersionView(editor, view, { graph: run.runGraph, differs: run.runDiffers, version: run.runVersion, overlay: run.overlay }, setNotice);
+  const autosave = useAutosave(editor, flow.id, version.viewing !== null);
 
   return (
     <ViewProvider value={view}>
       <main className="flow-page">
-        <div className="flow-toolbar">
-          <h1>{flow.name}</h1>
-          <StatusBadge status={flow.status} />
-          <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
-          <span className="spacer" />
-          <span className={`save-state ${unsaved ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
-            {saveState}
-          </span>
-          {failedRevision !== null && !save.isPending ? (
-            <button type="button" onClick={() => void saveNow().catch(() => undefined)}>
-              Retry saving
-            </button>
-          ) : null}
-          <div className="button-group" role="group" aria-label="Edit">
-            <button type="button" onClick={() => actions.undo()} disabled={!canUndo || readOnly} title="Undo (Ctrl/Cmd+Z)">
-              Undo
-            </button>
-            <button type="button" onClick={() => actions.redo()} disabled={!canRedo || readOnly} title="Redo (Shift+Ctrl/Cmd+Z)">
-              Redo
-            </button>
-            <button type="button" onClick={() => { actions.tidy(); window.requestAnimationFrame(() => void reactFlow.fitView({ duration: 300, maxZoom: 1 })); }} disabled={nodes.length === 0 || readOnly}>
-              Tidy up
-            </button>
-            <button type="button" onClick={() => void reactFlow.fitView({ duration: 300 })}>
-              Fit view
-            </button>
-          </div>
-          <TestEventDialog
-            flowId={flow.id}
-            eventType={flow.triggerEventType}
-            disabled={flow.status !== 'active'}
-            disabledReason={flow.status === 'paused' ? 'Resume the flow to send events' : 'Publish the flow first'}
-            onSent={(runId) => {
-              setWatchedRun(runId);
-              setTab('runs');
-              void reactFlow.fitView({ duration: 300, maxZoom: 1 });
-            }}
-          />
-          <PublishDialog
-            flowId={flow.id}
-            latestVersion={latest?.version ?? null}
-            draft={() => editor.getState().graph()}
-            catalog={catalogMap}
-            problems={problems.length}
-            disabled={flow.status === 'archived' || readOnly}
-            busy={publish.isPending}
-            onPublish={async () => {
-              await saveNow();
-              const result = await publish.mutateAsync({ id: flow.id });
-              if (!result.ok) throw new Error(`Not published: ${result.problems.map((p) => p.message).join('; ')}`);
-            }}
-          />
-          {flow.status === 'active' ? (
-            <button type="button" onClick={() => pause.mutate({ id: flow.id })}>
-              Pause
-            </button>
-          ) : null}
-          {flow.status === 'paused' || flow.status === 'archived' ? (
-            <button type="button" onClick={() => resume.mutate({ id: flow.id })}>
-              {flow.status === 'archived' ? 'Restore' : 'Resume'}
-            </button>
-          ) : null}
-          {flow.status !== 'archived' ? (
-            <ConfirmButton label="Archive" title={`Archive ${flow.name}?`} body={<p>It stops starting runs; running ones finish. You can restore it later.</p>} confirmLabel="Archive" onConfirm={() => archive.mutate({ id: flow.id })} />
-          ) : null}
-        </div>
-        <ErrorBanner error={error} />
-        {publish.data?.ok ? (
-          <div className="banner banner-ok" role="status">
-            Published version {publish.data.version}. New events run it; running runs keep their version.
-          </div>
-        ) : null}
-        {notice ? (
-          <div className="banner banner-info" role="status">
-            {notice}{' '}
-            <button type="button" className="link-like" onClick={() => setNotice(null)}>
-              Dismiss
-            </button>
-          </div>
-        ) : null}
-        {viewing ? (
-          <div className="banner banner-info" role="status">
-            Viewing version {viewing.version}, read-only.{' '}
-            <button
-              type="button"
-              onClick={() => {
-                actions.replace(viewing.graph);
-                setViewing(null);
-                setNotice(`Version ${viewing.version} is the draft now. Undo brings back what you had.`);
-              }}
-            >
-              Restore as draft
-            </button>{' '}
-            <button type="button" onClick={() => setViewing(null)}>
-              Back to the draft
-            </button>
-          </div>
-        ) : null}
-        {watchedRun && progress.isError ? <ErrorBanner error={new Error(`Could not follow the run: ${progress.error.message}`)} /> : null}
-        {watchedRun && progress.data ? (
-          <div className="banner banner-info run-banner" role="status" data-testid="run-banner">
-            Watching a run of v{progress.data.version}
-            {runDiffers && !viewing ? ' (shown as v' + progress.data.version + ' ran it; the draft has changed since)' : ''}: <StatusBadge status={progress.data.status} />{' '}
-            <a href={progress.data.temporalUrl} target="_blank" rel="noreferrer">
-              Open in Temporal ↗
-            </a>{' '}
-            <a href={`/runs/${progress.data.id}`}>Requests and responses</a>{' '}
-            <button type="button" className="link-like" onClick={() => setWatchedRun(null)}>
-              Stop watching
-            </button>
-          </div>
-        ) : null}
+        <EditorToolbar
+          flow={flow}
+          editor={editor}
+          autosave={autosave}
+          lifecycle={lifecycle}
+          readOnly={version.readOnly}
+          problemCount={problems.length}
+          catalog={catalogMap}
+          onTestRun={(runId) => {
+            run.watch(runId);
+            setTab('runs');
+          }}
+        />
+        <EditorNotices error={autosave.error ?? lifecycle.error} publishedVersion={lifecycle.publishedVersion} notice={notice} onDismiss={() => setNotice(null)} />
+        <VersionBanner viewing={version.viewing} onRestore={version.restore} onBack={version.close} />
+        <RunBanner run={run} versionOpen={version.viewing !== null} />
         <div className="flow-body">
-          <aside className="flow-palette" aria-label="Add a step">
-            <h2>Add a step</h2>
-            <p className="hint">Drag a step onto the canvas (onto a connection to insert it there), or click to add it after the selected step.</p>
-            {PALETTE.map((item) => {
-              const disabled = readOnly || (item.type === 'trigger' && hasTrigger);
-              return (
-                <button
-                  key={item.type}
-                  type="button"
-                  className={`palette-item palette-${item.type}`}
-                  draggable={!disabled}
-                  disabled={disabled}
-                  title={item.type === 'trigger' && hasTrigger ? 'A flow has one trigger' : item.hint}
-                  onDragStart={(event) => {
-                    event.dataTransfer.setData(DRAG_TYPE, item.type);
-                    event.dataTransfer.effectAllowed = 'move';
-                  }}
-                  onClick={() => addFromPalette(item.type)}
-                >
-                  + {item.label}
-                </button>
-              );
-            })}
-            <div className="flow-problems" aria-live="polite" data-testid="flow-problems">
-              <h2 className={problems.length ? 'error' : 'ok'}>{problems.length === 0 ? '✓ Ready to publish' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}</h2>
-              <ul className="plain-list">
-                {problems.map((p, i) => (
-                  <li key={i}>
-                    {p.nodeId ? (
-                      <button type="button" className="link-like" onClick={() => focusNode(p.nodeId!)}>
-                        {p.message}
-                      </button>
-                    ) : (
-                      p.message
-                    )}
-                  </li>
-                ))}
-              </ul>
-            </div>
-            <p className="hint shortcuts">
-              Ctrl/Cmd+Z undo · Shift+Ctrl/Cmd+Z redo · Ctrl/Cmd+C, V copy and paste · Ctrl/Cmd+D duplicate · Backspace delete · Shift+drag to select several
-            </p>
-          </aside>
-          <div className="flow-canvas" data-testid="flow-canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
-            {nodes.length === 0 && !readOnly ? (
-              <div className="canvas-empty" role="note">
-                <strong>Start with a trigger.</strong> Drag <em>Trigger</em> from the left onto the canvas: the flow runs for every <code>{flow.triggerEventType}</code> event. Then add webhooks, branches, waits and an End.
-              </div>
-            ) : null}
-            <ReactFlow<EditorNode>
-              nodes={readOnlyNodes ?? nodes}
-              edges={readOnlyEdges ?? displayEdges}
-              nodeTypes={nodeTypes}
-              onNodesChange={readOnly ? undefined : actions.onNodesChange}
-              onEdgesChange={readOnly ? undefined : actions.onEdgesChange}
-              onConnect={onConnect}
-              isValidConnection={isValidConnection}
-              nodesDraggable={!readOnly}
-              nodesConnectable={!readOnly}
-              elementsSelectable={!readOnly}
-              deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
-              onNodeClick={readOnly ? (_, node) => { setInspected(node.id); setTab('step'); } : undefined}
-              multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-              selectionKeyCode="Shift"
-              fitView={fitOnOpen}
-              fitViewOptions={{ maxZoom: 1.2 }}
-              minZoom={0.1}
-              onlyRenderVisibleElements={nodes.length > 150}
-            >
-              <Background />
-              <Controls showInteractive={false} />
-              <MiniMap pannable zoomable ariaLabel="Overview of the flow" nodeClassName={minimapClass} />
-            </ReactFlow>
-          </div>
-          <aside className="flow-panel" aria-label="Inspector">
-            <div className="tabs" role="tablist">
-              {(['step', 'runs', 'versions'] as const).map((t) => (
-                <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)}>
-                  {t === 'step' ? 'Step' : t === 'runs' ? 'Runs' : 'Versions'}
-                </button>
-              ))}
-            </div>
-            {tab === 'step' ? (
-              inspectedNode ? (
-                <NodePanel key={`v-${inspectedNode.id}`} node={inspectedNode} webhooks={catalog} upstream={[]} onChange={() => undefined} problems={[]} readOnly />
-              ) : readOnly ? (
-                <p className="muted">Click a step to see its settings. This version is read-only.</p>
-              ) : selected ? (
-                <NodePanel key={selected.id} node={selected} webhooks={catalog} upstream={upstream} onChange={(data) => actions.updateNodeData(selected.id, data)} problems={selectedProblems[selected.id] ?? []} />
-              ) : selectedNodes.length > 1 ? (
-                <p className="muted">{selectedNodes.length} steps selected. Drag to move them together, Ctrl/Cmd+C to copy, Backspace to delete.</p>
-              ) : (
-                <p className="muted">Select a step to edit it. Drag from a step&apos;s bottom handle to another step to connect them; select a connection and press Backspace to remove it.</p>
-              )
-            ) : null}
-            {tab === 'runs' ? <RunsPanel flowId={flow.id} watched={watchedRun} onWatch={setWatchedRun} /> : null}
-            {tab === 'versions' ? (
-              <VersionsPanel
-                flowId={flow.id}
-                versions={flow.versions}
-                viewing={viewing?.version ?? null}
-                onOpen={(version, graph) => {
-                  setWatchedRun(null);
-                  setViewing({ version, graph });
-                }}
-              />
-            ) : null}
-          </aside>
+          <StepPalette readOnly={version.readOnly} hasTrigger={nodes.some((n) => n.type === 'trigger')} problems={problems} onAdd={placement.addFromPalette} onFocus={placement.focusNode} />
+          <EditorCanvas
+            editor={editor}
+            canvasRef={canvasRef}
+            nodes={version.nodes ?? nodes}
+            edges={version.edges ?? run.displayEdges}
+            draftNodeCount={nodes.length}
+            readOnly={version.readOnly}
+            fitOnOpen={fitOnOpen}
+            eventType={flow.triggerEventType}
+            onDrop={placement.dropStep}
+            notify={setNotice}
+            onInspect={(nodeId) => {
+              version.inspect(nodeId);
+              setTab('step');
+            }}
+          />
+          <EditorInspector
+            tab={tab}
+            onTab={setTab}
+            flow={flow}
+            editor={editor}
+            structure={structure}
+            catalog={catalog}
+            catalogMap={catalogMap}
+            selectedNodes={selectedNodes}
+            readOnly={version.readOnly}
+            inspectedNode={version.inspectedNode}
+            watchedRun={run.watchedRun}
+            onWatch={run.watch}
+            viewingVersion={version.viewing?.version ?? null}
+            onOpenVersion={(opened, graph) => {
+              run.watch(null);
+              version.open(opened, graph);
+            }}
+          />
         </div>
       </main>
     </ViewProvider>

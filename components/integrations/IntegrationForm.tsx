@@ -1,17 +1,11 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { Field, fieldErrorsOf, ErrorBanner, FieldMessages } from '../ui';
+import { Field, fieldErrorsOf, ErrorBanner } from '../ui';
+import { HeadersFieldset, type HeaderRow } from './HeadersFieldset';
 import { checkRootUrl } from '@/lib/domain/http/url';
 import type { IntegrationInput } from '@/lib/domain/schemas/integration';
 
-export interface HeaderRow {
-  key: string;
-  id?: string;
-  name: string;
-  /** null: an existing secret value the browser does not have (kept unless replaced) */
-  value: string | null;
-  secret: boolean;
-}
+export { rowKey } from './HeadersFieldset';
 
 export interface IntegrationFormValue {
   name: string;
@@ -21,14 +15,6 @@ export interface IntegrationFormValue {
   requestTimeoutMs: number;
   headers: HeaderRow[];
 }
-
-const SUGGESTED = [
-  { name: 'Authorization', value: 'Bearer ', secret: true },
-  { name: 'Content-Type', value: 'application/json', secret: false },
-];
-
-let keys = 0;
-export const rowKey = () => `h${++keys}`;
 
 export function toInput(value: IntegrationFormValue): IntegrationInput {
   const rate = value.rateLimit.trim();
@@ -59,20 +45,11 @@ export function IntegrationForm({
   const [touchedUrl, setTouchedUrl] = useState(false);
   const errors = fieldErrorsOf(error);
   const set = (patch: Partial<IntegrationFormValue>) => setValue((v) => ({ ...v, ...patch }));
-  const setHeader = (index: number, patch: Partial<HeaderRow>) => set({ headers: value.headers.map((h, i) => (i === index ? { ...h, ...patch } : h)) });
-  const move = (index: number, delta: number) => {
-    const target = index + delta;
-    if (target < 0 || target >= value.headers.length) return;
-    const headers = [...value.headers];
-    [headers[index], headers[target]] = [headers[target]!, headers[index]!];
-    set({ headers });
-  };
   const urlCheck = checkRootUrl(value.rootUrl);
   const urlError = errors.rootUrl ?? (touchedUrl && !urlCheck.ok ? [urlCheck.message] : undefined);
   const rate = Number(value.rateLimit);
   const rateHint =
     value.rateLimit.trim() === '' ? 'No limit.' : Number.isFinite(rate) && rate > 0 ? `At most ${rate} request${rate === 1 ? '' : 's'} per second (one every ${(1 / rate).toFixed(rate >= 1 ? 3 : 1)} s).` : '';
-  const missingSuggestions = SUGGESTED.filter((s) => !value.headers.some((h) => h.name.toLowerCase() === s.name.toLowerCase()));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -121,74 +98,7 @@ export function IntegrationForm({
         </div>
       </details>
 
-      <fieldset className="headers-table">
-        <legend>Headers</legend>
-        <p className="hint">Sent with every webhook of this integration (each webhook can switch any of them off). Secret values are encrypted and hidden from teammates without integration access.</p>
-        {value.headers.length === 0 ? <p className="empty">No headers yet.</p> : null}
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-              <th scope="col">Secret</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {value.headers.map((header, index) => (
-              <tr key={header.key}>
-                <td>
-                  <input aria-label={`Header ${index + 1} name`} value={header.name} onChange={(e) => setHeader(index, { name: e.target.value })} list="header-suggestions" />
-                  <FieldMessages messages={errors[`headers.${index}.name`]} />
-                </td>
-                <td>
-                  <input
-                    aria-label={`Header ${index + 1} value`}
-                    type={header.secret ? 'password' : 'text'}
-                    autoComplete="off"
-                    value={header.value ?? ''}
-                    placeholder={header.value === null ? 'unchanged (secret is stored)' : ''}
-                    onChange={(e) => setHeader(index, { value: e.target.value })}
-                  />
-                  <FieldMessages messages={errors[`headers.${index}.value`]} />
-                </td>
-                <td>
-                  <input type="checkbox" aria-label={`Header ${index + 1} is secret`} checked={header.secret} onChange={(e) => setHeader(index, { secret: e.target.checked })} />
-                </td>
-                <td className="row-actions">
-                  <button type="button" aria-label={`Move header ${index + 1} up`} onClick={() => move(index, -1)} disabled={index === 0}>
-                    ↑
-                  </button>
-                  <button type="button" aria-label={`Move header ${index + 1} down`} onClick={() => move(index, 1)} disabled={index === value.headers.length - 1}>
-                    ↓
-                  </button>
-                  <button type="button" aria-label={`Remove header ${index + 1}`} onClick={() => set({ headers: value.headers.filter((_, i) => i !== index) })}>
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <datalist id="header-suggestions">
-          {['Authorization', 'Content-Type', 'Accept', 'X-Api-Key', 'User-Agent'].map((name) => (
-            <option key={name} value={name} />
-          ))}
-        </datalist>
-        <div className="row">
-          <button type="button" onClick={() => set({ headers: [...value.headers, { key: rowKey(), name: '', value: '', secret: false }] })}>
-            Add header
-          </button>
-          {missingSuggestions.map((s) => (
-            <button key={s.name} type="button" className="suggestion" onClick={() => set({ headers: [...value.headers, { key: rowKey(), ...s }] })}>
-              + {s.name}
-              {s.secret ? ' (secret)' : `: ${s.value}`}
-            </button>
-          ))}
-        </div>
-      </fieldset>
+      <HeadersFieldset headers={value.headers} errors={errors} onChange={(headers) => set({ headers })} />
 
       <div className="actions">
         <button type="submit" className="primary" disabled={pending}>

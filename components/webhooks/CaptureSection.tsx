@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { captureFields, checkCapturePath } from '@/lib/domain/webhook/capture';
-import type { WebhookDraft } from './WebhookEditor';
+import type { ErrorsFor, SetDraft, WebhookDraft } from './draft';
 import { FieldMessages } from '../ui';
 
 /** JSONPath of a key below `parent`: $.a.b, $.items[0], $["odd key"] */
@@ -39,7 +39,7 @@ function valueAt(sample: unknown, path: string): string {
   return value === null ? 'no match' : JSON.stringify(value);
 }
 
-export function CaptureSection({ draft, set, errorsFor }: { draft: WebhookDraft; set: (patch: Partial<WebhookDraft>) => void; errorsFor: (field: string) => string[] | undefined }) {
+export function CaptureSection({ draft, set, errorsFor }: { draft: WebhookDraft; set: SetDraft; errorsFor: ErrorsFor }) {
   const [sampleText, setSampleText] = useState('');
   let sample: unknown = undefined;
   let sampleError: string | null = null;

@@ -3,10 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../trpc';
 import { ErrorBanner } from '../ui';
-import type { WebhookDraft } from './WebhookEditor';
-
-type Sample = { customer: Record<string, unknown>; event: { type: string; data: Record<string, unknown> }; webhooks: Record<string, unknown> };
-type Preview = { method: string; url: string; headers: { name: string; value: string }[]; body: string | null } | null;
+import type { RequestPreview, WebhookDraft, WebhookSample } from './draft';
 
 function JsonBox({ id, label, value, onChange }: { id: string; label: string; value: unknown; onChange: (value: Record<string, unknown>) => void }) {
   const [text, setText] = useState(JSON.stringify(value, null, 2));
@@ -40,7 +37,7 @@ function JsonBox({ id, label, value, onChange }: { id: string; label: string; va
   );
 }
 
-function RequestView({ request }: { request: NonNullable<Preview> }) {
+function RequestView({ request }: { request: RequestPreview }) {
   return (
     <pre className="http" data-testid="test-request">
       {`${request.method} ${request.url}\n${request.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}${request.body ? `\n\n${request.body}` : ''}`}
@@ -48,7 +45,7 @@ function RequestView({ request }: { request: NonNullable<Preview> }) {
   );
 }
 
-export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: { webhookId: string | null; draft: WebhookDraft; sample: Sample; setSample: (s: Sample) => void; preview: Preview }) {
+export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: { webhookId: string | null; draft: WebhookDraft; sample: WebhookSample; setSample: (s: WebhookSample) => void; preview: RequestPreview | null }) {
   const trpc = useTRPC();
   const send = useMutation(trpc.webhooks.testSend.mutationOptions());
   const result = send.data;

@@ -1,0 +1,43 @@
+import { useEffect } from 'react';
+import type { EditorStore } from '@/components/flows/canvas/store';
+import type { Point } from '@/components/flows/canvas/clipboard';
+import type { ViewStore } from '../editor-context';
+
+/** Typing in a field, a code editor or a dialog: shortcuts are the field's, not the canvas's. */
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  if (!element) return false;
+  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName) || Boolean(element.closest?.('.cm-editor, dialog'));
+}
+
+/**
+ * Keyboard: undo/redo, copy/paste/duplicate. Never while typing in a field or a dialog, never on a
+ * read-only version, and Ctrl/Cmd+C leaves selected page text to the browser. Pastes land around
+ * `viewportCentre()`. `notify` and `viewportCentre` should be stable: the listener is added again when
+ * they change.
+ */
+export function useEditorShortcuts(editor: EditorStore, view: ViewStore, viewportCentre: () => Point, notify: (message: string) => void) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (view.getState().readOnly || isTyping(event.target)) return;
+      const mod = event.metaKey || event.ctrlKey;
+      if (!mod) return;
+      const key = event.key.toLowerCase();
+      const state = editor.getState();
+      const textSelected = (window.getSelection()?.toString() ?? '') !== '';
+      let handled = true;
+      if (key === 'z' && !event.shiftKey) state.undo();
+      else if ((key === 'z' && event.shiftKey) || key === 'y') state.redo();
+      else if (key === 'c' && !textSelected) {
+        const count = state.copySelection();
+        if (count) notify(`Copied ${count} step${count === 1 ? '' : 's'}`);
+        handled = count > 0;
+      } else if (key === 'v') handled = state.paste(viewportCentre()) > 0;
+      else if (key === 'd') handled = state.duplicateSelection() > 0;
+      else handled = false;
+      if (handled) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [editor, viewportCentre, view, notify]);
+}

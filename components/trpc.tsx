@@ -5,7 +5,8 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { AppRouter } from '@/lib/server/trpc/router';
 
-export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+export { useTRPC, useTRPCClient };
 
 /** The session's CSRF token (readable cookie); sent back on every call as x-csrf-token. */
 export function csrfToken(): string {

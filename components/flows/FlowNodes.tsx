@@ -43,7 +43,7 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
 }
 
 
-export const TriggerNode = memo(function TriggerNode({ id, data, selected }: NodeProps<EditorNodeOf<'trigger'>>) {
+const TriggerNode = memo(function TriggerNode({ id, data, selected }: NodeProps<EditorNodeOf<'trigger'>>) {
   return (
     <>
       <Shell id={id} kind="trigger" title={data.eventType || 'choose an event'} selected={selected} />
@@ -52,7 +52,7 @@ export const TriggerNode = memo(function TriggerNode({ id, data, selected }: Nod
   );
 });
 
-export const WebhookNode = memo(function WebhookNode({ id, data, selected }: NodeProps<EditorNodeOf<'webhook'>>) {
+const WebhookNode = memo(function WebhookNode({ id, data, selected }: NodeProps<EditorNodeOf<'webhook'>>) {
   const webhook = useView((v) => v.catalog[data.webhookId]);
   const retried = webhook ? webhook.retry.maxAttempts > 1 : false;
   return (
@@ -73,7 +73,7 @@ export const WebhookNode = memo(function WebhookNode({ id, data, selected }: Nod
   );
 });
 
-export const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<EditorNodeOf<'branch'>>) {
+const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<EditorNodeOf<'branch'>>) {
   const branches = data.branches;
   const outputs = [...branches.map((b) => ({ id: b.id, label: b.label || b.id })), { id: ELSE_HANDLE, label: 'Else' }];
   return (
@@ -93,7 +93,7 @@ export const BranchNode = memo(function BranchNode({ id, data, selected }: NodeP
   );
 });
 
-export const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps<EditorNodeOf<'wait'>>) {
+const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps<EditorNodeOf<'wait'>>) {
   const title = data.mode === 'until' ? `until ${data.time} ${data.timeZone}` : formatDuration(data.seconds);
   return (
     <>
@@ -104,7 +104,7 @@ export const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps
   );
 });
 
-export const EndNode = memo(function EndNode({ id, selected }: NodeProps<EditorNodeOf<'end'>>) {
+const EndNode = memo(function EndNode({ id, selected }: NodeProps<EditorNodeOf<'end'>>) {
   return (
     <>
       <Handle type="target" position={Position.Top} />

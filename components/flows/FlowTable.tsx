@@ -16,7 +16,7 @@ export interface FlowRow {
 }
 
 /** "published v3", "draft", "paused (v2)": what a marketer needs to know at a glance. */
-export function flowStatusLabel(flow: Pick<FlowRow, 'status' | 'version'>): string {
+function flowStatusLabel(flow: Pick<FlowRow, 'status' | 'version'>): string {
   if (flow.status === 'active') return `published v${flow.version}`;
   if (flow.version && flow.status !== 'draft') return `${flow.status} (v${flow.version})`;
   return flow.status;

@@ -9,7 +9,7 @@ import { formatDuration } from './FlowNodes';
 import { useTRPC } from '../trpc';
 import { ErrorBanner } from '../ui';
 
-export function describeStep(node: FlowNode, catalog: ReadonlyMap<string, WebhookInfo>): string {
+function describeStep(node: FlowNode, catalog: ReadonlyMap<string, WebhookInfo>): string {
   switch (node.type) {
     case 'trigger':
       return `Trigger on ${node.data.eventType || '(no event)'}`;

@@ -4,7 +4,7 @@ import { useEffect, useState, type RefObject } from 'react';
 import { useTRPC } from '../trpc';
 import { ErrorBanner, Field } from '../ui';
 import { joinUrl } from '@/lib/domain/http/url';
-import { METHODS } from '@/lib/domain/webhook/request';
+import { METHODS } from '@/lib/domain/http/methods';
 import type { ErrorsFor, SetDraft, WebhookDraft } from './draft';
 
 /**

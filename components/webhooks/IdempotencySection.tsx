@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Field } from '../ui';
 import { appendQueryParam } from '@/lib/domain/http/url';
-import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/domain/webhook/idempotency';
+import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/domain/webhook/transactional-id';
 import { insertBodyField, type ErrorsFor, type SetDraft, type WebhookDraft } from './draft';
 
 /**

@@ -4,7 +4,7 @@
  * the sections and the editor that composes them do not import each other.
  */
 import type { WebhookInput } from '@/lib/domain/schemas/webhook';
-import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/domain/webhook/idempotency';
+import { TRANSACTIONAL_ID_VARIABLE } from '@/lib/domain/webhook/transactional-id';
 
 export type WebhookDraft = WebhookInput;
 

@@ -13,7 +13,7 @@ import { tidyLayout } from './layout';
 /** A canvas node of one kind, with that kind's data: a typed union, like the graph's own nodes. */
 export type EditorNodeOf<K extends FlowNodeType> = Node<NonNullable<Extract<FlowNode, { type: K }>['data']>, K>;
 export type EditorNode = { [K in FlowNodeType]: EditorNodeOf<K> }[FlowNodeType];
-type EditorEdge = Edge;
+export type EditorEdge = Edge;
 
 interface Snapshot {
   nodes: FlowNode[];

@@ -1,9 +1,6 @@
 import { compileTemplate } from '../template/engine';
 import { TRANSACTIONAL_ID_PATH } from './transactional-id';
 
-// The editor imports these from ./transactional-id (no template engine in the browser); the re-export goes with the editor's next change.
-export { TRANSACTIONAL_ID_VARIABLE } from './transactional-id';
-
 /** The seed's rule: a webhook that carries the TransactionalId is retried; one without it is sent once. */
 const IDEMPOTENT_RETRY_RULE = { maxRetries: 3, windowSeconds: 360 } as const;
 

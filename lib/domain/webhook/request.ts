@@ -7,7 +7,6 @@ import { mergeHeaders, SECRET_MASK, type HeaderEntry } from '../http/headers';
 import { joinUrl } from '../http/url';
 import { METHODS, type Method } from '../http/methods';
 
-export { METHODS };
 
 export interface WebhookDefinition {
   /** keys the compiled-template cache together with `version` */

@@ -11,7 +11,7 @@ import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type S
 import { captureFields, type CaptureField } from '../lib/domain/webhook/capture';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
-import { completeRun } from './runs';
+import { recordAttempt } from '../lib/server/runs/attempts';
 import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
@@ -136,35 +136,32 @@ type RecordedRequest = { url: string; method: string; headers?: BuiltRequest['he
  */
 async function record(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome>, final: boolean): Promise<boolean> {
   const { runId, nodeId, webhookId, transactionalId, completesRun } = attempt.input;
-  const row = deps.prisma.webhookAttempt.create({
-    data: {
-      runId,
-      nodeId,
-      webhookId,
-      transactionalId,
-      attempt: attempt.number,
-      scheduledAt: new Date(attempt.scheduledAtMs),
-      durationMs: outcome.durationMs ?? null,
-      requestMethod: request.method,
-      requestUrl: request.url,
-      requestHeaders: redactHeaders(request.headers ?? []),
-      requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
-      responseStatus: outcome.status ?? null,
-      responseHeaders: outcome.headers ?? undefined,
-      responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
-      responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
-      errorClass: outcome.errorClass ?? null,
-      errorMessage: outcome.errorMessage ?? null,
-    },
-  });
   const marksRun = final && completesRun === true;
   try {
-    if (!marksRun) {
-      await row;
-      return false;
-    }
-    await deps.prisma.$transaction([row, completeRun(deps.prisma, runId)]);
-    return true;
+    await recordAttempt(
+      deps.prisma,
+      {
+        runId,
+        nodeId,
+        webhookId,
+        transactionalId,
+        attempt: attempt.number,
+        scheduledAt: new Date(attempt.scheduledAtMs),
+        durationMs: outcome.durationMs ?? null,
+        requestMethod: request.method,
+        requestUrl: request.url,
+        requestHeaders: redactHeaders(request.headers ?? []),
+        requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
+        responseStatus: outcome.status ?? null,
+        responseHeaders: outcome.headers ?? null,
+        responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
+        responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
+        errorClass: outcome.errorClass ?? null,
+        errorMessage: outcome.errorMessage ?? null,
+      },
+      marksRun,
+    );
+    return marksRun;
   } catch (error) {
     log.error('could not record webhook attempt', { error: (error as Error).message, runId, nodeId, attempt: attempt.number });
     return false;

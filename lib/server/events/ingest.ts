@@ -6,17 +6,17 @@
  * one per event.
  */
 import type { PrismaClient } from '../db';
-import { Prisma } from '../../generated/prisma/client';
-import { evaluateCondition } from '../../domain/flow/conditions';
+import { evaluateCondition, type Condition } from '../../domain/flow/conditions';
 import { triggerFilter } from '../../domain/flow/compile';
 import type { FlowGraph } from '../../domain/flow/graph';
 import type { Plan } from '../../domain/flow/plan';
-import type { Condition } from '../../domain/flow/conditions';
 import { customerContext, eventContext } from '../../domain/events/context';
 import { validateEvent, type EventInput, type EventRejection } from '../../domain/events/schema';
 import { startRuns, workflowIdFor, type DispatchDeps, type StoredRun } from '../runs/dispatch';
 import { GroupCommit } from '../group-commit';
 import { sameJson } from '../../domain/json';
+import { isBusy, isUniqueViolation, json, list, newId, providerOf, readJson, rows, type SqlRunner } from '../sql';
+import type { DatabaseProvider } from '../db-url';
 
 interface IngestResponse {
   eventId: string;
@@ -75,9 +75,10 @@ function storeQueue(prisma: PrismaClient): GroupCommit<EventInput, StoredRun[] |
  * one pending run per matching active flow. Answers, per event, its new runs, or null for a repeated id.
  */
 async function storeEvents(prisma: PrismaClient, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
+  const provider = providerOf(prisma);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => storeEventsOnce(tx, events), INGEST_TRANSACTION);
+      return await prisma.$transaction((tx) => storeEventsOnce(tx, provider, events), INGEST_TRANSACTION);
     } catch (error) {
       // Another process wrote first: SQLite has one writer, and a concurrent duplicate id or new customer
       // from another web process shows up as a unique violation. Start again; the retry sees their rows.
@@ -87,36 +88,23 @@ async function storeEvents(prisma: PrismaClient, events: EventInput[]): Promise<
   }
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return code === 'P1008' || code === 'P2034' || code.startsWith('SQLITE_BUSY') || /database is locked/.test((error as Error).message ?? '');
-}
-
-const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
-type Tx = Prisma.TransactionClient;
-
-async function storeEventsOnce(tx: Tx, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
+async function storeEventsOnce(tx: SqlRunner, provider: DatabaseProvider, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
   // Only the first of each id in this batch, and only ids not stored before, are new events.
-  const known = new Set((await tx.event.findMany({ where: { id: { in: events.map((e) => e.id) } }, select: { id: true } })).map((e) => e.id));
+  const stored = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Event" WHERE "id" IN (${list(events.map((e) => e.id))})`;
+  const known = new Set(stored.map((e) => e.id));
   const fresh = events.filter((event) => !known.has(event.id) && (known.add(event.id), true));
   if (fresh.length === 0) return events.map(() => null);
 
-  const customers = await storeCustomers(tx, fresh);
-  const receivedAt = new Date();
-  await tx.event.createMany({
-    data: fresh.map((event) => ({
-      id: event.id,
-      type: event.type,
-      customerId: customers.get(event.customer.id)!.id,
-      data: event.data as Prisma.InputJsonObject,
-      occurredAt: event.occurredAt ? new Date(event.occurredAt) : receivedAt,
-      receivedAt,
-    })),
-  });
-  const runs = await createRuns(tx, fresh, customers, receivedAt);
+  const now = new Date();
+  const customers = await storeCustomers(tx, provider, fresh, now);
+  await tx.$executeRaw`INSERT INTO "Event" ("id", "type", "customerId", "data", "occurredAt", "receivedAt") VALUES ${rows(
+    fresh.map((event) => [event.id, event.type, customers.get(event.customer.id)!.id, json(provider, event.data), occurredAt(event, now), now]),
+  )}`;
+  const runs = await createRuns(tx, fresh, customers, now);
   return events.map((event) => (fresh.includes(event) ? (runs.get(event.id) ?? []) : null));
 }
+
+const occurredAt = (event: EventInput, receivedAt: Date) => (event.occurredAt ? new Date(event.occurredAt) : receivedAt);
 
 interface StoredCustomer {
   id: string;
@@ -125,28 +113,30 @@ interface StoredCustomer {
 }
 
 /** Upserts each customer once per batch, merging the attributes of its events in order. */
-async function storeCustomers(tx: Tx, events: EventInput[]): Promise<Map<string, StoredCustomer>> {
+async function storeCustomers(tx: SqlRunner, provider: DatabaseProvider, events: EventInput[], now: Date): Promise<Map<string, StoredCustomer>> {
   const externalIds = [...new Set(events.map((e) => e.customer.id))];
-  const existing = await tx.customer.findMany({ where: { externalId: { in: externalIds } }, select: { id: true, externalId: true, attributes: true } });
-  const customers = new Map<string, StoredCustomer>(existing.map((c) => [c.externalId, { ...c, attributes: (c.attributes ?? {}) as Record<string, unknown> }]));
-  const merged = new Map<string, Record<string, unknown>>();
+  const existing = (await tx.$queryRaw<{ id: string; externalId: string; attributes: unknown }[]>`
+    SELECT "id", "externalId", "attributes" FROM "Customer" WHERE "externalId" IN (${list(externalIds)})`).map((c) => ({
+    ...c,
+    attributes: readJson<Record<string, unknown>>(c.attributes) ?? {},
+  }));
+  const before = new Map(existing.map((c) => [c.externalId, c]));
+  const customers = new Map<string, StoredCustomer>();
   for (const event of events) {
-    const { id, ...attributes } = event.customer;
-    merged.set(id, { ...(merged.get(id) ?? customers.get(id)?.attributes ?? {}), ...attributes });
+    const { id: externalId, ...attributes } = event.customer;
+    const current = customers.get(externalId) ?? before.get(externalId) ?? { id: newId(), externalId, attributes: {} };
+    customers.set(externalId, { ...current, attributes: { ...current.attributes, ...attributes } });
   }
-  const created = externalIds.filter((id) => !customers.has(id));
+  const created = [...customers.values()].filter((c) => !before.has(c.externalId));
   if (created.length > 0) {
-    const rows = await tx.customer.createManyAndReturn({
-      data: created.map((externalId) => ({ externalId, attributes: merged.get(externalId) as Prisma.InputJsonObject })),
-      select: { id: true, externalId: true },
-    });
-    for (const row of rows) customers.set(row.externalId, { ...row, attributes: merged.get(row.externalId)! });
+    await tx.$executeRaw`INSERT INTO "Customer" ("id", "externalId", "attributes", "createdAt", "updatedAt") VALUES ${rows(
+      created.map((c) => [c.id, c.externalId, json(provider, c.attributes), now, now]),
+    )}`;
   }
   for (const customer of existing) {
-    const attributes = merged.get(customer.externalId)!;
+    const attributes = customers.get(customer.externalId)!.attributes;
     if (sameJson(attributes, customer.attributes)) continue;
-    customers.set(customer.externalId, { ...customers.get(customer.externalId)!, attributes });
-    await tx.customer.update({ where: { id: customer.id }, data: { attributes: attributes as Prisma.InputJsonObject } });
+    await tx.$executeRaw`UPDATE "Customer" SET "attributes" = ${json(provider, attributes)}, "updatedAt" = ${now} WHERE "id" = ${customer.id}`;
   }
   return customers;
 }
@@ -161,51 +151,33 @@ interface LiveVersion {
 }
 
 /** One pending run per event and active flow on its type whose trigger filter holds; each run carries its workflow input. */
-async function createRuns(tx: Tx, events: EventInput[], customers: Map<string, StoredCustomer>, receivedAt: Date): Promise<Map<string, StoredRun[]>> {
+async function createRuns(tx: SqlRunner, events: EventInput[], customers: Map<string, StoredCustomer>, now: Date): Promise<Map<string, StoredRun[]>> {
   const versions = await liveVersions(tx, [...new Set(events.map((e) => e.type))]);
-  const planned: { event: EventInput; version: LiveVersion; customer: StoredCustomer; context: { Customer: Record<string, unknown>; Event: ReturnType<typeof eventContext> } }[] = [];
+  const byEvent = new Map<string, StoredRun[]>();
+  const values: unknown[][] = [];
   for (const event of events) {
     const customer = customers.get(event.customer.id)!;
     const context = {
       Customer: customerContext(customer.externalId, customer.attributes),
-      Event: eventContext({ id: event.id, type: event.type, data: event.data, occurredAt: event.occurredAt ? new Date(event.occurredAt) : receivedAt }),
+      Event: eventContext({ id: event.id, type: event.type, data: event.data, occurredAt: occurredAt(event, now) }),
     };
     for (const version of versions.get(event.type) ?? []) {
       if (version.filter && !evaluateCondition(version.filter, context)) continue;
-      planned.push({ event, version, customer, context });
-    }
-  }
-  const byEvent = new Map<string, StoredRun[]>();
-  if (planned.length === 0) return byEvent;
-  const rows = await tx.run.createManyAndReturn({
-    data: planned.map(({ event, version, customer }) => ({
-      flowId: version.flowId,
-      flowVersionId: version.versionId,
-      workflowId: workflowIdFor(version.flowId, event.id),
-      customerId: customer.id,
-      eventId: event.id,
-      createdAt: receivedAt,
-    })),
-    select: { id: true, workflowId: true },
-  });
-  const ids = new Map(rows.map((r) => [r.workflowId, r.id]));
-  for (const { event, version, context } of planned) {
-    const workflowId = workflowIdFor(version.flowId, event.id);
-    const id = ids.get(workflowId)!;
-    const run: StoredRun = {
-      id,
-      flowId: version.flowId,
-      workflowId,
-      status: 'pending',
-      input: {
+      const id = newId();
+      const workflowId = workflowIdFor(version.flowId, event.id);
+      values.push([id, version.flowId, version.versionId, workflowId, customer.id, event.id, 'pending', now]);
+      const input = {
         runId: id,
         flow: { id: version.flowId, name: version.flowName, versionId: version.versionId, version: version.version },
         plan: version.plan,
         customer: context.Customer,
         event: context.Event,
-      },
-    };
-    byEvent.set(event.id, [...(byEvent.get(event.id) ?? []), run]);
+      };
+      byEvent.set(event.id, [...(byEvent.get(event.id) ?? []), { id, flowId: version.flowId, workflowId, status: 'pending', input }]);
+    }
+  }
+  if (values.length > 0) {
+    await tx.$executeRaw`INSERT INTO "Run" ("id", "flowId", "flowVersionId", "workflowId", "customerId", "eventId", "status", "createdAt") VALUES ${rows(values)}`;
   }
   return byEvent;
 }
@@ -214,24 +186,24 @@ async function createRuns(tx: Tx, events: EventInput[], customers: Map<string, S
  * The latest published version of each active flow on these event types. Versions are immutable, so their
  * plan and trigger filter are parsed once per process and kept.
  */
-async function liveVersions(tx: Tx, types: string[]): Promise<Map<string, LiveVersion[]>> {
-  const flows = await tx.flow.findMany({
-    where: { triggerEventType: { in: types }, status: 'active' },
-    select: { id: true, name: true, triggerEventType: true, versions: { orderBy: { version: 'desc' }, take: 1, select: { id: true, version: true } } },
-    orderBy: { createdAt: 'asc' },
-  });
-  const missing = flows.map((f) => f.versions[0]?.id).filter((id): id is string => id !== undefined && !versionCache.has(id));
+async function liveVersions(tx: SqlRunner, types: string[]): Promise<Map<string, LiveVersion[]>> {
+  const flows = await tx.$queryRaw<{ id: string; name: string; triggerEventType: string; versionId: string; version: number }[]>`
+    SELECT f."id", f."name", f."triggerEventType", v."id" AS "versionId", v."version"
+    FROM "Flow" f JOIN "FlowVersion" v ON v."flowId" = f."id"
+    WHERE f."triggerEventType" IN (${list(types)}) AND f."status" = 'active'
+      AND v."version" = (SELECT MAX(latest."version") FROM "FlowVersion" latest WHERE latest."flowId" = f."id")
+    ORDER BY f."createdAt", f."id"`;
+  const missing = flows.map((f) => f.versionId).filter((id) => !versionCache.has(id));
   if (missing.length > 0) {
-    for (const row of await tx.flowVersion.findMany({ where: { id: { in: missing } }, select: { id: true, graph: true, plan: true } })) {
-      remember(row.id, { plan: row.plan as unknown as Plan, filter: triggerFilter(row.graph as unknown as FlowGraph) ?? null });
+    for (const row of await tx.$queryRaw<{ id: string; graph: unknown; plan: unknown }[]>`SELECT "id", "graph", "plan" FROM "FlowVersion" WHERE "id" IN (${list(missing)})`) {
+      remember(row.id, { plan: readJson<Plan>(row.plan), filter: triggerFilter(readJson<FlowGraph>(row.graph)) ?? null });
     }
   }
   const byType = new Map<string, LiveVersion[]>();
   for (const flow of flows) {
-    const latest = flow.versions[0];
-    const parsed = latest && versionCache.get(latest.id);
-    if (!latest || !parsed) continue;
-    const live = { flowId: flow.id, flowName: flow.name, versionId: latest.id, version: latest.version, ...parsed };
+    const parsed = versionCache.get(flow.versionId);
+    if (!parsed) continue;
+    const live = { flowId: flow.id, flowName: flow.name, versionId: flow.versionId, version: Number(flow.version), ...parsed };
     byType.set(flow.triggerEventType, [...(byType.get(flow.triggerEventType) ?? []), live]);
   }
   return byType;

@@ -79,7 +79,32 @@ export interface SendableWebhook {
   capture: CaptureField[];
 }
 
+/**
+ * The webhook as it is now. Every send checks the webhook's version and its integration's last change with
+ * one small query, and loads and decrypts the whole definition only when either moved, so an edit applies
+ * to the very next send while repeated sends cost a fraction of a full load.
+ */
 export async function loadSendableWebhook(prisma: PrismaClient, webhookId: string, secretKey: () => Buffer): Promise<SendableWebhook | null> {
+  const [stamp] = await prisma.$queryRaw<{ version: number; integrationUpdatedAt: unknown }[]>`
+    SELECT w."version", i."updatedAt" AS "integrationUpdatedAt" FROM "Webhook" w JOIN "Integration" i ON i."id" = w."integrationId" WHERE w."id" = ${webhookId}`;
+  if (!stamp) return null;
+  const key = `${stamp.version}|${stamp.integrationUpdatedAt instanceof Date ? stamp.integrationUpdatedAt.toISOString() : String(stamp.integrationUpdatedAt)}`;
+  const cached = sendables.get(webhookId);
+  if (cached?.key === key) return cached.webhook;
+  const webhook = await loadFullWebhook(prisma, webhookId, secretKey);
+  if (webhook) rememberSendable(webhookId, key, webhook);
+  return webhook;
+}
+
+const sendables = new Map<string, { key: string; webhook: SendableWebhook }>();
+const SENDABLE_CACHE_LIMIT = 2_000;
+function rememberSendable(id: string, key: string, webhook: SendableWebhook): void {
+  sendables.delete(id);
+  if (sendables.size >= SENDABLE_CACHE_LIMIT) sendables.delete(sendables.keys().next().value!);
+  sendables.set(id, { key, webhook });
+}
+
+async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKey: () => Buffer): Promise<SendableWebhook | null> {
   const row = await prisma.webhook.findUnique({ where: { id: webhookId }, include: { integration: { include: withHeaders } } });
   if (!row) return null;
   const webhook = webhookFromRow(row);

@@ -8,6 +8,7 @@ import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
 import { captureFields } from '../../domain/webhook/capture';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
 import { loadIntegrationHeaders } from './definition';
+import { recordAttempt } from '../runs/attempts';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
 export interface TestSendResult {
@@ -50,22 +51,24 @@ export async function testSend(
   });
   const request = { ...built, headers: redactHeaders(built.headers) };
   if (input.webhookId) {
-    await deps.prisma.webhookAttempt.create({
-      data: {
-        webhookId: input.webhookId,
-        transactionalId: null,
-        requestMethod: built.method,
-        requestUrl: built.url,
-        requestHeaders: request.headers,
-        requestBody: built.body,
-        responseStatus: outcome.status,
-        responseHeaders: outcome.headers,
-        responseBody: outcome.body?.slice(0, 64 * 1024) ?? null,
-        responseTruncated: outcome.truncated,
-        durationMs: outcome.durationMs,
-        errorClass: outcome.errorClass,
-        errorMessage: outcome.errorMessage,
-      },
+    await recordAttempt(deps.prisma, {
+      runId: null,
+      nodeId: null,
+      webhookId: input.webhookId,
+      transactionalId: null,
+      attempt: 1,
+      scheduledAt: null,
+      durationMs: outcome.durationMs,
+      requestMethod: built.method,
+      requestUrl: built.url,
+      requestHeaders: request.headers,
+      requestBody: built.body,
+      responseStatus: outcome.status,
+      responseHeaders: outcome.headers,
+      responseBody: outcome.body?.slice(0, 64 * 1024) ?? null,
+      responseTruncated: outcome.truncated,
+      errorClass: outcome.errorClass,
+      errorMessage: outcome.errorMessage,
     });
   }
   let fields: Record<string, unknown> = {};

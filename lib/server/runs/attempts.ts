@@ -1,0 +1,61 @@
+/**
+ * The attempt log: one row per HTTP attempt of a webhook (a run's step, or a test send from the editor),
+ * with secret header values already masked by the caller. Written on every send, so in plain SQL
+ * (lib/server/sql.ts).
+ */
+import type { PrismaClient } from '../db';
+import { json, newId, providerOf, Prisma } from '../sql';
+
+export interface AttemptRecord {
+  runId: string | null;
+  nodeId: string | null;
+  webhookId: string;
+  transactionalId: string | null;
+  attempt: number;
+  /** Temporal's time for when this attempt was scheduled */
+  scheduledAt: Date | null;
+  durationMs: number | null;
+  requestMethod: string;
+  requestUrl: string;
+  requestHeaders: unknown;
+  requestBody: string | null;
+  responseStatus: number | null;
+  responseHeaders: unknown;
+  responseBody: string | null;
+  responseTruncated: boolean;
+  errorClass: string | null;
+  errorMessage: string | null;
+}
+
+/** Writes the attempt; with `completesRun`, marks its run completed in the same transaction. */
+export async function recordAttempt(prisma: PrismaClient, record: AttemptRecord, completesRun = false): Promise<void> {
+  const provider = providerOf(prisma);
+  const nullableJson = (value: unknown) => (value === null || value === undefined ? null : json(provider, value));
+  const now = new Date();
+  const insert = prisma.$executeRaw`INSERT INTO "WebhookAttempt" ("id", "runId", "nodeId", "webhookId", "transactionalId", "attempt", "scheduledAt", "startedAt",
+      "durationMs", "requestMethod", "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
+      "responseTruncated", "errorClass", "errorMessage")
+    VALUES (${newId()}, ${record.runId}, ${record.nodeId}, ${record.webhookId}, ${record.transactionalId}, ${record.attempt}, ${record.scheduledAt}, ${now},
+      ${record.durationMs}, ${record.requestMethod}, ${record.requestUrl}, ${json(provider, record.requestHeaders)}, ${record.requestBody},
+      ${record.responseStatus}, ${nullableJson(record.responseHeaders) ?? Prisma.sql`NULL`}, ${record.responseBody}, ${record.responseTruncated},
+      ${record.errorClass}, ${record.errorMessage})`;
+  if (!completesRun || record.runId === null) {
+    await insert;
+    return;
+  }
+  await prisma.$transaction([insert, runStatusStatement(prisma, record.runId, 'completed', now)]);
+}
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+/** Mirrors a run's state into the Run table; Temporal stays the source of truth. */
+export function recordRunStatus(prisma: PrismaClient, runId: string, status: RunStatus): Promise<number> {
+  return runStatusStatement(prisma, runId, status, new Date());
+}
+
+function runStatusStatement(prisma: PrismaClient, runId: string, status: RunStatus, now: Date) {
+  const finished = status === 'completed' || status === 'failed';
+  return finished
+    ? prisma.$executeRaw`UPDATE "Run" SET "status" = ${status}, "finishedAt" = ${now} WHERE "id" = ${runId}`
+    : prisma.$executeRaw`UPDATE "Run" SET "status" = ${status} WHERE "id" = ${runId}`;
+}

@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-postgres/client';
 import { databaseProvider, databaseUrl } from './db-url';
-import { registerProvider } from './sql';
+import { registerDatabase } from './sql';
 
 /**
  * The app's client type. Both generated clients come from one schema (prisma/postgres/schema.prisma is
@@ -14,12 +14,12 @@ export type { PrismaClient };
 export function createPrismaClient(url: string = databaseUrl()): PrismaClient {
   if (databaseProvider(url) === 'postgresql') {
     const client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
-    registerProvider(client, 'postgresql');
+    registerDatabase(client, url);
     return client;
   }
   // busy timeout: the web app and every worker process share one SQLite file.
   const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
-  registerProvider(client, 'sqlite');
+  registerDatabase(client, url);
   // WAL lets readers and one writer work at once across processes; it persists in the file.
   void client.$queryRawUnsafe('PRAGMA journal_mode = WAL').catch(() => undefined);
   return client;

@@ -1,30 +1,51 @@
 /**
- * Plain SQL for the event path. Every event is stored, started, sent and recorded, and Prisma's query
- * compiler costs about 1–2 ms of CPU per query where a raw statement through the same driver adapter costs
- * about 0.3 ms (measured on the 2-core machine; docs/benchmarks.md). So the few statements each event
- * makes are written here by hand, for both SQLite and Postgres; everything else uses the Prisma client.
+ * Plain SQL for the event path, straight through the database driver. Every event is stored, started,
+ * sent and recorded; through Prisma each of those statements costs about 0.3-0.45 ms of CPU as a raw query
+ * and 1-2.5 ms as a model query, through the driver with a cached prepared statement a few hundredths of a
+ * millisecond (docs/benchmarks.md). So the handful of statements each event makes are written here, for
+ * SQLite (better-sqlite3) and Postgres (pg), against the same database the Prisma client uses; everything
+ * else goes through Prisma.
  *
- * The SQL is the common subset of both: quoted identifiers, positional parameters (Prisma.sql), JSON
- * passed as text (cast to jsonb on Postgres) and timestamps passed as Dates.
+ * Statements are built with Prisma.sql (positional parameters) in the common subset of both dialects:
+ * quoted identifiers, JSON passed as text (cast to jsonb on Postgres), timestamps passed as Dates and
+ * stored the way Prisma stores them, so Prisma reads these rows like its own.
  */
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from './db';
-import type { DatabaseProvider } from './db-url';
+import { databaseProvider, type DatabaseProvider } from './db-url';
 
 type Sql = Prisma.Sql;
-/** The client or an open transaction: both run raw statements. */
-export type SqlRunner = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
 
-const providers = new WeakMap<object, DatabaseProvider>();
-
-/** Called by createPrismaClient: which SQL dialect a client speaks. */
-export function registerProvider(client: object, provider: DatabaseProvider): void {
-  providers.set(client, provider);
+export interface SqlDb {
+  readonly provider: DatabaseProvider;
+  query<T>(statement: Sql): Promise<T[]>;
+  /** Returns the number of rows changed. */
+  execute(statement: Sql): Promise<number>;
+  /** Runs `work` in one transaction; on SQLite, after any transaction already open on this connection. */
+  transaction<T>(work: (tx: SqlDb) => Promise<T>): Promise<T>;
 }
 
-export function providerOf(client: PrismaClient): DatabaseProvider {
-  return providers.get(client) ?? 'sqlite';
+const urls = new WeakMap<object, string>();
+const databases = new Map<string, SqlDb>();
+
+/** Called by createPrismaClient: the database a client talks to, so the event path can reach it too. */
+export function registerDatabase(client: object, url: string): void {
+  urls.set(client, url);
+}
+
+/** The event path's connection to the same database as `prisma` (one per database and process). */
+export function sqlDb(prisma: PrismaClient): SqlDb {
+  const url = urls.get(prisma);
+  if (!url) throw new Error('This Prisma client was not made by createPrismaClient');
+  let db = databases.get(url);
+  if (!db) {
+    db = databaseProvider(url) === 'postgresql' ? postgresDb(url) : sqliteDb(url);
+    databases.set(url, db);
+  }
+  return db;
 }
 
 /** A JSON value as a parameter of a JSON column. */
@@ -33,7 +54,7 @@ export function json(provider: DatabaseProvider, value: unknown): Sql {
   return provider === 'postgresql' ? Prisma.sql`${text}::jsonb` : Prisma.sql`${text}`;
 }
 
-/** A JSON column as read by a raw query: text on SQLite, already parsed on Postgres. */
+/** A JSON column as read back: text on SQLite, already parsed on Postgres. */
 export function readJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
@@ -55,14 +76,98 @@ export function newId(): string {
 
 /** A unique constraint refused the write (another writer stored the same key first). */
 export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return true;
-  return /UNIQUE constraint failed|duplicate key value|23505/.test(String((error as Error)?.message ?? ''));
+  const code = (error as { code?: string }).code;
+  return code === 'P2002' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
-/** SQLite's single writer was busy (another process held the lock past the busy timeout). */
+/** SQLite's single writer stayed busy (another process held the lock past the busy timeout). */
 export function isBusy(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return code === 'P1008' || code === 'P2034' || code.startsWith('SQLITE_BUSY') || /database is locked/.test(String((error as Error)?.message ?? ''));
+  return code.startsWith('SQLITE_BUSY') || code === 'P1008' || code === 'P2034';
+}
+
+function sqliteDb(url: string): SqlDb {
+  const db = new Database(url.replace(/^file:/, ''), { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      // Multi-row INSERTs make many shapes; keep the most recent ones.
+      if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+  const params = (statement: Sql) => statement.values.map(sqliteValue);
+  // better-sqlite3 is synchronous and has one connection: a transaction holds it until it ends, so work
+  // from elsewhere in the process waits its turn instead of landing inside someone else's transaction.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+  const connection = {
+    provider: 'sqlite' as const,
+    query: async <T>(statement: Sql) => prepare(statement.sql).all(...params(statement)) as T[],
+    execute: async (statement: Sql) => prepare(statement.sql).run(...params(statement)).changes,
+  };
+  return {
+    ...connection,
+    query: (statement) => exclusive(() => connection.query(statement)),
+    execute: (statement) => exclusive(() => connection.execute(statement)),
+    transaction: (work) =>
+      exclusive(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work({ ...connection, transaction: (inner) => inner(connection as SqlDb) });
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+  };
+}
+
+/** SQLite has no booleans or dates: stored as Prisma stores them (0/1, ISO 8601 with +00:00). */
+function sqliteValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
+  return value;
+}
+
+function postgresDb(url: string): SqlDb {
+  const pool = new pg.Pool({ connectionString: url, max: 5, allowExitOnIdle: true });
+  // An idle connection that the server closed (a restart, a dropped database) is replaced on next use.
+  pool.on('error', () => undefined);
+  const params = (statement: Sql) => statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
+  const on = (client: pg.Pool | pg.PoolClient): Omit<SqlDb, 'transaction'> => ({
+    provider: 'postgresql',
+    query: async <T>(statement: Sql) => (await client.query(statement.text, params(statement))).rows as T[],
+    execute: async (statement: Sql) => (await client.query(statement.text, params(statement))).rowCount ?? 0,
+  });
+  return {
+    ...on(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: SqlDb = { ...on(client), transaction: (inner) => inner(tx) };
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
 }
 
 export { Prisma };

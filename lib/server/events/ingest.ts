@@ -15,7 +15,7 @@ import { validateEvent, type EventInput, type EventRejection } from '../../domai
 import { startRuns, workflowIdFor, type DispatchDeps, type StoredRun } from '../runs/dispatch';
 import { GroupCommit } from '../group-commit';
 import { sameJson } from '../../domain/json';
-import { isBusy, isUniqueViolation, json, list, newId, providerOf, readJson, rows, type SqlRunner } from '../sql';
+import { isBusy, isUniqueViolation, json, list, newId, Prisma, readJson, rows, sqlDb, type SqlDb } from '../sql';
 import type { DatabaseProvider } from '../db-url';
 
 interface IngestResponse {
@@ -75,10 +75,10 @@ function storeQueue(prisma: PrismaClient): GroupCommit<EventInput, StoredRun[] |
  * one pending run per matching active flow. Answers, per event, its new runs, or null for a repeated id.
  */
 async function storeEvents(prisma: PrismaClient, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
-  const provider = providerOf(prisma);
+  const db = sqlDb(prisma);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => storeEventsOnce(tx, provider, events), INGEST_TRANSACTION);
+      return await db.transaction((tx) => storeEventsOnce(tx, events));
     } catch (error) {
       // Another process wrote first: SQLite has one writer, and a concurrent duplicate id or new customer
       // from another web process shows up as a unique violation. Start again; the retry sees their rows.
@@ -88,18 +88,21 @@ async function storeEvents(prisma: PrismaClient, events: EventInput[]): Promise<
   }
 }
 
-async function storeEventsOnce(tx: SqlRunner, provider: DatabaseProvider, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
+async function storeEventsOnce(tx: SqlDb, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
+  const provider = tx.provider;
   // Only the first of each id in this batch, and only ids not stored before, are new events.
-  const stored = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Event" WHERE "id" IN (${list(events.map((e) => e.id))})`;
+  const stored = await tx.query<{ id: string }>(Prisma.sql`SELECT "id" FROM "Event" WHERE "id" IN (${list(events.map((e) => e.id))})`);
   const known = new Set(stored.map((e) => e.id));
   const fresh = events.filter((event) => !known.has(event.id) && (known.add(event.id), true));
   if (fresh.length === 0) return events.map(() => null);
 
   const now = new Date();
   const customers = await storeCustomers(tx, provider, fresh, now);
-  await tx.$executeRaw`INSERT INTO "Event" ("id", "type", "customerId", "data", "occurredAt", "receivedAt") VALUES ${rows(
-    fresh.map((event) => [event.id, event.type, customers.get(event.customer.id)!.id, json(provider, event.data), occurredAt(event, now), now]),
-  )}`;
+  await tx.execute(
+    Prisma.sql`INSERT INTO "Event" ("id", "type", "customerId", "data", "occurredAt", "receivedAt") VALUES ${rows(
+      fresh.map((event) => [event.id, event.type, customers.get(event.customer.id)!.id, json(provider, event.data), occurredAt(event, now), now]),
+    )}`,
+  );
   const runs = await createRuns(tx, fresh, customers, now);
   return events.map((event) => (fresh.includes(event) ? (runs.get(event.id) ?? []) : null));
 }
@@ -113,10 +116,13 @@ interface StoredCustomer {
 }
 
 /** Upserts each customer once per batch, merging the attributes of its events in order. */
-async function storeCustomers(tx: SqlRunner, provider: DatabaseProvider, events: EventInput[], now: Date): Promise<Map<string, StoredCustomer>> {
+async function storeCustomers(tx: SqlDb, provider: DatabaseProvider, events: EventInput[], now: Date): Promise<Map<string, StoredCustomer>> {
   const externalIds = [...new Set(events.map((e) => e.customer.id))];
-  const existing = (await tx.$queryRaw<{ id: string; externalId: string; attributes: unknown }[]>`
-    SELECT "id", "externalId", "attributes" FROM "Customer" WHERE "externalId" IN (${list(externalIds)})`).map((c) => ({
+  const existing = (
+    await tx.query<{ id: string; externalId: string; attributes: unknown }>(
+      Prisma.sql`SELECT "id", "externalId", "attributes" FROM "Customer" WHERE "externalId" IN (${list(externalIds)})`,
+    )
+  ).map((c) => ({
     ...c,
     attributes: readJson<Record<string, unknown>>(c.attributes) ?? {},
   }));
@@ -129,14 +135,16 @@ async function storeCustomers(tx: SqlRunner, provider: DatabaseProvider, events:
   }
   const created = [...customers.values()].filter((c) => !before.has(c.externalId));
   if (created.length > 0) {
-    await tx.$executeRaw`INSERT INTO "Customer" ("id", "externalId", "attributes", "createdAt", "updatedAt") VALUES ${rows(
-      created.map((c) => [c.id, c.externalId, json(provider, c.attributes), now, now]),
-    )}`;
+    await tx.execute(
+      Prisma.sql`INSERT INTO "Customer" ("id", "externalId", "attributes", "createdAt", "updatedAt") VALUES ${rows(
+        created.map((c) => [c.id, c.externalId, json(provider, c.attributes), now, now]),
+      )}`,
+    );
   }
   for (const customer of existing) {
     const attributes = customers.get(customer.externalId)!.attributes;
     if (sameJson(attributes, customer.attributes)) continue;
-    await tx.$executeRaw`UPDATE "Customer" SET "attributes" = ${json(provider, attributes)}, "updatedAt" = ${now} WHERE "id" = ${customer.id}`;
+    await tx.execute(Prisma.sql`UPDATE "Customer" SET "attributes" = ${json(provider, attributes)}, "updatedAt" = ${now} WHERE "id" = ${customer.id}`);
   }
   return customers;
 }
@@ -151,7 +159,7 @@ interface LiveVersion {
 }
 
 /** One pending run per event and active flow on its type whose trigger filter holds; each run carries its workflow input. */
-async function createRuns(tx: SqlRunner, events: EventInput[], customers: Map<string, StoredCustomer>, now: Date): Promise<Map<string, StoredRun[]>> {
+async function createRuns(tx: SqlDb, events: EventInput[], customers: Map<string, StoredCustomer>, now: Date): Promise<Map<string, StoredRun[]>> {
   const versions = await liveVersions(tx, [...new Set(events.map((e) => e.type))]);
   const byEvent = new Map<string, StoredRun[]>();
   const values: unknown[][] = [];
@@ -177,7 +185,7 @@ async function createRuns(tx: SqlRunner, events: EventInput[], customers: Map<st
     }
   }
   if (values.length > 0) {
-    await tx.$executeRaw`INSERT INTO "Run" ("id", "flowId", "flowVersionId", "workflowId", "customerId", "eventId", "status", "createdAt") VALUES ${rows(values)}`;
+    await tx.execute(Prisma.sql`INSERT INTO "Run" ("id", "flowId", "flowVersionId", "workflowId", "customerId", "eventId", "status", "createdAt") VALUES ${rows(values)}`);
   }
   return byEvent;
 }
@@ -186,16 +194,16 @@ async function createRuns(tx: SqlRunner, events: EventInput[], customers: Map<st
  * The latest published version of each active flow on these event types. Versions are immutable, so their
  * plan and trigger filter are parsed once per process and kept.
  */
-async function liveVersions(tx: SqlRunner, types: string[]): Promise<Map<string, LiveVersion[]>> {
-  const flows = await tx.$queryRaw<{ id: string; name: string; triggerEventType: string; versionId: string; version: number }[]>`
+async function liveVersions(tx: SqlDb, types: string[]): Promise<Map<string, LiveVersion[]>> {
+  const flows = await tx.query<{ id: string; name: string; triggerEventType: string; versionId: string; version: number }>(Prisma.sql`
     SELECT f."id", f."name", f."triggerEventType", v."id" AS "versionId", v."version"
     FROM "Flow" f JOIN "FlowVersion" v ON v."flowId" = f."id"
     WHERE f."triggerEventType" IN (${list(types)}) AND f."status" = 'active'
       AND v."version" = (SELECT MAX(latest."version") FROM "FlowVersion" latest WHERE latest."flowId" = f."id")
-    ORDER BY f."createdAt", f."id"`;
+    ORDER BY f."createdAt", f."id"`);
   const missing = flows.map((f) => f.versionId).filter((id) => !versionCache.has(id));
   if (missing.length > 0) {
-    for (const row of await tx.$queryRaw<{ id: string; graph: unknown; plan: unknown }[]>`SELECT "id", "graph", "plan" FROM "FlowVersion" WHERE "id" IN (${list(missing)})`) {
+    for (const row of await tx.query<{ id: string; graph: unknown; plan: unknown }>(Prisma.sql`SELECT "id", "graph", "plan" FROM "FlowVersion" WHERE "id" IN (${list(missing)})`)) {
       remember(row.id, { plan: readJson<Plan>(row.plan), filter: triggerFilter(readJson<FlowGraph>(row.graph)) ?? null });
     }
   }
@@ -216,5 +224,3 @@ function remember(id: string, parsed: { plan: Plan; filter: Condition | null }):
   versionCache.set(id, parsed);
 }
 
-/** SQLite serialises writers; under bursts a batch waits its turn instead of failing. */
-const INGEST_TRANSACTION = { maxWait: 15_000, timeout: 20_000 };

@@ -4,7 +4,7 @@
  * (lib/server/sql.ts).
  */
 import type { PrismaClient } from '../db';
-import { json, newId, providerOf, Prisma } from '../sql';
+import { json, newId, Prisma, sqlDb, type SqlDb } from '../sql';
 
 export interface AttemptRecord {
   runId: string | null;
@@ -29,33 +29,40 @@ export interface AttemptRecord {
 
 /** Writes the attempt; with `completesRun`, marks its run completed in the same transaction. */
 export async function recordAttempt(prisma: PrismaClient, record: AttemptRecord, completesRun = false): Promise<void> {
-  const provider = providerOf(prisma);
-  const nullableJson = (value: unknown) => (value === null || value === undefined ? null : json(provider, value));
+  const db = sqlDb(prisma);
   const now = new Date();
-  const insert = prisma.$executeRaw`INSERT INTO "WebhookAttempt" ("id", "runId", "nodeId", "webhookId", "transactionalId", "attempt", "scheduledAt", "startedAt",
+  if (!completesRun || record.runId === null) {
+    await insertAttempt(db, record, now);
+    return;
+  }
+  const runId = record.runId;
+  await db.transaction(async (tx) => {
+    await insertAttempt(tx, record, now);
+    await tx.execute(runStatusStatement(runId, 'completed', now));
+  });
+}
+
+function insertAttempt(db: SqlDb, record: AttemptRecord, now: Date): Promise<number> {
+  const responseHeaders = record.responseHeaders === null || record.responseHeaders === undefined ? null : json(db.provider, record.responseHeaders);
+  return db.execute(Prisma.sql`INSERT INTO "WebhookAttempt" ("id", "runId", "nodeId", "webhookId", "transactionalId", "attempt", "scheduledAt", "startedAt",
       "durationMs", "requestMethod", "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
       "responseTruncated", "errorClass", "errorMessage")
     VALUES (${newId()}, ${record.runId}, ${record.nodeId}, ${record.webhookId}, ${record.transactionalId}, ${record.attempt}, ${record.scheduledAt}, ${now},
-      ${record.durationMs}, ${record.requestMethod}, ${record.requestUrl}, ${json(provider, record.requestHeaders)}, ${record.requestBody},
-      ${record.responseStatus}, ${nullableJson(record.responseHeaders) ?? Prisma.sql`NULL`}, ${record.responseBody}, ${record.responseTruncated},
-      ${record.errorClass}, ${record.errorMessage})`;
-  if (!completesRun || record.runId === null) {
-    await insert;
-    return;
-  }
-  await prisma.$transaction([insert, runStatusStatement(prisma, record.runId, 'completed', now)]);
+      ${record.durationMs}, ${record.requestMethod}, ${record.requestUrl}, ${json(db.provider, record.requestHeaders)}, ${record.requestBody},
+      ${record.responseStatus}, ${responseHeaders ?? Prisma.sql`NULL`}, ${record.responseBody}, ${record.responseTruncated},
+      ${record.errorClass}, ${record.errorMessage})`);
 }
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
 
 /** Mirrors a run's state into the Run table; Temporal stays the source of truth. */
 export function recordRunStatus(prisma: PrismaClient, runId: string, status: RunStatus): Promise<number> {
-  return runStatusStatement(prisma, runId, status, new Date());
+  return sqlDb(prisma).execute(runStatusStatement(runId, status, new Date()));
 }
 
-function runStatusStatement(prisma: PrismaClient, runId: string, status: RunStatus, now: Date) {
+function runStatusStatement(runId: string, status: RunStatus, now: Date): Prisma.Sql {
   const finished = status === 'completed' || status === 'failed';
   return finished
-    ? prisma.$executeRaw`UPDATE "Run" SET "status" = ${status}, "finishedAt" = ${now} WHERE "id" = ${runId}`
-    : prisma.$executeRaw`UPDATE "Run" SET "status" = ${status} WHERE "id" = ${runId}`;
+    ? Prisma.sql`UPDATE "Run" SET "status" = ${status}, "finishedAt" = ${now} WHERE "id" = ${runId}`
+    : Prisma.sql`UPDATE "Run" SET "status" = ${status} WHERE "id" = ${runId}`;
 }

@@ -9,7 +9,7 @@ import type { Plan } from '../../domain/flow/plan';
 import { customerContext, eventContext } from '../../domain/events/context';
 import { CUSTOMER_FLOW_WORKFLOW, type CustomerFlowInput } from '../../domain/flow/run';
 import { GroupCommit } from '../group-commit';
-import { list } from '../sql';
+import { list, Prisma, sqlDb } from '../sql';
 
 export function workflowIdFor(flowId: string, eventId: string): string {
   return `flow/${flowId}/${eventId}`;
@@ -115,7 +115,7 @@ function runningMarks(prisma: PrismaClient): GroupCommit<string, void> {
     marker = new GroupCommit<string, void>(
       async (ids) => {
         // Only from pending: the run may have finished already, and its status must not go back.
-        await prisma.$executeRaw`UPDATE "Run" SET "status" = 'running', "startedAt" = ${new Date()} WHERE "id" IN (${list(ids)}) AND "status" = 'pending'`;
+        await sqlDb(prisma).execute(Prisma.sql`UPDATE "Run" SET "status" = 'running', "startedAt" = ${new Date()} WHERE "id" IN (${list(ids)}) AND "status" = 'pending'`);
         return ids.map(() => undefined);
       },
       { maxBatch: 500, maxQueue: 100_000 },

@@ -4,7 +4,7 @@
  * the test send and the editor preview all render. Secret header values are decrypted here and nowhere
  * else.
  */
-import type { Prisma } from '../../generated/prisma/client';
+import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../db';
 import { decryptSecret } from '../crypto/secrets';
 import { definitionOf, type IntegrationHeaders } from '../../domain/webhook/checks';
@@ -12,6 +12,7 @@ import type { WebhookInput } from '../../domain/schemas/webhook';
 import type { WebhookDefinition } from '../../domain/webhook/request';
 import type { CaptureField } from '../../domain/webhook/capture';
 import { usesTransactionalId } from '../../domain/webhook/idempotency';
+import { sqlDb } from '../sql';
 
 interface StoredHeader {
   value: string;
@@ -85,8 +86,9 @@ export interface SendableWebhook {
  * to the very next send while repeated sends cost a fraction of a full load.
  */
 export async function loadSendableWebhook(prisma: PrismaClient, webhookId: string, secretKey: () => Buffer): Promise<SendableWebhook | null> {
-  const [stamp] = await prisma.$queryRaw<{ version: number; integrationUpdatedAt: unknown }[]>`
-    SELECT w."version", i."updatedAt" AS "integrationUpdatedAt" FROM "Webhook" w JOIN "Integration" i ON i."id" = w."integrationId" WHERE w."id" = ${webhookId}`;
+  const [stamp] = await sqlDb(prisma).query<{ version: number; integrationUpdatedAt: unknown }>(
+    Prisma.sql`SELECT w."version", i."updatedAt" AS "integrationUpdatedAt" FROM "Webhook" w JOIN "Integration" i ON i."id" = w."integrationId" WHERE w."id" = ${webhookId}`,
+  );
   if (!stamp) return null;
   const key = `${stamp.version}|${stamp.integrationUpdatedAt instanceof Date ? stamp.integrationUpdatedAt.toISOString() : String(stamp.integrationUpdatedAt)}`;
   const cached = sendables.get(webhookId);

@@ -2,7 +2,7 @@
  * The one interpreter workflow: runs a published flow's plan for one customer event. Deterministic: all I/O
  * happens in activities, and webhook failures are outcomes the flow routes on, not crashes.
  */
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, uuid4 } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, proxyLocalActivities, setHandler, sleep, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluateCondition } from '../lib/domain/flow/conditions';
 import { isLastIoStep, type PlanNode } from '../lib/domain/flow/plan';
@@ -17,8 +17,6 @@ const RECORD_RUN_STATUS = {
 /** Runs recorded before the run status moved out of an activity task of its own replay this one. */
 const { recordRunStatus: recordRunStatusTask } = proxyActivities<Activities>(RECORD_RUN_STATUS);
 const { recordRunStatus } = proxyLocalActivities<Activities>(RECORD_RUN_STATUS);
-/** Marks runs that record their status with their last webhook, or in a local activity. */
-const RUN_STATUS_WITHOUT_TASK = 'run-status-without-activity-task';
 
 /** How long one sendWebhook attempt may take, including its wait for a rate-limit slot. */
 const SEND_ATTEMPT_TIMEOUT = '12 minutes';
@@ -42,7 +40,7 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
   };
   const path: string[] = [];
   const outputs: Record<string, string> = {};
-  const run: RunState = { recorded: false };
+  const run: RunState = { revision: input.interpreter ?? 1, recorded: false };
   setHandler(progressQuery, () => ({ path: [...path], outputs: { ...outputs } }));
   try {
     let nodeId = input.plan.entry;
@@ -54,21 +52,23 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       nodeId = await runNode(node, input, context, webhooks, outputs, run);
     }
   } catch (error) {
-    await recordStatus(input.runId, 'failed');
+    await recordStatus(run, input.runId, 'failed');
     throw error;
   }
-  if (!(run.recorded && patched(RUN_STATUS_WITHOUT_TASK))) await recordStatus(input.runId, 'completed');
+  if (!run.recorded) await recordStatus(run, input.runId, 'completed');
   return { path, webhooks };
 }
 
-/** Whether the run's status is already in the Run table (its last webhook step wrote it). */
 interface RunState {
+  /** the interpreter revision the run started under (INTERPRETER_REVISION) */
+  revision: number;
+  /** the run's status is already in the Run table: its last webhook step wrote it */
   recorded: boolean;
 }
 
-/** Mirrors the run's status into the Run table: a local activity, or the activity task older runs had. */
-async function recordStatus(runId: string, status: 'completed' | 'failed'): Promise<void> {
-  const record = patched(RUN_STATUS_WITHOUT_TASK) ? recordRunStatus : recordRunStatusTask;
+/** Mirrors the run's status into the Run table: a local activity, or the activity task revision 1 had. */
+async function recordStatus(run: RunState, runId: string, status: 'completed' | 'failed'): Promise<void> {
+  const record = run.revision >= 2 ? recordRunStatus : recordRunStatusTask;
   await record({ runId, status });
 }
 
@@ -82,7 +82,7 @@ async function runNode(
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
-      const { outcome, runRecorded } = await sendOne(node, input, context);
+      const { outcome, runRecorded } = await sendOne(node, input, context, run.revision >= 2 && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
       run.recorded = runRecorded;
       return node.next;
@@ -103,7 +103,12 @@ async function runNode(
   }
 }
 
-async function sendOne(node: PlanWebhook, input: CustomerFlowInput, context: Record<string, unknown>): Promise<{ outcome: WebhookOutcome; runRecorded: boolean }> {
+async function sendOne(
+  node: PlanWebhook,
+  input: CustomerFlowInput,
+  context: Record<string, unknown>,
+  completesRun: boolean,
+): Promise<{ outcome: WebhookOutcome; runRecorded: boolean }> {
   const transactionalId = uuid4();
   const sendWebhook = sendWebhookProxy(node.retry);
   try {
@@ -114,7 +119,7 @@ async function sendOne(node: PlanWebhook, input: CustomerFlowInput, context: Rec
       transactionalId,
       context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
       retry: node.retry,
-      completesRun: isLastIoStep(input.plan, node),
+      completesRun,
     });
     return {
       outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt },

@@ -8,9 +8,21 @@ import type { Plan } from './plan';
 /** The interpreter workflow's type name, as the dispatcher starts it. */
 export const CUSTOMER_FLOW_WORKFLOW = 'customerFlow';
 
+/**
+ * The interpreter revision new runs start under. A run keeps the revision it started with, so a history
+ * recorded under an older one replays with that one's commands. Versioning by input rather than patched()
+ * spares every run the TemporalChangeVersion search-attribute update that patched() records.
+ *
+ * 1 (absent): the run's status is recorded by an activity task at the end.
+ * 2: the last webhook step records it with its attempt; otherwise a local activity does.
+ */
+export const INTERPRETER_REVISION = 2;
+
 export interface CustomerFlowInput {
   /** Run row id in the database */
   runId: string;
+  /** absent on runs started before revision 2 */
+  interpreter?: number;
   flow: { id: string; name: string; versionId: string; version: number };
   plan: Plan;
   customer: Record<string, unknown>;

@@ -14,6 +14,7 @@ import { customerContext, eventContext } from '../../domain/events/context';
 import { validateEvent, type EventInput, type EventRejection } from '../../domain/events/schema';
 import { startRuns, workflowIdFor, type DispatchDeps, type StoredRun } from '../runs/dispatch';
 import { GroupCommit } from '../group-commit';
+import { INTERPRETER_REVISION } from '../../domain/flow/run';
 import { sameJson } from '../../domain/json';
 import { isBusy, isUniqueViolation, json, list, newId, Prisma, readJson, rows, sqlDb, type SqlDb } from '../sql';
 import type { DatabaseProvider } from '../db-url';
@@ -176,6 +177,7 @@ async function createRuns(tx: SqlDb, events: EventInput[], customers: Map<string
       values.push([id, version.flowId, version.versionId, workflowId, customer.id, event.id, 'pending', now]);
       const input = {
         runId: id,
+        interpreter: INTERPRETER_REVISION,
         flow: { id: version.flowId, name: version.flowName, versionId: version.versionId, version: version.version },
         plan: version.plan,
         customer: context.Customer,

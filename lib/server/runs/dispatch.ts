@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { PrismaClient } from '../db';
 import type { Plan } from '../../domain/flow/plan';
 import { customerContext, eventContext } from '../../domain/events/context';
-import { CUSTOMER_FLOW_WORKFLOW, type CustomerFlowInput } from '../../domain/flow/run';
+import { CUSTOMER_FLOW_WORKFLOW, INTERPRETER_REVISION, type CustomerFlowInput } from '../../domain/flow/run';
 import { GroupCommit } from '../group-commit';
 import { list, Prisma, sqlDb } from '../sql';
 
@@ -98,6 +98,7 @@ async function workflowInputs(prisma: PrismaClient, runs: StoredRun[]): Promise<
   for (const row of rows) {
     inputs.set(row.id, {
       runId: row.id,
+      interpreter: INTERPRETER_REVISION,
       flow: { id: row.flowId, name: row.flow.name, versionId: row.flowVersionId, version: row.flowVersion.version },
       plan: row.flowVersion.plan as unknown as Plan,
       customer: customerContext(row.customer.externalId, row.customer.attributes as Record<string, unknown>),

@@ -17,7 +17,7 @@ import { createPrismaClient } from '../lib/server/db';
 import { ingestEvent } from '../lib/server/events/ingest';
 import { publishFlow } from '../lib/server/flows/publish';
 import { WORKFLOWS_PATH } from '../lib/plugin/worker';
-import { findTemporalCli, spawnDevServer, waitForTemporal } from '../scripts/temporal';
+import { CRASH_SAFE_PRAGMAS, findTemporalCli, spawnDevServer, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
 import { freePort } from '../scripts/ports';
@@ -82,7 +82,7 @@ async function main() {
   if (!migrate.ok) throw new Error(migrate.stderr);
 
   const port = await freePort();
-  const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, fast: true, headless: true });
+  const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, pragmas: CRASH_SAFE_PRAGMAS, headless: true });
   children.push(server);
   const address = `127.0.0.1:${port}`;
   const [bundle] = await Promise.all([bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }), waitForTemporal(address)]);

@@ -27,7 +27,7 @@ import { migrateDatabase } from '../scripts/migrate';
 import { waitForHttp } from '../scripts/processes';
 import { freePort } from '../scripts/ports';
 import { startReceiverProcess, type ReceiverProcess } from '../scripts/receiver-process';
-import { devServerArgs, findTemporalCli, waitForTemporal } from '../scripts/temporal';
+import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess } from '../scripts/worker-process';
 import type { BurstResult, LoadJob, LoadTarget, PacedResult } from './load-generator';
 import { cpuSeconds, memoryMb, resetPeakMemory } from './procfs';
@@ -41,7 +41,7 @@ const PACED = setting('BENCH_PACED', 200);
 const WARMUP = setting('BENCH_WARMUP', 300);
 const BURST = setting('BENCH_BURST', 10_000);
 const PARKED = setting('BENCH_PARKED', 5000);
-const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? 'journal_mode=WAL,synchronous=NORMAL';
+const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
 const PARKED_RSS_LIMIT_MB = 400;
 
 const INGEST_KEY = 'bench-throughput-ingest-key';
@@ -154,9 +154,8 @@ async function startBase(): Promise<Base> {
   cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
   const cli = findTemporalCli({ install: true });
   const port = await freePort();
-  // spawnDevServer's `fast` fixes the SQLite pragmas; here they are a setting, so the same arguments plus ours.
-  const pragmas = PRAGMAS === 'none' ? [] : PRAGMAS.split(',').flatMap((pragma) => ['--sqlite-pragma', pragma.trim()]);
-  const server = spawn(cli, [...devServerArgs({ cli, dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, headless: true }), ...pragmas], {
+  const pragmas = PRAGMAS === 'none' ? [] : PRAGMAS.split(',').map((pragma) => pragma.trim());
+  const server = spawn(cli, devServerArgs({ cli, dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, headless: true, pragmas }), {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });

@@ -10,7 +10,7 @@ import { ingestKey, secretKey } from '../lib/server/keys';
 import { ProcessGroup, portIsFree, waitForHttp } from './processes';
 import { buildIfNeeded } from './build';
 import { startReceiver } from './receiver';
-import { findTemporalCli, spawnDevServer, waitForTemporal } from './temporal';
+import { CRASH_SAFE_PRAGMAS, findTemporalCli, spawnDevServer, waitForTemporal } from './temporal';
 import { migrateDatabase } from './migrate';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -102,7 +102,7 @@ async function main() {
     console.log(`Starting Temporal dev server (${path.relative(ROOT, cli) || cli})…`);
     group.adopt(
       'temporal',
-      spawnDevServer({ cli, dbFile: path.join(dataDir, 'temporal.db'), port: settings.TEMPORAL_GRPC_PORT, uiPort: settings.TEMPORAL_UI_PORT }),
+      spawnDevServer({ cli, dbFile: path.join(dataDir, 'temporal.db'), port: settings.TEMPORAL_GRPC_PORT, uiPort: settings.TEMPORAL_UI_PORT, pragmas: CRASH_SAFE_PRAGMAS }),
     );
   }
   if (!dev) {
@@ -112,7 +112,8 @@ async function main() {
   if (temporalAddress) await waitForTemporal(temporalAddress, 90_000, settings.TEMPORAL_NAMESPACE);
 
   const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir };
-  group.spawn('worker', process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'scripts', 'worker.ts')], {
+  // Straight through node (tsx as a loader), not tsx's CLI, which would run a second process around it.
+  group.spawn('worker', process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], {
     cwd: ROOT,
     env: childEnv,
   });

@@ -77,13 +77,22 @@ export const findTemporalCli = (options: { install?: boolean } = {}) => findBina
 /** The time-skipping test server. */
 export const findTestServer = (options: { install?: boolean } = {}) => findBinary('temporal-test-server', options.install ?? false);
 
+/**
+ * The dev server's SQLite settings (docs/architecture.md, "The embedded Temporal server"). WAL with
+ * synchronous=NORMAL keeps every committed transaction across a crash of any process; only an operating
+ * system crash or power loss can lose the last few. npm start uses it. synchronous=OFF (tests) can lose
+ * more on a power loss, for little more speed.
+ */
+export const CRASH_SAFE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
+export const TEST_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'];
+
 export interface DevServerOptions {
   cli: string;
   dbFile: string;
   port: number;
   uiPort: number;
-  /** tests and benchmarks trade durability for speed */
-  fast?: boolean;
+  /** SQLite pragmas, e.g. CRASH_SAFE_PRAGMAS; none: SQLite's defaults (rollback journal, synchronous=FULL) */
+  pragmas?: string[];
   /** the web UI costs memory and a port; tests that don't look at it turn it off */
   headless?: boolean;
 }
@@ -92,7 +101,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--db-filename', options.dbFile, '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'error'];
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
-  if (options.fast) args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
+  for (const pragma of options.pragmas ?? []) args.push('--sqlite-pragma', pragma);
   return args;
 }
 

@@ -13,6 +13,8 @@ const settingsSchema = z.object({
   HOOKFLOW_SECRET_KEY: z.string().optional(),
   HOOKFLOW_TASK_QUEUE: z.string().default('hookflow'),
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** events waiting to be stored beyond this are answered 503 with Retry-After */
+  HOOKFLOW_INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(5000),
   /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */
   HOOKFLOW_RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().positive().default(10 * 60_000),
   /** per-second jitter budget the limiter's schedule reserves (lib/domain/ratelimit/gcra.ts) */

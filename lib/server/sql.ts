@@ -86,8 +86,28 @@ export function isBusy(error: unknown): boolean {
   return code.startsWith('SQLITE_BUSY') || code === 'P1008' || code === 'P2034';
 }
 
+/**
+ * better-sqlite3 waits for a busy database synchronously, which would freeze the whole process (every
+ * request of the web app) while another process writes. So its own wait is short, and longer waits for
+ * SQLite's single writer happen here, asynchronously, up to BUSY_WAIT_MS.
+ */
+const SQLITE_BUSY_TIMEOUT_MS = 20;
+const BUSY_WAIT_MS = 10_000;
+
+async function whenNotBusy<T>(work: () => T): Promise<T> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5 * attempt, 50)));
+    }
+  }
+}
+
 function sqliteDb(url: string): SqlDb {
-  const db = new Database(url.replace(/^file:/, ''), { timeout: 10_000 });
+  const db = new Database(url.replace(/^file:/, ''), { timeout: SQLITE_BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
@@ -101,28 +121,30 @@ function sqliteDb(url: string): SqlDb {
     return statement;
   };
   const params = (statement: Sql) => statement.values.map(sqliteValue);
-  // better-sqlite3 is synchronous and has one connection: a transaction holds it until it ends, so work
-  // from elsewhere in the process waits its turn instead of landing inside someone else's transaction.
+  // One connection: a transaction holds it until it ends, so work from elsewhere in the process waits its
+  // turn instead of landing inside someone else's transaction.
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const result = turn.then(work);
     turn = result.catch(() => undefined);
     return result;
   };
-  const connection = {
-    provider: 'sqlite' as const,
+  // Inside a transaction this connection holds the write lock: statements never wait there.
+  const inTransaction: SqlDb = {
+    provider: 'sqlite',
     query: async <T>(statement: Sql) => prepare(statement.sql).all(...params(statement)) as T[],
     execute: async (statement: Sql) => prepare(statement.sql).run(...params(statement)).changes,
+    transaction: (work) => work(inTransaction),
   };
   return {
-    ...connection,
-    query: (statement) => exclusive(() => connection.query(statement)),
-    execute: (statement) => exclusive(() => connection.execute(statement)),
+    provider: 'sqlite',
+    query: <T>(statement: Sql) => exclusive(() => whenNotBusy(() => prepare(statement.sql).all(...params(statement)) as T[])),
+    execute: (statement) => exclusive(() => whenNotBusy(() => prepare(statement.sql).run(...params(statement)).changes)),
     transaction: (work) =>
       exclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        await whenNotBusy(() => db.exec('BEGIN IMMEDIATE'));
         try {
-          const result = await work({ ...connection, transaction: (inner) => inner(connection as SqlDb) });
+          const result = await work(inTransaction);
           db.exec('COMMIT');
           return result;
         } catch (error) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { findTemporalCli, spawnDevServer, waitForTemporal } from '../../scripts/temporal';
+import { findTemporalCli, spawnDevServer, TEST_PRAGMAS, waitForTemporal } from '../../scripts/temporal';
 import { freePort } from '../../scripts/ports';
 import { WORKFLOWS_PATH } from '../../lib/plugin/worker';
 import { migrateDatabase } from '../../scripts/migrate';
@@ -40,7 +40,7 @@ export default async function setup(project: TestProject) {
       dbFile: path.join(scratch, 'temporal.db'),
       port,
       uiPort: 0,
-      fast: true,
+      pragmas: TEST_PRAGMAS,
       headless: true,
     });
     address = `127.0.0.1:${port}`;

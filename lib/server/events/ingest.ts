@@ -14,6 +14,7 @@ import { customerContext, eventContext } from '../../domain/events/context';
 import { validateEvent, type EventInput, type EventRejection } from '../../domain/events/schema';
 import { startRuns, workflowIdFor, type DispatchDeps, type StoredRun } from '../runs/dispatch';
 import { GroupCommit } from '../group-commit';
+import { loadSettings } from '../config';
 import { INTERPRETER_REVISION } from '../../domain/flow/run';
 import { sameJson } from '../../domain/json';
 import { isBusy, isUniqueViolation, json, list, newId, Prisma, readJson, rows, sqlDb, type SqlDb } from '../sql';
@@ -65,7 +66,7 @@ const queues = new WeakMap<PrismaClient, GroupCommit<EventInput, StoredRun[] | n
 function storeQueue(prisma: PrismaClient): GroupCommit<EventInput, StoredRun[] | null> {
   let queue = queues.get(prisma);
   if (!queue) {
-    queue = new GroupCommit((events) => storeEvents(prisma, events), { maxBatch: 200, maxQueue: 5_000 });
+    queue = new GroupCommit((events) => storeEvents(prisma, events), { maxBatch: 200, maxQueue: loadSettings().HOOKFLOW_INGEST_QUEUE_LIMIT });
     queues.set(prisma, queue);
   }
   return queue;

@@ -30,8 +30,8 @@ export interface StoredRun {
   input?: CustomerFlowInput;
 }
 
-/** How long one workflow start may take before the event is answered as pending. */
-const START_DEADLINE_MS = 1_500;
+/** How long one workflow start may take before the event is answered as pending (a reachable but overloaded server). */
+const START_DEADLINE_MS = 10_000;
 /** After Temporal failed to answer, starts are not tried for this long: events are stored and answered at once. */
 const UNREACHABLE_BACKOFF_MS = 5_000;
 const unreachableUntil = new WeakMap<DispatchDeps['client'], number>();

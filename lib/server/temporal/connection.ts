@@ -3,7 +3,7 @@
  * TEMPORAL_API_KEY, TEMPORAL_TLS_*, or a TOML profile), with Hookflow's local defaults.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { loadSettings } from '../config';
 
 export function temporalConnectConfig() {
@@ -18,11 +18,21 @@ export function temporalConnectConfig() {
 
 const globalForTemporal = globalThis as unknown as { hookflowTemporal?: Promise<Client> };
 
+/**
+ * The web app answers events within about 2 s even when Temporal is down: connecting gives up after 1.5 s,
+ * and a call to an unreachable server is retried twice within half a second instead of for about 19 s
+ * (the SDK's default). A slow but reachable server is waited for.
+ */
+const FAIL_FAST = {
+  connectTimeout: '1.5 seconds',
+  interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3, initialIntervalMs: () => 100, maxIntervalMs: () => 400 }))],
+};
+
 /** One client per process. A failed connect is not cached, so the next call tries again. */
 export function temporalClient(): Promise<Client> {
   if (!globalForTemporal.hookflowTemporal) {
     const { connectionOptions, namespace } = temporalConnectConfig();
-    const pending = Connection.connect({ ...connectionOptions, connectTimeout: '3 seconds' }).then((connection) => new Client({ connection, namespace }));
+    const pending = Connection.connect({ ...connectionOptions, ...FAIL_FAST }).then((connection) => new Client({ connection, namespace }));
     pending.catch(() => {
       if (globalForTemporal.hookflowTemporal === pending) globalForTemporal.hookflowTemporal = undefined;
     });

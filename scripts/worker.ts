@@ -10,6 +10,8 @@ import { temporalClient, temporalConnectConfig } from '../lib/server/temporal/co
 import { startDispatcher } from '../lib/server/runs/dispatch';
 import { loadSettings } from '../lib/server/config';
 import { SlotClient } from '../lib/server/ratelimit/client';
+import path from 'node:path';
+import { ensureWorkflowBundle } from './workflow-bundle';
 
 async function main() {
   const settings = loadSettings();
@@ -23,8 +25,12 @@ async function main() {
     jitterBudgetMs: settings.HOOKFLOW_RATE_LIMIT_JITTER_MS,
     limiterInput: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN ? { maxUpdatesPerRun: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN } : undefined,
   });
-  const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE;
-  const { worker } = await createHookflowWorker({ deps: { prisma, secretKey, slots }, workflowBundle: bundle ? { codePath: bundle } : undefined });
+  const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR));
+  const { worker } = await createHookflowWorker({
+    deps: { prisma, secretKey, slots },
+    workflowBundle: { codePath: bundle },
+    maxCachedWorkflows: settings.HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS,
+  });
   const stopDispatcher = startDispatcher(
     { prisma, client: temporalClient, taskQueue: config.taskQueue },
     settings.HOOKFLOW_DISPATCH_INTERVAL_MS,

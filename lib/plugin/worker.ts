@@ -14,6 +14,8 @@ export interface HookflowWorkerOptions {
   taskQueue?: string;
   /** a prebuilt bundle (bundleWorkflowCode) so several workers in one test share one build */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** runs kept in memory between their steps; the rest are replayed from history when they wake */
+  maxCachedWorkflows?: number;
 }
 
 export async function createHookflowWorker(options: HookflowWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -25,6 +27,7 @@ export async function createHookflowWorker(options: HookflowWorkerOptions): Prom
     taskQueue: options.taskQueue ?? config.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   return { worker, connection };
 }

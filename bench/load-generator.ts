@@ -8,8 +8,9 @@
  * stdin, one JSON line each, and each is answered with one JSON line on stdout:
  * - { kind: 'burst', prefix, count, concurrency } → BurstResult: `count` events `<prefix>-<i>`, `concurrency`
  *   in flight at a time;
- * - { kind: 'paced', prefix, count, from } → PacedResult: one event at a time, each sent once the previous
- *   one reached the receiver (whose requests from index `from` on are watched).
+ * - { kind: 'paced', prefix, count, from, gapMs } → PacedResult: one event at a time, each sent `gapMs` after the
+ *   previous one reached the receiver (whose requests from index `from` on are watched), so that the previous
+ *   run's tail (recording, completing) does not overlap the next one.
  * Times are performance.timeOrigin + performance.now(), the receiver's clock.
  */
 import { createInterface } from 'node:readline';
@@ -21,7 +22,7 @@ export type LoadTarget =
   | { kind: 'hookflow'; url: string; key: string; eventType: string; receiverUrl: string }
   | { kind: 'baseline'; address: string; taskQueue: string; receiverUrl: string };
 
-export type LoadJob = { kind: 'burst'; prefix: string; count: number; concurrency: number } | { kind: 'paced'; prefix: string; count: number; from: number };
+export type LoadJob = { kind: 'burst'; prefix: string; count: number; concurrency: number } | { kind: 'paced'; prefix: string; count: number; from: number; gapMs: number };
 
 export interface BurstResult {
   /** just before the first submission */
@@ -109,6 +110,7 @@ async function paced(submit: (id: string) => Promise<boolean>, job: Extract<Load
       if (hit >= 0) {
         latencies.push(arrivals[hit]!.at - submittedAt);
         from += hit + 1;
+        await new Promise((resolve) => setTimeout(resolve, job.gapMs));
         break;
       }
       from += arrivals.length;

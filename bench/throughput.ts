@@ -38,7 +38,9 @@ const MODE = process.env.BENCH_MODE ?? 'throughput';
 const EVENTS = setting('BENCH_EVENTS', 2000);
 const CONCURRENCY = setting('BENCH_CONCURRENCY', 32);
 const PACED = setting('BENCH_PACED', 200);
+const PACED_GAP_MS = setting('BENCH_PACED_GAP_MS', 100);
 const WARMUP = setting('BENCH_WARMUP', 300);
+const ROUNDS = setting('BENCH_ROUNDS', 2);
 const BURST = setting('BENCH_BURST', 10_000);
 const PARKED = setting('BENCH_PARKED', 5000);
 const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
@@ -276,8 +278,8 @@ interface Phase {
   deliveredPerSecond: number;
   acceptedPerSecond: number;
   pending: number;
-  p50: number;
-  p99: number;
+  /** paced: submission → arrival, ms */
+  latencies: number[];
   /** CPU ms per event, per process */
   cpu: Partial<Record<ProcessName, number>>;
 }
@@ -286,7 +288,7 @@ interface Phase {
  * Warm-up, then N events at concurrency C with CPU read before and after (once every run has finished, so
  * each event is charged its whole cost), then M paced events for latency.
  */
-async function measurePhase(base: Base, name: string, load: LoadGenerator, pids: Pids, taskQueue: string): Promise<Phase> {
+async function measurePhase(base: Base, name: string, load: LoadGenerator, pids: Pids, taskQueue: string, warmup: number): Promise<Phase> {
   const burst = async (prefix: string, count: number) => {
     const result = await load.run<BurstResult>({ kind: 'burst', prefix, count, concurrency: CONCURRENCY });
     if (result.failed > 0) throw new Error(`${prefix}: ${result.failed} of ${count} submissions failed: ${result.errors.join('; ')}`);
@@ -294,9 +296,9 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
     await until(`${prefix}'s workflows to finish`, async () => (await running(base.client, taskQueue)) === 0);
     return result;
   };
-  if (WARMUP > 0) {
-    log(`${name}: ${WARMUP} warm-up events`);
-    await burst(`${name}-warmup`, WARMUP);
+  if (warmup > 0) {
+    log(`${name}: ${warmup} warm-up events`);
+    await burst(`${name}-warmup`, warmup);
   }
   log(`${name}: ${EVENTS} events at concurrency ${CONCURRENCY}`);
   const before = cpuSeconds(pids);
@@ -304,13 +306,12 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
   const after = cpuSeconds(pids);
   const delivered = EVENTS / ((base.arrivals.last(ids(name, EVENTS)) - result.startedAt) / 1000);
   log(`${name}: ${PACED} paced events`);
-  const paced = await load.run<PacedResult>({ kind: 'paced', prefix: `${name}-paced`, count: PACED, from: base.arrivals.count });
+  const paced = await load.run<PacedResult>({ kind: 'paced', prefix: `${name}-paced`, count: PACED, from: base.arrivals.count, gapMs: PACED_GAP_MS });
   return {
     deliveredPerSecond: delivered,
     acceptedPerSecond: EVENTS / ((result.finishedAt - result.startedAt) / 1000),
     pending: result.pending,
-    p50: percentile(paced.latencies, 50),
-    p99: percentile(paced.latencies, 99),
+    latencies: paced.latencies,
     cpu: Object.fromEntries(Object.keys(pids).map((key) => [key, ((after[key]! - before[key]!) * 1000) / EVENTS])),
   };
 }
@@ -321,6 +322,26 @@ interface Report {
 }
 
 const total = (cpu: Phase['cpu']) => Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+
+interface Combined extends Omit<Phase, 'latencies'> {
+  p50: number;
+  p99: number;
+}
+
+/** The rounds of one side as one: mean rates and CPU, percentiles over every paced event. */
+function combine(phases: Phase[]): Combined {
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const latencies = phases.flatMap((p) => p.latencies);
+  const keys = [...new Set(phases.flatMap((p) => Object.keys(p.cpu)))] as ProcessName[];
+  return {
+    deliveredPerSecond: mean(phases.map((p) => p.deliveredPerSecond)),
+    acceptedPerSecond: mean(phases.map((p) => p.acceptedPerSecond)),
+    pending: phases.reduce((sum, p) => sum + p.pending, 0),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpu: Object.fromEntries(keys.map((key) => [key, mean(phases.map((p) => p.cpu[key] ?? 0))])),
+  };
+}
 
 function checks(targets: { name: string; value: number; goal: string; ok: boolean }[]): { lines: string[]; ok: boolean } {
   return {
@@ -337,18 +358,24 @@ async function throughputMode(base: Base): Promise<Report> {
     baselineWorker.once('exit', (code) => reject(new Error(`the baseline worker exited (code ${code})`)));
   });
   const baselineLoad = await startLoadGenerator({ kind: 'baseline', address: base.address, taskQueue: BASELINE_QUEUE, receiverUrl: base.receiver.url });
-  const baseline = await measurePhase(base, 'baseline', baselineLoad, { ...base.pids, baselineWorker: baselineWorker.pid!, load: baselineLoad.pid }, BASELINE_QUEUE);
-  await baselineLoad.stop();
-  await stopGroup(baselineWorker);
-
   const hookflow = await startHookflow(base, false);
   const load = await startLoadGenerator(hookflow.target);
-  const measured = await measurePhase(base, 'hookflow', load, { ...base.pids, ...hookflow.pids, load: load.pid }, HOOKFLOW_QUEUE);
+  // Rounds alternate, so that neither side always runs on the fresher (or the more loaded) server.
+  const phases: { baseline: Phase[]; hookflow: Phase[] } = { baseline: [], hookflow: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const warmup = round === 1 ? WARMUP : 0;
+    phases.baseline.push(await measurePhase(base, `baseline-${round}`, baselineLoad, { ...base.pids, baselineWorker: baselineWorker.pid!, load: baselineLoad.pid }, BASELINE_QUEUE, warmup));
+    phases.hookflow.push(await measurePhase(base, `hookflow-${round}`, load, { ...base.pids, ...hookflow.pids, load: load.pid }, HOOKFLOW_QUEUE, warmup));
+  }
+  await baselineLoad.stop();
+  await stopGroup(baselineWorker);
+  const baseline = combine(phases.baseline);
+  const measured = combine(phases.hookflow);
 
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  const row = (name: string, p: Phase) =>
+  const row = (name: string, p: Combined) =>
     `| ${name} | ${p.deliveredPerSecond.toFixed(0)}/s | ${p.acceptedPerSecond.toFixed(0)}/s | ${p.p50.toFixed(0)} ms | ${p.p99.toFixed(0)} ms | ${total(p.cpu).toFixed(2)} ms |`;
-  const cpuCell = (p: Phase, key: ProcessName) => (p.cpu[key] === undefined ? '—' : `${p.cpu[key].toFixed(2)} ms`);
+  const cpuCell = (p: Combined, key: ProcessName) => (p.cpu[key] === undefined ? '—' : `${p.cpu[key].toFixed(2)} ms`);
   const result = checks([
     { name: 'delivered/s, Hookflow / baseline', value: measured.deliveredPerSecond / baseline.deliveredPerSecond, goal: '≥ 0.9', ok: measured.deliveredPerSecond / baseline.deliveredPerSecond >= 0.9 },
     { name: 'paced p50, Hookflow / baseline', value: measured.p50 / baseline.p50, goal: '≤ 1.2', ok: measured.p50 / baseline.p50 <= 1.2 },
@@ -358,7 +385,7 @@ async function throughputMode(base: Base): Promise<Report> {
   return {
     ok: result.ok,
     lines: [
-      `${EVENTS} events at concurrency ${CONCURRENCY} after ${WARMUP} warm-up events, ${PACED} paced; Temporal SQLite pragmas: ${PRAGMAS}`,
+      `${ROUNDS} rounds of ${EVENTS} events at concurrency ${CONCURRENCY} (after ${WARMUP} warm-up events) and ${PACED} paced events ${PACED_GAP_MS} ms apart, baseline and Hookflow in turn; Temporal SQLite pragmas: ${PRAGMAS}`,
       '',
       '| | delivered/s | accepted/s | paced p50 | paced p99 | CPU per event |',
       '| --- | --- | --- | --- | --- | --- |',

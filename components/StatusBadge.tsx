@@ -7,6 +7,7 @@ const tone: Record<string, string> = {
   draft: 'muted',
   archived: 'muted',
   failed: 'bad',
+  cancelled: 'muted',
 };
 
 /** `label` replaces the text, keeping the status's colour ("published v3" in the colour of active). */

@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   body: string;
   /** performance.timeOrigin-based milliseconds, for gap measurements */
   at: number;
+  /** when the sender hung up before the answer was sent (same clock) */
+  abortedAt?: number;
 }
 
 export interface ReceiverResponse {
@@ -50,6 +52,9 @@ export async function startReceiver(options: { port?: number; host?: string; onR
         body: Buffer.concat(chunks).toString('utf8'),
         at: performance.timeOrigin + performance.now(),
       };
+      res.once('close', () => {
+        if (!res.writableEnded) request.abortedAt = performance.timeOrigin + performance.now();
+      });
       const index = receiver.requests.push(request) - 1;
       options.onRequest?.(request);
       const response = receiver.respond(request, index);

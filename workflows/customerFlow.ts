@@ -2,7 +2,19 @@
  * The one interpreter workflow: runs a published flow's plan for one customer event. Deterministic: all I/O
  * happens in activities, and webhook failures are outcomes the flow routes on, not crashes.
  */
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, proxyLocalActivities, setHandler, sleep, uuid4 } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  uuid4,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluateCondition } from '../lib/domain/flow/conditions';
 import { isLastIoStep, type PlanNode } from '../lib/domain/flow/plan';
@@ -21,8 +33,14 @@ const { recordRunStatus } = proxyLocalActivities<Activities>(RECORD_RUN_STATUS);
 /** How long one sendWebhook attempt may take, including its wait for a rate-limit slot. */
 const SEND_ATTEMPT_TIMEOUT = '12 minutes';
 
-function sendWebhookProxy(retry: PlanWebhook['retry']) {
-  return proxyActivities<Activities>({ startToCloseTimeout: SEND_ATTEMPT_TIMEOUT, heartbeatTimeout: '30 seconds', retry: sendRetryPolicy(retry) }).sendWebhook;
+function sendWebhookProxy(retry: PlanWebhook['retry'], revision: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: SEND_ATTEMPT_TIMEOUT,
+    heartbeatTimeout: '30 seconds',
+    retry: sendRetryPolicy(retry),
+    // A cancelled run waits for its request to be aborted, so nothing is sent after the run ended.
+    ...(revision >= 2 ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
+  }).sendWebhook;
 }
 
 type PlanWebhook = Extract<PlanNode, { kind: 'webhook' }>;
@@ -52,7 +70,11 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       nodeId = await runNode(node, input, context, webhooks, outputs, run);
     }
   } catch (error) {
-    await recordStatus(run, input.runId, 'failed');
+    if (run.revision >= 2 && isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => recordStatus(run, input.runId, 'cancelled'));
+    } else {
+      await recordStatus(run, input.runId, 'failed');
+    }
     throw error;
   }
   if (!run.recorded) await recordStatus(run, input.runId, 'completed');
@@ -67,7 +89,7 @@ interface RunState {
 }
 
 /** Mirrors the run's status into the Run table: a local activity, or the activity task revision 1 had. */
-async function recordStatus(run: RunState, runId: string, status: 'completed' | 'failed'): Promise<void> {
+async function recordStatus(run: RunState, runId: string, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
   const record = run.revision >= 2 ? recordRunStatus : recordRunStatusTask;
   await record({ runId, status });
 }
@@ -82,7 +104,7 @@ async function runNode(
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
-      const { outcome, runRecorded } = await sendOne(node, input, context, run.revision >= 2 && isLastIoStep(input.plan, node));
+      const { outcome, runRecorded } = await sendOne(node, input, context, run.revision, run.revision >= 2 && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
       run.recorded = runRecorded;
       return node.next;
@@ -107,10 +129,11 @@ async function sendOne(
   node: PlanWebhook,
   input: CustomerFlowInput,
   context: Record<string, unknown>,
+  revision: number,
   completesRun: boolean,
 ): Promise<{ outcome: WebhookOutcome; runRecorded: boolean }> {
   const transactionalId = uuid4();
-  const sendWebhook = sendWebhookProxy(node.retry);
+  const sendWebhook = sendWebhookProxy(node.retry, revision);
   try {
     const result = await sendWebhook({
       webhookId: node.webhookId,
@@ -126,7 +149,8 @@ async function sendOne(
       runRecorded: result.runRecorded === true,
     };
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
+    // A cancelled run is not a failed webhook: it ends the run.
+    if (!(error instanceof ActivityFailure) || (revision >= 2 && isCancellation(error))) throw error;
     const cause = error.cause;
     const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as SendFailureDetails | undefined) : undefined;
     const message = cause?.message ?? error.message;

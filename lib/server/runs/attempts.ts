@@ -53,7 +53,7 @@ function insertAttempt(db: SqlDb, record: AttemptRecord, now: Date): Promise<num
       ${record.errorClass}, ${record.errorMessage})`);
 }
 
-export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 /** Mirrors a run's state into the Run table; Temporal stays the source of truth. */
 export function recordRunStatus(prisma: PrismaClient, runId: string, status: RunStatus): Promise<number> {
@@ -61,7 +61,7 @@ export function recordRunStatus(prisma: PrismaClient, runId: string, status: Run
 }
 
 function runStatusStatement(runId: string, status: RunStatus, now: Date): Prisma.Sql {
-  const finished = status === 'completed' || status === 'failed';
+  const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
   return finished
     ? Prisma.sql`UPDATE "Run" SET "status" = ${status}, "finishedAt" = ${now} WHERE "id" = ${runId}`
     : Prisma.sql`UPDATE "Run" SET "status" = ${status} WHERE "id" = ${runId}`;

@@ -88,6 +88,7 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
 
 /** HookflowOutcome, for finding runs by how they ended (runs started with Hookflow's search attributes). */
 function setOutcome(input: CustomerFlowInput, run: RunState, outcome: RunOutcome): void {
+  setCurrentDetails(`Finished: **${outcome}**`);
   if (run.revision >= 2 && input.searchAttributes) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: outcome }]);
 }
 

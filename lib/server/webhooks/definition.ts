@@ -13,6 +13,7 @@ import type { WebhookDefinition } from '../../domain/webhook/request';
 import type { CaptureField } from '../../domain/webhook/capture';
 import { usesTransactionalId } from '../../domain/webhook/idempotency';
 import { sqlDb } from '../sql';
+import { secretRedactor, type Redactor } from './redact';
 
 interface StoredHeader {
   value: string;
@@ -78,6 +79,8 @@ export interface SendableWebhook {
   idempotent: boolean;
   /** the fields to capture from a successful response (empty when capture is off) */
   capture: CaptureField[];
+  /** masks every form of the integration's secret values (lib/server/webhooks/redact.ts) */
+  redact: Redactor;
 }
 
 /**
@@ -110,6 +113,7 @@ async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKe
   const row = await prisma.webhook.findUnique({ where: { id: webhookId }, include: { integration: { include: withHeaders } } });
   if (!row) return null;
   const webhook = webhookFromRow(row);
+  const headers = integrationHeaders(row.integration, secretKey, true);
   return {
     id: row.id,
     version: row.version,
@@ -118,8 +122,9 @@ async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKe
     rateLimitPerSecond: row.integration.rateLimitPerSecond,
     connectTimeoutMs: row.integration.connectTimeoutMs,
     requestTimeoutMs: row.integration.requestTimeoutMs,
-    definition: definitionOf({ ...webhook, version: row.version }, integrationHeaders(row.integration, secretKey, true)),
+    definition: definitionOf({ ...webhook, version: row.version }, headers),
     idempotent: usesTransactionalId(webhook),
     capture: webhook.captureEnabled ? webhook.captureFields : [],
+    redact: secretRedactor(headers.headers.filter((h) => h.secret).map((h) => h.value)),
   };
 }

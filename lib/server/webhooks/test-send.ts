@@ -5,7 +5,8 @@
 import type { PrismaClient } from '../db';
 import { buildRequest, redactHeaders, RequestBuildError } from '../../domain/webhook/request';
 import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
-import { captureFields } from '../../domain/webhook/capture';
+import { captureFromResponse } from '../../domain/webhook/capture';
+import { redactOutcome, secretRedactor } from './redact';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
 import { loadIntegrationHeaders } from './definition';
 import { recordAttempt } from '../runs/attempts';
@@ -15,6 +16,8 @@ export interface TestSendResult {
   request: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null } | null;
   response: Omit<SendOutcome, 'retryAfterSeconds'> | null;
   fields: Record<string, unknown>;
+  /** why a field to capture could not be read from the response */
+  captureError?: string | null;
   /** plain-words explanation when it did not work */
   problem: string | null;
 }
@@ -44,11 +47,12 @@ export async function testSend(
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
     throw error;
   }
-  const outcome = await sendRequest(built, {
-    ...DEFAULT_SEND_OPTIONS,
-    connectTimeoutMs: integration.connectTimeoutMs,
-    requestTimeoutMs: integration.requestTimeoutMs,
-  });
+  // What the service answered, with every form of the integration's secret values masked: it may echo them.
+  const outcome = redactOutcome(
+    await sendRequest(built, { ...DEFAULT_SEND_OPTIONS, connectTimeoutMs: integration.connectTimeoutMs, requestTimeoutMs: integration.requestTimeoutMs }),
+    secretRedactor(integration.headers.filter((h) => h.secret).map((h) => h.value)),
+  );
+  const captured = outcome.ok ? captureFromResponse(outcome.body, outcome.truncated, input.webhook.captureEnabled ? input.webhook.captureFields : [], DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
   const request = { ...built, headers: redactHeaders(built.headers) };
   if (input.webhookId) {
     await recordAttempt(deps.prisma, {
@@ -69,21 +73,15 @@ export async function testSend(
       responseTruncated: outcome.truncated,
       errorClass: outcome.errorClass,
       errorMessage: outcome.errorMessage,
+      captureError: captured?.error ?? null,
     });
-  }
-  let fields: Record<string, unknown> = {};
-  if (outcome.ok && input.webhook.captureEnabled && outcome.body) {
-    try {
-      fields = captureFields(JSON.parse(outcome.body), input.webhook.captureFields);
-    } catch {
-      fields = {};
-    }
   }
   const { retryAfterSeconds: _ignored, ...response } = outcome;
   return {
     request,
     response,
-    fields,
+    fields: captured?.fields ?? {},
+    captureError: captured?.error ?? null,
     problem: outcome.ok ? null : `${outcome.errorMessage ?? 'The request failed.'} ${EXPLAIN[outcome.errorClass ?? ''] ?? ''}`.trim(),
   };
 }

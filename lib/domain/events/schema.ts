@@ -37,7 +37,7 @@ export const EVENT_LIMITS = { depth: 32, keys: 1_000, stringLength: 32 * 1024 } 
  * The first limit an event breaks, with the path of the value, or null. Iterative, so that no input can
  * exhaust the stack however deep it nests.
  */
-export function checkEventLimits(body: unknown): { field: string; message: string } | null {
+function checkEventLimits(body: unknown): { field: string; message: string } | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
   let keys = 0;
   while (stack.length > 0) {

@@ -13,6 +13,7 @@ import { redactOutcome } from '../lib/server/webhooks/redact';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
 import { recordAttempt } from '../lib/server/runs/attempts';
+import { signRequest } from '../lib/server/webhooks/signing';
 import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
@@ -57,7 +58,8 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     }
     const webhook = await loadSendableWebhook(deps.prisma, input.webhookId, deps.secretKey);
     if (!webhook) fail(attempt, { message: `The webhook ${input.webhookId} no longer exists`, errorClass: 'config', status: null });
-    const built = await render(deps, attempt, webhook);
+    // Signed after rendering, over the exact body sent; every attempt of one call has the same webhook-id.
+    const built = signRequest(await render(deps, attempt, webhook), webhook.signing, webhook.idempotent ? input.transactionalId : null);
     // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
     if (number > 1 && !webhook.idempotent) {
       fail(attempt, { message: 'Not retried: the webhook no longer carries ${WebhookRequest.TransactionalId}', errorClass: 'config', status: null });

@@ -14,6 +14,7 @@ import type { CaptureField } from '../../domain/webhook/capture';
 import { usesTransactionalId } from '../../domain/webhook/idempotency';
 import { sqlDb } from '../sql';
 import { secretRedactor, type Redactor } from './redact';
+import type { SigningKeys } from './signing';
 
 interface StoredHeader {
   value: string;
@@ -43,6 +44,24 @@ function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer
 export async function loadIntegrationHeaders(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
   const integration = await prisma.integration.findUnique({ where: { id: integrationId }, include: withHeaders });
   return integration && integrationHeaders(integration, secretKey, reveal);
+}
+
+/** The integration's signing secrets, decrypted; null when signing is off. */
+export function signingKeysOf(
+  integration: { signingSecret: string | null; previousSigningSecret: string | null; signingRotatedAt: Date | null },
+  secretKey: () => Buffer,
+): SigningKeys | null {
+  if (!integration.signingSecret) return null;
+  return {
+    current: decryptSecret(integration.signingSecret, secretKey()),
+    previous: integration.previousSigningSecret ? decryptSecret(integration.previousSigningSecret, secretKey()) : null,
+    rotatedAt: integration.signingRotatedAt,
+  };
+}
+
+export async function loadSigningKeys(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer): Promise<SigningKeys | null> {
+  const integration = await prisma.integration.findUnique({ where: { id: integrationId }, select: { signingSecret: true, previousSigningSecret: true, signingRotatedAt: true } });
+  return integration && signingKeysOf(integration, secretKey);
 }
 
 /** A stored webhook as the editor's input shape (plus its id): what the API returns and flows-as-code exports. */
@@ -81,6 +100,8 @@ export interface SendableWebhook {
   capture: CaptureField[];
   /** masks every form of the integration's secret values (lib/server/webhooks/redact.ts) */
   redact: Redactor;
+  /** the Standard Webhooks signing secrets (null: signing is off) */
+  signing: SigningKeys | null;
 }
 
 /**
@@ -126,5 +147,6 @@ async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKe
     idempotent: usesTransactionalId(webhook),
     capture: webhook.captureEnabled ? webhook.captureFields : [],
     redact: secretRedactor(headers.headers.filter((h) => h.secret).map((h) => h.value)),
+    signing: signingKeysOf(row.integration, secretKey),
   };
 }

@@ -8,7 +8,8 @@ import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
 import { captureFromResponse } from '../../domain/webhook/capture';
 import { redactOutcome, secretRedactor } from './redact';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
-import { loadIntegrationHeaders } from './definition';
+import { loadIntegrationHeaders, loadSigningKeys } from './definition';
+import { signRequest } from './signing';
 import { recordAttempt } from '../runs/attempts';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
@@ -42,7 +43,9 @@ export async function testSend(
   if (!integration) return { request: null, response: null, fields: {}, problem: 'The integration no longer exists.' };
   let built;
   try {
-    built = buildRequest(definitionOf(input.webhook, integration), sampleContext(input.sample));
+    // Signed like a real send, so that a receiver's verification can be tried out.
+    const context = sampleContext(input.sample);
+    built = signRequest(buildRequest(definitionOf(input.webhook, integration), context), await loadSigningKeys(deps.prisma, input.webhook.integrationId, deps.secretKey), null);
   } catch (error) {
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
     throw error;

@@ -47,7 +47,7 @@ export async function loadIntegrationHeaders(prisma: PrismaClient, integrationId
 }
 
 /** The integration's signing secrets, decrypted; null when signing is off. */
-export function signingKeysOf(
+function signingKeysOf(
   integration: { signingSecret: string | null; previousSigningSecret: string | null; signingRotatedAt: Date | null },
   secretKey: () => Buffer,
 ): SigningKeys | null {

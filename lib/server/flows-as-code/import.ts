@@ -5,6 +5,7 @@
 import type { PrismaClient } from '../db';
 import type { Prisma } from '../../generated/prisma/client';
 import { encryptSecret } from '../crypto/secrets';
+import { recordAudit, type AuditActor } from '../audit';
 import { compileFlow } from '../../domain/flow/compile';
 import { publishDraft, recordVersion, webhookCatalog, type PublishResult } from '../flows/publish';
 import { parseDocument } from './parse';
@@ -20,6 +21,8 @@ export interface ImportOptions extends PlanOptions {
   dryRun?: boolean;
   /** recorded on the versions this import publishes */
   publishedById?: string | null;
+  /** who imports: an import that writes records one audit row, in its transaction */
+  actor?: AuditActor;
 }
 
 export type ImportResult = { ok: true; dryRun: boolean; changes: Change[]; summary: string } | { ok: false; problems: DocumentProblem[] };
@@ -33,8 +36,13 @@ export async function importDocument(prisma: PrismaClient, source: string, optio
       async (tx) => {
         const planned = await planImport(tx, parsed.document, options);
         if (!planned.ok) throw new FlowsAsCodeError(planned.problems);
-        if (!options.dryRun) await applyPlan(tx, planned.plan, options.secretKey, options.publishedById ?? null);
-        return { ok: true as const, dryRun: options.dryRun ?? false, changes: planned.plan.changes, summary: summarize(planned.plan.changes, options.dryRun ?? false) };
+        const summary = summarize(planned.plan.changes, options.dryRun ?? false);
+        if (!options.dryRun) {
+          await applyPlan(tx, planned.plan, options.secretKey, options.publishedById ?? null);
+          const written = planned.plan.changes.filter((c) => c.action !== 'unchanged');
+          await recordAudit(tx, options.actor ?? { id: null, label: 'system' }, { action: 'flows.import', entityType: 'import', entityName: summary, details: { changes: written } });
+        }
+        return { ok: true as const, dryRun: options.dryRun ?? false, changes: planned.plan.changes, summary };
       },
       // Templates are compiled while planning; give a large document time on a slow machine.
       { maxWait: 10_000, timeout: 120_000 },

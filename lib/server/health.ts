@@ -3,6 +3,7 @@
  * now, which needs the database and Temporal, each checked with a timeout so a hung dependency makes the
  * answer "not ready" instead of no answer.
  */
+import { createServer, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from './db';
 import { sqlDb } from './sql';
@@ -57,4 +58,50 @@ export async function readiness({ prisma, temporal, timeoutMs = CHECK_TIMEOUT_MS
     }, timeoutMs),
   ]);
   return { ready: database.ok && temporalCheck.ok, checks: { database, temporal: temporalCheck } };
+}
+
+export interface HealthServerOptions extends ReadinessDeps {
+  port: number;
+  host?: string;
+  /** extra readiness of the process itself, e.g. "the worker is polling" */
+  process?: () => CheckResult;
+  /** more routes on the same port (the worker's /metrics) */
+  routes?: Record<string, () => Promise<{ contentType: string; body: string }>>;
+}
+
+/** The worker's /health/live and /health/ready (and any extra routes) on their own port. */
+export async function serveHealth(options: HealthServerOptions): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0]!;
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(body));
+    };
+    if (path === '/health/live') return send(200, { status: 'live' });
+    if (path === '/health/ready') {
+      void readiness(options).then((result) => {
+        const own = options.process?.();
+        const ready = result.ready && (own?.ok ?? true);
+        send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: { ...result.checks, ...(own ? { process: own } : {}) } });
+      });
+      return;
+    }
+    const route = options.routes?.[path];
+    if (route) {
+      void route().then(
+        ({ contentType, body }) => {
+          response.writeHead(200, { 'content-type': contentType });
+          response.end(body);
+        },
+        (error: unknown) => send(500, { error: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
+    send(404, { error: 'not found', routes: ['/health/live', '/health/ready', ...Object.keys(options.routes ?? {})] });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+  });
+  return server;
 }

@@ -114,11 +114,18 @@ async function main() {
   // Webhooks may call the demo receiver, and nothing else on this machine's private networks unless allowed.
   const demoService = `127.0.0.1:${new URL(receiver.url).port}`;
   const allowed = [process.env.HOOKFLOW_ALLOWED_NETWORKS, demoService].filter(Boolean).join(',');
-  const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ALLOWED_NETWORKS: allowed };
+  const childEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    NEXT_TELEMETRY_DISABLED: '1',
+    HOOKFLOW_DATA_DIR: dataDir,
+    HOOKFLOW_ALLOWED_NETWORKS: allowed,
+    HOOKFLOW_LOG_FORMAT: process.env.HOOKFLOW_LOG_FORMAT ?? 'pretty',
+  };
   // Straight through node (tsx as a loader), not tsx's CLI, which would run a second process around it.
-  group.supervise('worker', () => spawnChild(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], { cwd: ROOT, env: childEnv }));
+  group.supervise('worker', () => spawnChild(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], { cwd: ROOT, env: { ...childEnv, HOOKFLOW_LOG_NAME: 'worker' } }));
   const next = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  group.supervise('web', () => spawnChild(process.execPath, [next, dev ? 'dev' : 'start', '--port', String(appPort)], { cwd: ROOT, env: childEnv }));
+  group.supervise('web', () => spawnChild(process.execPath, [next, dev ? 'dev' : 'start', '--port', String(appPort)], { cwd: ROOT, env: { ...childEnv, HOOKFLOW_LOG_NAME: 'web' } }));
   await waitForHttp(`http://127.0.0.1:${appPort}/`, 180_000);
 
   const curl = [

@@ -3,7 +3,10 @@
  * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
  * so every test here also crosses continue-as-new.
  */
+import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../../scripts/worker-process';
@@ -19,6 +22,7 @@ let env: TestEnv;
 let workers: WorkerProcess[] = [];
 const receivers: ReceiverProcess[] = [];
 let seq = 0;
+let recorded: { workflowId: string; runIds: string[] } | undefined;
 
 beforeAll(async () => {
   env = await createTestEnv('rate-limit');
@@ -32,6 +36,14 @@ beforeAll(async () => {
   workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
 }, 120_000);
 afterAll(async () => {
+  // HOOKFLOW_RECORD_HISTORIES=<label> saves the limiter runs of the continue-as-new test for the replay test.
+  const label = process.env.HOOKFLOW_RECORD_HISTORIES;
+  if (label && recorded) {
+    for (const [i, runId] of recorded.runIds.entries()) {
+      const history = await env.client.workflow.getHandle(recorded.workflowId, runId).fetchHistory();
+      writeFileSync(path.join(import.meta.dirname, '../replay/histories', `${label}-rate-limiter-run${i + 1}.json`), historyToJSON(history));
+    }
+  }
   await Promise.all(workers.map((w) => w.stop()));
   await Promise.all(receivers.map((r) => r.close()));
   await env?.close();
@@ -78,9 +90,14 @@ async function postEvents(type: string, count: number, workflowIds: string[]): P
 const results = (ids: string[]) => Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<CustomerFlowResult>));
 
 async function limiterRuns(integrationId: string): Promise<number> {
-  let runs = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs++;
-  return runs;
+  return (await limiterRunIds(integrationId)).length;
+}
+
+/** Run ids of an integration's limiter, oldest first. */
+async function limiterRunIds(integrationId: string): Promise<string[]> {
+  const runs: { runId: string; startTime: Date }[] = [];
+  for await (const run of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs.push(run);
+  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
 }
 
 describe('per-integration rate limit', () => {
@@ -110,6 +127,25 @@ describe('per-integration rate limit', () => {
     const attempts = await env.prisma.webhookAttempt.findMany({ where: { webhookId: { in: (await env.prisma.webhook.findMany({ where: { integrationId: integration.id } })).map((w) => w.id) } } });
     expect(attempts).toHaveLength(60);
   }, 120_000);
+
+  it('hands out every slot once across continue-as-new, and a released slot goes to a later request', async () => {
+    const integration = await createIntegration(env.prisma, { rootUrl: 'http://127.0.0.1:9', rateLimitPerSecond: 20 });
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue, limiterInput: { maxUpdatesPerRun: 4 } });
+    const acquireWave = () => Promise.all(Array.from({ length: 5 }, () => slots.acquire(integration.id, 20, null)));
+    const used = await acquireWave();
+    // Give back the two latest slots (still ahead), as a cancelled activity does, then ask for more.
+    used.sort((a, b) => a - b);
+    const givenBack = used.splice(-2);
+    await slots.release(integration.id, givenBack);
+    for (let wave = 0; wave < 4; wave++) used.push(...(await acquireWave()));
+    expect(new Set(used).size).toBe(used.length);
+    used.sort((a, b) => a - b);
+    const gaps = used.slice(1).map((t, i) => t - used[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / 20 - 0.001);
+    const runIds = await limiterRunIds(integration.id);
+    expect(runIds.length).toBeGreaterThan(1);
+    recorded = { workflowId: limiterWorkflowId(integration.id), runIds };
+  }, 60_000);
 
   it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {
     const r = await receiver();

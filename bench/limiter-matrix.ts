@@ -48,13 +48,13 @@ export interface MatrixCell {
   misses: string[];
 }
 
-interface LimiterClientProcess {
+export interface LimiterClientProcess {
   child: ChildProcess;
   run(job: ClientJob): Promise<ClientResult>;
   stop(): Promise<void>;
 }
 
-async function startClient(env: Record<string, string>): Promise<LimiterClientProcess> {
+export async function startLimiterClient(env: Record<string, string>): Promise<LimiterClientProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/limiter-client.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -124,7 +124,7 @@ export async function runMatrix(ctx: MatrixContext, settings: MatrixSettings): P
   const clients: LimiterClientProcess[] = [];
   try {
     const most = Math.max(...settings.workers);
-    clients.push(...(await Promise.all(Array.from({ length: most }, () => startClient({ TEMPORAL_ADDRESS: ctx.address, HOOKFLOW_TASK_QUEUE: ctx.taskQueue })))));
+    clients.push(...(await Promise.all(Array.from({ length: most }, () => startLimiterClient({ TEMPORAL_ADDRESS: ctx.address, HOOKFLOW_TASK_QUEUE: ctx.taskQueue })))));
     const cells: MatrixCell[] = [];
     for (const k of settings.workers) {
       for (const rate of settings.rates) {

@@ -106,7 +106,6 @@ async function runCell(ctx: MatrixContext, settings: MatrixSettings, driverQueue
   const cpuAfter = cpuSeconds(pids);
   const results = (await Promise.all(workers.map((w) => w.send({ kind: 'stop' })))).map((line) => JSON.parse(line) as TaskQueueWorkerResult);
   const sends = results.flatMap((r) => r.sends);
-  if (process.env.BENCH_DEBUG) console.error(JSON.stringify(sends.map((s) => [s[0] - started, s[1] - started]).sort((a, b) => a[1] - b[1])));
   const slots = sends.map((s) => s[1]).sort((a, b) => a - b);
   let maxArrivals: number | null = null;
   if (withReceiver) {

@@ -81,7 +81,7 @@ async function main() {
     }
     return slot;
   }) as typeof acquire;
-  const agent = new Agent({ connections: 32, pipelining: 1 });
+  const agent = new Agent({ connections: 32, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
 
   async function one(job: ClientJob, i: number, out: ClientResult): Promise<void> {
     const issued = Date.now();

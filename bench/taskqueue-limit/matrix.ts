@@ -88,16 +88,17 @@ async function runCell(ctx: MatrixContext, settings: MatrixSettings, driverQueue
   const pids = { ...ctx.servicePids, self: process.pid, ...Object.fromEntries(workers.map((w, i) => [`tq${i}`, w.child.pid!])) };
   const cpuBefore = cpuSeconds(pids);
   // Drivers of at most 1,500 sends each keep every history far from Temporal's limits.
-  const total = Math.round(rate * settings.seconds);
-  const drivers = Math.max(1, Math.ceil(total / 1500));
+  const drivers = Math.max(1, Math.ceil((rate * settings.seconds) / 1500));
   const ticks = settings.seconds;
+  const perTick = Math.max(1, Math.round(rate / drivers));
+  const total = perTick * drivers * ticks;
   const started = Date.now();
   const handles = await Promise.all(
     Array.from({ length: drivers }, (_, d) =>
       ctx.client.workflow.start('taskQueueLimitedSends', {
         taskQueue: driverQueue,
         workflowId: `${taskQueue}-driver-${d}`,
-        args: [{ taskQueue, ticks, perTick: Math.max(1, Math.round(rate / drivers)), prefix: `${taskQueue}-${d}` }],
+        args: [{ taskQueue, ticks, perTick, prefix: `${taskQueue}-${d}` }],
       }),
     ),
   );

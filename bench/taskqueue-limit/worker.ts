@@ -23,7 +23,7 @@ export interface SendActivities {
 type Job = { kind: 'start'; taskQueue: string; rate: number; receiverUrl?: string } | { kind: 'stop' };
 
 const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-const agent = new Agent({ connections: 32 });
+const agent = new Agent({ connections: 32, headersTimeout: 10_000, bodyTimeout: 10_000 });
 interface Current {
   worker: Worker;
   running: Promise<void>;

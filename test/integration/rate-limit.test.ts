@@ -1,6 +1,6 @@
 /**
  * The per-integration rate limit on the real dev server with two real worker processes and a loopback
- * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
+ * receiver that timestamps every request. The workers continue the limiter as new every 5 updates,
  * so every test here also crosses continue-as-new.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { startReceiverProcess, type ReceiverProcess } from '../../scripts/receiv
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { ingestEvent } from '../../lib/server/events/ingest';
 import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/server/ratelimit/client';
+import { acquireUpdate, statusQuery } from '../../lib/domain/ratelimit/messages';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
 import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
@@ -22,7 +23,7 @@ let env: TestEnv;
 let workers: WorkerProcess[] = [];
 const receivers: ReceiverProcess[] = [];
 let seq = 0;
-let recorded: { workflowId: string; runIds: string[] } | undefined;
+const recorded: { name: string; workflowId: string; runIds: string[] }[] = [];
 
 beforeAll(async () => {
   env = await createTestEnv('rate-limit');
@@ -36,12 +37,13 @@ beforeAll(async () => {
   workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
 }, 120_000);
 afterAll(async () => {
-  // HOOKFLOW_RECORD_HISTORIES=<label> saves the limiter runs of the continue-as-new test for the replay test.
+  // HOOKFLOW_RECORD_HISTORIES=<label> saves the limiter runs of the continue-as-new and upgrade tests for the
+  // replay test.
   const label = process.env.HOOKFLOW_RECORD_HISTORIES;
-  if (label && recorded) {
-    for (const [i, runId] of recorded.runIds.entries()) {
-      const history = await env.client.workflow.getHandle(recorded.workflowId, runId).fetchHistory();
-      writeFileSync(path.join(import.meta.dirname, '../replay/histories', `${label}-rate-limiter-run${i + 1}.json`), historyToJSON(history));
+  for (const { name, workflowId, runIds } of label ? recorded : []) {
+    for (const [i, runId] of runIds.entries()) {
+      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      writeFileSync(path.join(import.meta.dirname, '../replay/histories', `${label}-${name}-run${i + 1}.json`), historyToJSON(history));
     }
   }
   await Promise.all(workers.map((w) => w.stop()));
@@ -144,7 +146,29 @@ describe('per-integration rate limit', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / 20 - 0.001);
     const runIds = await limiterRunIds(integration.id);
     expect(runIds.length).toBeGreaterThan(1);
-    recorded = { workflowId: limiterWorkflowId(integration.id), runIds };
+    recorded.push({ name: 'rate-limiter', workflowId: limiterWorkflowId(integration.id), runIds });
+  }, 60_000);
+
+  it('a limiter still running revision 1 moves to leases at the first lease request, carrying its schedule on', async () => {
+    const integrationId = `upgrade-${++seq}`;
+    // As the previous release started it: no revision in the input, slots granted through `acquire`.
+    const handle = await env.client.workflow.start('rateLimiter', { taskQueue: env.taskQueue, workflowId: limiterWorkflowId(integrationId), args: [{ ratePerSecond: 20 }] });
+    const before = await handle.executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: Array.from({ length: 5 }, () => ({ maxWaitMs: 60_000 })), notBefore: Date.now() + 100 }] });
+    const old = before.map((g) => ('slotAt' in g ? g.slotAt : NaN));
+    expect(old.every(Number.isFinite)).toBe(true);
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue });
+    const after = await Promise.all(Array.from({ length: 5 }, () => slots.acquire(integrationId, 20, null)));
+    // Nothing granted before the move is handed out again.
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(Math.max(...old) + 1040 / 20 - 0.001);
+    const runIds = await limiterRunIds(integrationId);
+    expect(runIds).toHaveLength(2);
+    recorded.push({ name: 'rate-limiter-upgrade', workflowId: limiterWorkflowId(integrationId), runIds });
+    const status = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).query(statusQuery);
+    expect(status.holders).toBe(1);
+    // The old request path still works on the new revision, from the same schedule.
+    const late = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: [{ maxWaitMs: 60_000 }] }] });
+    expect(late).toHaveLength(1);
+    expect(after).not.toContain((late[0] as { slotAt: number }).slotAt);
   }, 60_000);
 
   it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {

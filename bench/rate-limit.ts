@@ -38,6 +38,8 @@ const list = (value: string) => value.split(',').map(Number);
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'matrix,events,latency').split(','));
 const EVENT_RATES = list(process.env.BENCH_EVENT_RATES ?? '1,10,50,100');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+/** events posted at a time; ingestion group-commits them */
+const POST_CONCURRENCY = Number(process.env.BENCH_POST_CONCURRENCY ?? 100);
 const MATRIX: MatrixSettings = {
   workers: list(process.env.BENCH_LIMITER_WORKERS ?? '2,4,10'),
   rates: list(process.env.BENCH_RATES ?? '10,200,1000'),
@@ -103,9 +105,9 @@ async function setup(bench: Bench, rate: number | null): Promise<string[]> {
 
 async function postAll(bench: Bench, types: string[], count: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i += 20) {
+  for (let i = 0; i < count; i += POST_CONCURRENCY) {
     await Promise.all(
-      Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
+      Array.from({ length: Math.min(POST_CONCURRENCY, count - i) }, async (_, j) => {
         const result = await ingestEvent(bench.deps, { id: `b-${++seq}`, type: types[(i + j) % 3]!, customer: { id: `c-${seq}` } });
         ids.push(...(result.body as { runs: { workflowId: string }[] }).runs.map((r) => r.workflowId));
       }),

@@ -70,6 +70,17 @@ const MIN_EARLY_GAP_MS = LEASE_PERIOD_MS / 4;
 /** renew while a claimed slot lies beyond this much before the lease's end */
 const RENEW_MARGIN_MS = LEASE_PERIOD_MS / 2;
 
+/**
+ * The server dropped the update before the limiter accepted it, so nothing was granted: the workflow task
+ * that carried it failed (it is retried; a signal arriving while the limiter continues as new is enough to
+ * fail one) or timed out (its worker died). Asking again is safe; the answer of an update that did get
+ * accepted but never reached this process is taken back through `seen`.
+ */
+function notAccepted(error: unknown): boolean {
+  const text = `${(error as Error).message ?? ''} ${(error as { cause?: Error }).cause?.message ?? ''}`;
+  return /unexpected workflow task failure|Update-with-Start could not be executed/i.test(text);
+}
+
 export class SlotClient {
   private readonly books = new Map<string, Book>();
   /** this process's lease id at every limiter */
@@ -264,7 +275,7 @@ export class SlotClient {
       } catch (error) {
         const refused = error instanceof WorkflowUpdateFailedError && String(error.cause?.message ?? '').includes(CONTINUING_AS_NEW);
         const closed = /already completed|not found|continued/i.test((error as Error).message ?? '');
-        if ((!refused && !closed) || attempt >= 20) throw error;
+        if ((!refused && !closed && !notAccepted(error)) || attempt >= 20) throw error;
       }
       if (attempt >= 20) throw new Error(`the rate limiter ${limiterWorkflowId(book.integrationId)} kept asking to retry`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));

@@ -78,7 +78,8 @@ export async function startLimiterClient(env: Record<string, string>): Promise<L
       return JSON.parse(await answer) as ClientResult;
     },
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // Already gone (a test may have killed it): there is no exit left to wait for.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdin!.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -232,8 +232,9 @@ export class SlotClient {
       book.warmedAt = received;
       book.stock.receive(grant);
       book.staleStreak = grant.slots.length > 0 && received - grant.slots[0]! > STALE_AFTER_MS ? book.staleStreak + 1 : 0;
-      this.giveBack(book, book.stock.excess(received, book.stock.quiet(received)));
+      // Waiting requests take their slots first; only what is left over can be more than the demand needs.
       this.dispatch(book);
+      this.giveBack(book, book.stock.excess(received, book.stock.quiet(received)));
       // Whoever still waits could not get a slot within what they may wait.
       const waitMs = grant.nextAt - Date.now();
       for (const request of book.pending.filter((p) => waitMs > p.maxWaitMs)) {

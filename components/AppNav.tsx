@@ -31,7 +31,7 @@ export function AppNav({ user }: { user: SessionUser }) {
   const all = [
     ...links,
     ...(hasIntegrationAccess(user.role) ? [{ href: '/flows-as-code', label: 'Flows as code' }] : []),
-    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }] : []),
+    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }, { href: '/audit', label: 'Audit' }] : []),
   ];
   return (
     <header className="topbar">

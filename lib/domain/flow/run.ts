@@ -39,6 +39,8 @@ export interface WebhookOutcome {
   Body?: unknown;
   Fields?: Record<string, unknown>;
   Error?: string;
+  /** why a field to capture could not be read from a successful response */
+  CaptureError?: string;
   Attempts: number;
 }
 
@@ -70,6 +72,8 @@ export interface SendWebhookResult {
   runRecorded?: boolean;
   /** how long the request took, ms */
   durationMs?: number;
+  /** why a field to capture could not be read (`Webhooks.<sys>.CaptureError`) */
+  captureError?: string;
 }
 
 /** Attached to the ApplicationFailure a failed send ends with. */

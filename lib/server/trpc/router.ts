@@ -6,6 +6,7 @@ import { accountRouter, usersRouter } from './routers/users';
 import { flowsRouter } from './routers/flows';
 import { runsRouter } from './routers/runs';
 import { flowsAsCodeRouter } from './routers/flowsAsCode';
+import { auditRouter } from './routers/audit';
 
 export const appRouter = router({
   overview: overviewRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   flowsAsCode: flowsAsCodeRouter,
   users: usersRouter,
   account: accountRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

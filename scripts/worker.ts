@@ -13,6 +13,7 @@ import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
 import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
+import { serveHealth } from '../lib/server/health';
 
 async function main() {
   const settings = loadSettings();
@@ -38,11 +39,19 @@ async function main() {
     (error) => console.warn(`could not start pending runs yet: ${(error as Error).message}`),
   );
   void warnIfSearchAttributesMissing(connection, config.namespace, (line) => console.warn(line));
+  const health = settings.HOOKFLOW_METRICS_PORT === undefined ? null : await serveHealth({
+    port: settings.HOOKFLOW_METRICS_PORT,
+    prisma,
+    temporal: temporalClient,
+    process: () => ({ ok: worker.getState() === 'RUNNING', ms: 0, ...(worker.getState() === 'RUNNING' ? {} : { error: `worker is ${worker.getState()}` }) }),
+  });
+  if (health) console.log(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready`);
   console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();
   } finally {
     stopDispatcher();
+    health?.close();
     await prisma.$disconnect();
   }
 }

@@ -6,6 +6,19 @@ import { z } from 'zod';
  */
 const settingsSchema = z.object({
   HOOKFLOW_DATA_DIR: z.string().default('.data'),
+  /** SQLite `file:` or `postgresql://` URL; default: the SQLite file in the data directory (lib/server/db-url.ts) */
+  DATABASE_URL: z.string().optional(),
+  /** comma-separated CIDRs and host:port entries webhooks may call although closed by default (docs/security.md) */
+  HOOKFLOW_ALLOWED_NETWORKS: z.string().optional(),
+  /** comma-separated CIDRs closed in addition to the defaults */
+  HOOKFLOW_BLOCKED_NETWORKS: z.string().optional(),
+  /** the first admin, created on first start */
+  HOOKFLOW_ADMIN_EMAIL: z.string().optional(),
+  HOOKFLOW_ADMIN_PASSWORD: z.string().optional(),
+  /** debug for the Temporal SDK's own log lines too */
+  HOOKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** a prebuilt workflow bundle (tests and images); default: built into the data directory */
+  HOOKFLOW_WORKFLOW_BUNDLE: z.string().optional(),
   HOOKFLOW_APP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOOKFLOW_APP_URL: z.string().url().optional(),
   HOOKFLOW_DEMO_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
@@ -15,6 +28,8 @@ const settingsSchema = z.object({
   /** runs a worker keeps in memory between steps (about 0.5 MB each); the rest are replayed from history when they wake */
   HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(100),
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** the worker's /health/live, /health/ready and /metrics; unset: no such port */
+  HOOKFLOW_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** events waiting to be stored beyond this are answered 503 with Retry-After */
   HOOKFLOW_INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(5000),
   /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */
@@ -31,6 +46,9 @@ const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Every setting Hookflow reads (docs/operations.md); the deployment files may pass only these and Temporal's own. */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = settingsSchema.safeParse(env);

@@ -3,7 +3,7 @@
  * middle of a request, one killed after its request got through but before Temporal heard of it, and an
  * attempt log that cannot be written.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, type ExpectStatic } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess } from '../../scripts/worker-process';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
@@ -32,15 +32,15 @@ async function start(type: string, id: string, on: TestEnv = env): Promise<strin
 /**
  * Sends one event to a one-webhook flow on a worker that stops right after `sendWebhook` returned (the
  * request answered, the attempt row written, Temporal not told), kills that worker with SIGKILL, and lets
- * an ordinary worker finish the run. Each call has its own database and task queue, so no other worker
- * can take the attempt.
+ * an ordinary worker finish the run. Each call has its own database, task queue and receiver, so no
+ * other worker can take the attempt, and the two kill tests run side by side (each waits out Temporal's
+ * 30 s heartbeat timeout).
  */
-async function killAfterDelivery(name: string, headers: { name: string; value: string }[]) {
+async function killAfterDelivery(expect: ExpectStatic, name: string, headers: { name: string; value: string }[]) {
   const own = await createTestEnv(`kill-${name}`);
+  const service = await startReceiver();
   try {
-    const before = receiver.requests.length;
-    receiver.respond = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
-    const integration = await createIntegration(own.prisma, { rootUrl: receiver.url });
+    const integration = await createIntegration(own.prisma, { rootUrl: service.url });
     // A 60 s window: Temporal's own fallback retry after a lost attempt then starts 3 s after the timeout.
     const webhook = await createWebhook(own.prisma, integration.id, { systemName: name, headers, retryWindowSeconds: 60 });
     await createPublishedFlow(own.prisma, linearGraph(`test.${name}`, [webhook.id]));
@@ -59,8 +59,9 @@ async function killAfterDelivery(name: string, headers: { name: string; value: s
     await own.startWorker();
     const result = (await own.client.workflow.getHandle(workflowId).result()) as CustomerFlowResult;
     const attempts = await own.prisma.webhookAttempt.findMany({ where: { webhookId: webhook.id }, orderBy: { attempt: 'asc' }, select: { attempt: true, responseStatus: true, errorClass: true } });
-    return { outcome: result.webhooks[name], received: receiver.requests.slice(before), attempts };
+    return { outcome: result.webhooks[name], received: service.requests, attempts };
   } finally {
+    await service.close();
     await own.close();
   }
 }
@@ -89,16 +90,16 @@ describe('durability', () => {
     }
   }, 120_000);
 
-  it('a worker killed after its request got through, before Temporal heard: with the TransactionalId the retry answers from the log and nothing is sent twice', async () => {
-    const { outcome, received, attempts } = await killAfterDelivery('sent_once_keyed', KEY);
+  it.concurrent('a worker killed after its request got through, before Temporal heard: with the TransactionalId the retry answers from the log and nothing is sent twice', async ({ expect }) => {
+    const { outcome, received, attempts } = await killAfterDelivery(expect, 'sent_once_keyed', KEY);
     expect(received).toHaveLength(1);
     expect(outcome).toEqual({ Ok: true, Status: 200, Body: { ok: true }, Fields: {}, Attempts: 1 });
     // The retry wrote no row of its own: it neither sent nor failed.
     expect(attempts).toEqual([{ attempt: 1, responseStatus: 200, errorClass: null }]);
   }, 120_000);
 
-  it('a worker killed after its request got through, without the TransactionalId: never a second request, and the step fails saying why', async () => {
-    const { outcome, received, attempts } = await killAfterDelivery('sent_once_plain', []);
+  it.concurrent('a worker killed after its request got through, without the TransactionalId: never a second request, and the step fails saying why', async ({ expect }) => {
+    const { outcome, received, attempts } = await killAfterDelivery(expect, 'sent_once_plain', []);
     expect(received).toHaveLength(1);
     expect(outcome).toEqual({
       Ok: false,

@@ -8,7 +8,7 @@ import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
 import { captureFields } from '../../domain/webhook/capture';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
 import { loadIntegrationHeaders } from './definition';
-import { recordAttempt } from '../runs/attempts';
+import { contextIds, recordAttempt } from '../runs/attempts';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
 export interface TestSendResult {
@@ -33,13 +33,14 @@ const EXPLAIN: Record<string, string> = {
 
 export async function testSend(
   deps: { prisma: PrismaClient; secretKey: () => Buffer },
-  input: { webhookId: string | null; webhook: WebhookInput; sample: SampleDataInput },
+  input: { webhookId: string | null; webhook: WebhookInput; sample: SampleDataInput; actor?: { id: string; email: string } },
 ): Promise<TestSendResult> {
   const integration = await loadIntegrationHeaders(deps.prisma, input.webhook.integrationId, deps.secretKey, true);
   if (!integration) return { request: null, response: null, fields: {}, problem: 'The integration no longer exists.' };
   let built;
+  const context = sampleContext(input.sample);
   try {
-    built = buildRequest(definitionOf(input.webhook, integration), sampleContext(input.sample));
+    built = buildRequest(definitionOf(input.webhook, integration), context);
   } catch (error) {
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
     throw error;
@@ -50,8 +51,25 @@ export async function testSend(
     requestTimeoutMs: integration.requestTimeoutMs,
   });
   const request = { ...built, headers: redactHeaders(built.headers) };
+  let fields: Record<string, unknown> = {};
+  if (outcome.ok && input.webhook.captureEnabled && outcome.body) {
+    try {
+      fields = captureFields(JSON.parse(outcome.body), input.webhook.captureFields);
+    } catch {
+      fields = {};
+    }
+  }
   if (input.webhookId) {
+    // Kept as a test: filterable in the log, and resendable from the sample data it was rendered with.
     await recordAttempt(deps.prisma, {
+      kind: 'test',
+      context,
+      customerExternalId: contextIds(context).customerExternalId,
+      integrationId: input.webhook.integrationId,
+      maxAttempts: 1,
+      captured: outcome.ok && input.webhook.captureEnabled ? fields : null,
+      actorId: input.actor?.id ?? null,
+      actorEmail: input.actor?.email ?? null,
       runId: null,
       nodeId: null,
       webhookId: input.webhookId,
@@ -70,14 +88,6 @@ export async function testSend(
       errorClass: outcome.errorClass,
       errorMessage: outcome.errorMessage,
     });
-  }
-  let fields: Record<string, unknown> = {};
-  if (outcome.ok && input.webhook.captureEnabled && outcome.body) {
-    try {
-      fields = captureFields(JSON.parse(outcome.body), input.webhook.captureFields);
-    } catch {
-      fields = {};
-    }
   }
   const { retryAfterSeconds: _ignored, ...response } = outcome;
   return {

@@ -12,6 +12,7 @@ import { loadSettings } from '../lib/server/config';
 import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
+import { ensureRetentionSchedule } from '../lib/server/logs/retention';
 
 async function main() {
   const settings = loadSettings();
@@ -36,6 +37,12 @@ async function main() {
     settings.HOOKFLOW_DISPATCH_INTERVAL_MS,
     (error) => console.warn(`could not start pending runs yet: ${(error as Error).message}`),
   );
+  // The daily log cleanup (HOOKFLOW_LOG_RETENTION_DAYS), a Temporal Schedule: created, or updated to these settings.
+  try {
+    await ensureRetentionSchedule(await temporalClient(), { taskQueue: config.taskQueue, retentionDays: settings.HOOKFLOW_LOG_RETENTION_DAYS });
+  } catch (error) {
+    console.warn(`could not create or update the log-retention schedule: ${(error as Error).message}`);
+  }
   console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();

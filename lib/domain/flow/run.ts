@@ -61,7 +61,7 @@ export interface SendWebhookInput {
   completion?: StepCompletion;
 }
 
-export interface StepCompletion {
+interface StepCompletion {
   trace: RunTrace;
   systemName: string;
   /** this step's next node, and the nodes reachable from it (branches and ends only) */

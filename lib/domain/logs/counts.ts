@@ -3,7 +3,7 @@ export const COUNT_RANGES = ['24h', '7d', '30d'] as const;
 export type CountRange = (typeof COUNT_RANGES)[number];
 export const COUNT_RANGE_HOURS: Record<CountRange, number> = { '24h': 24, '7d': 7 * 24, '30d': 30 * 24 };
 
-export interface Count {
+interface Count {
   entered: number;
   succeeded: number;
   failed: number;

@@ -7,7 +7,7 @@ import { OUTCOMES } from './outcome';
 
 const nullableString = z.string().nullable();
 
-export const logRowSchema = z.object({
+const logRowSchema = z.object({
   id: z.string(),
   startedAt: z.iso.datetime().describe('when the attempt started (UTC)'),
   kind: z.enum(['run', 'test', 'resend']).describe("a run's attempt, a test send from the webhook editor, or a manual resend from the log"),

@@ -8,7 +8,7 @@ import { OUTCOMES, type Outcome } from './outcome';
 const text = (max: number, description: string) => z.string().trim().min(1).max(max).optional().describe(description);
 const OUTCOME_LIST = new RegExp(`^(${OUTCOMES.join('|')})(,(${OUTCOMES.join('|')}))*$`);
 
-export const logFiltersSchema = z.object({
+const logFiltersSchema = z.object({
   webhook: text(100, "a webhook's system name (or its id)"),
   integration: text(100, 'an integration id'),
   flow: text(100, 'a flow id'),
@@ -35,14 +35,12 @@ export const logFiltersSchema = z.object({
 
 export type LogFilters = z.infer<typeof logFiltersSchema>;
 
-export const MAX_PAGE = 500;
+const MAX_PAGE = 500;
 
 export const logPageSchema = logFiltersSchema.extend({
   cursor: z.string().max(300).optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50).describe(`rows per page, 1 to ${MAX_PAGE}`),
 });
-
-export type LogPageInput = z.input<typeof logPageSchema>;
 
 export const FILTER_KEYS = Object.keys(logFiltersSchema.shape) as (keyof LogFilters)[];
 

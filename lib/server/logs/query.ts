@@ -104,7 +104,7 @@ function passedTerm(prisma: PrismaClient, nodeId: string, output: string | undef
     : Prisma.sql`EXISTS (SELECT 1 FROM json_each(r."trace", '$.path') t WHERE t."value" = ${nodeId})`;
 }
 
-export function encodeCursor(startedAt: Date, id: string): string {
+function encodeCursor(startedAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([new Date(startedAt).toISOString(), id])).toString('base64url');
 }
 

@@ -73,12 +73,12 @@ export async function recordAttempt(prisma: PrismaClient, record: AttemptRecord,
 }
 
 /** Request headers as logged: secret values were masked by the caller, credential headers are masked here. */
-export function maskRequestHeaders(headers: AttemptRecord['requestHeaders']): { name: string; value: string; secret: boolean }[] {
+function maskRequestHeaders(headers: AttemptRecord['requestHeaders']): { name: string; value: string; secret: boolean }[] {
   return headers.map((h) => ({ name: h.name, value: h.secret || isCredentialHeader(h.name) ? SECRET_MASK : h.value, secret: h.secret ?? false }));
 }
 
 /** Response headers as logged: cookies and credentials masked. */
-export function maskResponseHeaders(headers: Record<string, string>): Record<string, string> {
+function maskResponseHeaders(headers: Record<string, string>): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) masked[name] = isCredentialHeader(name) ? SECRET_MASK : value;
   return masked;

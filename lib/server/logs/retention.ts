@@ -16,9 +16,12 @@ export function deleteAttemptsBefore(prisma: PrismaClient, before: Date, batchSi
     SELECT "id" FROM "WebhookAttempt" WHERE "startedAt" < ${before} ORDER BY "startedAt" LIMIT ${batchSize})`);
 }
 
-/** Deletes the canvas counts of hours that ended before `before`. */
+/** Deletes the canvas counts of hours and days that ended before `before`. */
 export function deleteStepCountsBefore(prisma: PrismaClient, before: Date): Promise<number> {
-  return sqlDb(prisma).execute(Prisma.sql`DELETE FROM "StepCount" WHERE "hour" < ${hourOf(before)}`);
+  const hour = hourOf(before);
+  return sqlDb(prisma).execute(
+    Prisma.sql`DELETE FROM "StepCount" WHERE ("unit" = 'h' AND "bucket" < ${hour}) OR ("unit" = 'd' AND "bucket" < ${Math.floor(hour / 24)})`,
+  );
 }
 
 export async function ensureRetentionSchedule(

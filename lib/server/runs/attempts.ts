@@ -122,7 +122,7 @@ export async function recordRunStatus(prisma: PrismaClient, input: FinishRun): P
 
 const FINISHED = Prisma.sql`('completed', 'failed', 'cancelled')`;
 
-/** Hours since the epoch: the canvas counts' bucket. */
+/** Hours since the epoch: the canvas counts' hourly bucket (a day's is hourOf / 24). */
 export function hourOf(time: Date | number): number {
   return Math.floor((typeof time === 'number' ? time : time.getTime()) / 3_600_000);
 }
@@ -134,16 +134,17 @@ async function finishRun(tx: SqlDb, input: FinishRun, now: Date): Promise<void> 
     return;
   }
   const hour = hourOf(now);
-  const counts = stepCountRows(input.trace, input.status);
-  const upsert = Prisma.sql`ON CONFLICT ("flowId", "hour", "nodeId", "output") DO UPDATE SET "entered" = "StepCount"."entered" + excluded."entered",
+  // Each count goes into its hour and its day: a range reads whole days, and hours only at its ends.
+  const counts = stepCountRows(input.trace, input.status).flatMap((c) => [{ ...c, unit: 'h', bucket: hour }, { ...c, unit: 'd', bucket: Math.floor(hour / 24) }]);
+  const upsert = Prisma.sql`ON CONFLICT ("flowId", "unit", "bucket", "nodeId", "output") DO UPDATE SET "entered" = "StepCount"."entered" + excluded."entered",
       "succeeded" = "StepCount"."succeeded" + excluded."succeeded", "failed" = "StepCount"."failed" + excluded."failed"`;
   if (tx.provider === 'postgresql') {
     // One statement: the update, and the counts only when the run was not finished before (both see the
     // same snapshot, so `previous` is the status before this update).
-    const values = Prisma.join(counts.map((c) => Prisma.sql`(${input.flowId}, ${hour}::int, ${c.nodeId}, ${c.output}, ${c.entered}::int, ${c.succeeded}::int, ${c.failed}::int)`));
+    const values = Prisma.join(counts.map((c) => Prisma.sql`(${input.flowId}, ${c.unit}, ${c.bucket}::int, ${c.nodeId}, ${c.output}, ${c.entered}::int, ${c.succeeded}::int, ${c.failed}::int)`));
     await tx.execute(Prisma.sql`WITH previous AS (SELECT "status" FROM "Run" WHERE "id" = ${input.runId}), updated AS (${update} RETURNING 1)
-      INSERT INTO "StepCount" ("flowId", "hour", "nodeId", "output", "entered", "succeeded", "failed")
-      SELECT v.* FROM (VALUES ${values}) AS v("flowId", "hour", "nodeId", "output", "entered", "succeeded", "failed")
+      INSERT INTO "StepCount" ("flowId", "unit", "bucket", "nodeId", "output", "entered", "succeeded", "failed")
+      SELECT v.* FROM (VALUES ${values}) AS v("flowId", "unit", "bucket", "nodeId", "output", "entered", "succeeded", "failed")
       WHERE EXISTS (SELECT 1 FROM updated) AND EXISTS (SELECT 1 FROM previous WHERE previous."status" NOT IN ${FINISHED})
       ${upsert}`);
     return;
@@ -151,8 +152,8 @@ async function finishRun(tx: SqlDb, input: FinishRun, now: Date): Promise<void> 
   const [previous] = await tx.query<{ status: string }>(Prisma.sql`SELECT "status" FROM "Run" WHERE "id" = ${input.runId}`);
   await tx.execute(update);
   if (!previous || ['completed', 'failed', 'cancelled'].includes(previous.status)) return;
-  const values = Prisma.join(counts.map((c) => Prisma.sql`(${input.flowId}, ${hour}, ${c.nodeId}, ${c.output}, ${c.entered}, ${c.succeeded}, ${c.failed})`));
-  await tx.execute(Prisma.sql`INSERT INTO "StepCount" ("flowId", "hour", "nodeId", "output", "entered", "succeeded", "failed") VALUES ${values} ${upsert}`);
+  const values = Prisma.join(counts.map((c) => Prisma.sql`(${input.flowId}, ${c.unit}, ${c.bucket}, ${c.nodeId}, ${c.output}, ${c.entered}, ${c.succeeded}, ${c.failed})`));
+  await tx.execute(Prisma.sql`INSERT INTO "StepCount" ("flowId", "unit", "bucket", "nodeId", "output", "entered", "succeeded", "failed") VALUES ${values} ${upsert}`);
 }
 
 /** The run's flow, customer and event as the template context names them (Flow.Id, Customer.Id, Event.Id). */

@@ -42,14 +42,15 @@ UPDATE "WebhookAttempt" SET
 -- CreateTable
 CREATE TABLE "StepCount" (
     "flowId" TEXT NOT NULL,
-    "hour" INTEGER NOT NULL,
+    "unit" TEXT NOT NULL,
+    "bucket" INTEGER NOT NULL,
     "nodeId" TEXT NOT NULL,
     "output" TEXT NOT NULL DEFAULT '',
     "entered" INTEGER NOT NULL DEFAULT 0,
     "succeeded" INTEGER NOT NULL DEFAULT 0,
     "failed" INTEGER NOT NULL DEFAULT 0,
 
-    PRIMARY KEY ("flowId", "hour", "nodeId", "output")
+    PRIMARY KEY ("flowId", "unit", "bucket", "nodeId", "output")
 );
 
 -- CreateTable

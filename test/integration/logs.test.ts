@@ -114,6 +114,41 @@ describe('what a run records', () => {
   });
 });
 
+describe('the path a run records when its last webhook step finishes it', () => {
+  it('the activity walks the branches after it, as the workflow does', async () => {
+    const integration = await createIntegration(t.prisma, { rootUrl: receiver.url });
+    const hook = await createWebhook(t.prisma, integration.id, { systemName: 'tail_hook', path: '/tail' });
+    const { flowId: tailFlow } = await createPublishedFlow(t.prisma, {
+      nodes: [
+        { id: 'tt', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'tail.test' } },
+        { id: 'tw', type: 'webhook', position: { x: 0, y: 100 }, data: { webhookId: hook.id } },
+        { id: 'tb', type: 'branch', position: { x: 0, y: 200 }, data: { branches: [{ id: 'sent', label: 'Sent', condition: { kind: 'webhook', webhook: 'tail_hook', outcome: 'succeeded' } }] } },
+        { id: 'te1', type: 'end', position: { x: 0, y: 300 } },
+        { id: 'te2', type: 'end', position: { x: 200, y: 300 } },
+      ],
+      edges: [
+        { id: 'x1', source: 'tt', target: 'tw' },
+        { id: 'x2', source: 'tw', target: 'tb' },
+        { id: 'x3', source: 'tb', target: 'te1', sourceHandle: 'sent' },
+        { id: 'x4', source: 'tb', target: 'te2', sourceHandle: 'else' },
+      ],
+    });
+    const traceOf = async (id: string, status: number) => {
+      receiver.respond = () => ({ status, body: '{}' });
+      const [run] = await t.runEvent({ id, type: 'tail.test', customer: { id: 'c-tail' } });
+      // The workflow's own path (its result) and the one recorded with the completion agree.
+      const row = await t.prisma.run.findFirstOrThrow({ where: { workflowId: run!.workflowId } });
+      expect(row.trace).toMatchObject({ path: run!.result.path });
+      return row.trace;
+    };
+    expect(await traceOf('tail-ok', 200)).toEqual({ path: ['tw', 'tb', 'te1'], outputs: { tb: 'sent' }, failed: [] });
+    expect(await traceOf('tail-bad', 400)).toEqual({ path: ['tw', 'tb', 'te2'], outputs: { tb: 'else' }, failed: ['tw'] });
+    expect((await marketer.logs.stepCounts({ flowId: tailFlow, range: '24h' })).steps.tb).toMatchObject({ entered: 2, outputs: { sent: 1, else: 1 } });
+    // These attempts are not the Orders flow's: the counts below are its own.
+    await t.prisma.webhookAttempt.deleteMany({ where: { webhookId: hook.id } });
+  });
+});
+
 describe('the counts over a range', () => {
   it('add up whole days from the daily rows and the hours at the ends from the hourly ones, exactly', async () => {
     const { stepCounts } = await import('../../lib/server/logs/counts');

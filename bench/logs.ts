@@ -82,7 +82,16 @@ async function seedSqlite(file: string): Promise<void> {
 
 async function seedPostgres(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
+  try {
+    await seedPostgresRows(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function seedPostgresRows(client: pg.Client): Promise<void> {
   const ts = (ms: string) => `to_timestamp((${ms}) / 1000.0) AT TIME ZONE 'UTC'`;
   await client.query(`INSERT INTO "Integration" ("id", "name", "rootUrl", "updatedAt") SELECT 'int-' || n, 'Integration ' || n, 'https://svc' || n || '.example', now() FROM generate_series(0, 49) n`);
   await client.query(`INSERT INTO "Webhook" ("id", "integrationId", "name", "systemName", "headers", "disabledHeaders", "captureFields", "updatedAt")
@@ -91,11 +100,11 @@ async function seedPostgres(url: string): Promise<void> {
   await client.query(`INSERT INTO "FlowVersion" ("id", "flowId", "version", "graph", "plan") SELECT 'fv-' || substr("id", 6), "id", 1, '{}', '{}' FROM "Flow"`);
   // Runs and attempts need parents on Postgres (foreign keys are enforced): one customer and event per run.
   await client.query(`INSERT INTO "Customer" ("id", "externalId", "attributes", "updatedAt") SELECT 'cust-' || n, 'c-' || n, '{}', now() FROM generate_series(0, 99999) n`);
-  await client.query(`INSERT INTO "Event" ("id", "type", "customerId", "data", "occurredAt") SELECT 'evt-' || r, 'event.x', 'cust-' || (r % 100000), '{}', now() FROM generate_series(0, ${RUNS - 1}) r`);
+  await client.query(`INSERT INTO "Event" ("id", "type", "customerId", "data", "occurredAt") SELECT 'evt-' || r, 'event.x', 'cust-' || (r % 100000), '{}', now() FROM generate_series(0::bigint, ${RUNS - 1}) r`);
   await client.query(`INSERT INTO "Run" ("id", "flowId", "flowVersionId", "workflowId", "customerId", "eventId", "status", "createdAt", "trace")
     SELECT 'run-' || r, 'flow-' || (r % 100), 'fv-' || (r % 100), 'wf-' || r, 'cust-' || (r % 100000), 'evt-' || r, 'completed', ${ts(`${START} + r * ${(NOW - START) / RUNS}`)},
       jsonb_build_object('path', jsonb_build_array('s' || (r % 7), 'b1', 's' || (7 + r % 5)), 'outputs', jsonb_build_object('b1', CASE WHEN r % 3 = 0 THEN 'else' ELSE 'yes' END), 'failed', '[]'::jsonb)
-    FROM generate_series(0, ${RUNS - 1}) r`);
+    FROM generate_series(0::bigint, ${RUNS - 1}) r`);
   await client.query(`INSERT INTO "WebhookAttempt" ("id", "runId", "nodeId", "webhookId", "transactionalId", "attempt", "startedAt", "durationMs", "requestMethod", "requestUrl",
       "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody", "errorClass", "outcome", "integrationId", "flowId", "customerExternalId",
       "eventId", "maxAttempts", "kind")
@@ -105,7 +114,7 @@ async function seedPostgres(url: string): Promise<void> {
       CASE WHEN v < 85 THEN 200 WHEN v < 90 THEN 503 WHEN v < 93 THEN 404 WHEN v < 97 THEN NULL ELSE 301 END, '{"content-type":"application/json"}', '{"ok":true}',
       CASE WHEN v < 85 THEN NULL ELSE 'other' END, ${OUTCOME_CASE('v')}, 'int-' || (w / 10), CASE WHEN i % 200 = 0 THEN NULL ELSE 'flow-' || (r % 100) END,
       'c-' || (r % 100000), 'evt-' || r, 4, CASE WHEN i % 200 = 0 THEN 'test' END
-    FROM (SELECT i, i / 4 AS r, (i * 7919) % 500 AS w, (i * 37) % 100 AS v FROM generate_series(0, ${ROWS - 1}) i) a`);
+    FROM (SELECT i, i / 4 AS r, (i * 7919) % 500 AS w, (i * 37) % 100 AS v FROM generate_series(0::bigint, ${ROWS - 1}) i) a`);
   const hour = Math.floor(NOW / 3_600_000);
   await client.query(`INSERT INTO "StepCount" ("flowId", "unit", "bucket", "nodeId", "output", "entered", "succeeded", "failed")
     SELECT 'flow-0', 'h', ${hour} - h, 'step-' || k, o, 40, 38, 2 FROM generate_series(0, ${DAYS * 24 - 1}) h, generate_series(0, ${STEPS - 1}) k, unnest(ARRAY['', 'yes', 'else']) o
@@ -114,7 +123,6 @@ async function seedPostgres(url: string): Promise<void> {
       WHERE h % 24 = 0 AND (o = '' OR k % 6 = 0)`);
   // What autovacuum does soon after a bulk load.
   await client.query('ANALYZE');
-  await client.end();
 }
 
 const FILTERS: [string, LogFilters][] = [

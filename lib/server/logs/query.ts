@@ -99,12 +99,22 @@ async function conditions(prisma: PrismaClient, f: LogFilters): Promise<Prisma.S
   if (f.customer) where.push(Prisma.sql`a."customerExternalId" = ${f.customer}`);
   if (f.event) where.push(Prisma.sql`a."eventId" = ${f.event}`);
   if (f.transactionalId) where.push(Prisma.sql`a."transactionalId" = ${f.transactionalId}`);
-  if (f.run) where.push(Prisma.sql`(a."runId" = ${f.run} OR a."resendOfId" IN (SELECT x."id" FROM "WebhookAttempt" x WHERE x."runId" = ${f.run}))`);
+  if (f.run) where.push(await runTerm(prisma, f.run));
   if (f.test === 'true') where.push(Prisma.sql`a."kind" = 'test'`);
   if (f.test === 'false') where.push(Prisma.sql`(a."kind" IS NULL OR a."kind" <> 'test')`);
   if (f.from) where.push(Prisma.sql`a."startedAt" >= ${new Date(f.from)}`);
   if (f.to) where.push(Prisma.sql`a."startedAt" < ${new Date(f.to)}`);
   return where;
+}
+
+/**
+ * A run's attempts and the resends of them. The run's attempt ids are read first: with them as a list both
+ * terms of the OR use an index (a subquery in the OR makes Postgres scan the whole log).
+ */
+async function runTerm(prisma: PrismaClient, runId: string): Promise<Prisma.Sql> {
+  const own = await prisma.webhookAttempt.findMany({ where: { runId }, select: { id: true }, take: 1000 });
+  if (own.length === 0) return Prisma.sql`a."runId" = ${runId}`;
+  return Prisma.sql`(a."runId" = ${runId} OR a."resendOfId" IN (${Prisma.join(own.map((o) => o.id))}))`;
 }
 
 /** Runs whose recorded path passed this step (and took this output of it, for a branch). */

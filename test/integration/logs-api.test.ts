@@ -4,7 +4,7 @@
  * for a missing or revoked key; POST /api/events with an events:write key next to the ingest key; and the
  * api-keys command line.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -149,27 +149,32 @@ describe('POST /api/events with API keys', () => {
 });
 
 describe('the api-keys command line', () => {
+  // Asynchronous, not spawnSync: a blocked event loop misses the app server closing an idle keep-alive
+  // connection, and the next fetch then fails on the closed socket.
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/hookflow.ts'), 'api-keys', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: env.databaseUrl },
-      encoding: 'utf8',
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'scripts/hookflow.ts'), 'api-keys', ...args],
+        { cwd: ROOT, env: { ...process.env, DATABASE_URL: env.databaseUrl }, encoding: 'utf8' },
+        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      );
     });
 
   it('creates a key printed once, lists it without its secret, and revokes it', async () => {
-    const created = cli('create', '--name', 'cli export', '--scopes', 'logs:read');
+    const created = await cli('create', '--name', 'cli export', '--scopes', 'logs:read');
     expect(created.status).toBe(0);
     const key = created.stdout.trim();
     expect(key).toMatch(/^hfk_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
     expect((await get('?limit=1', key)).status).toBe(200);
-    const listed = cli('list');
+    const listed = await cli('list');
     expect(listed.stdout).toContain('cli export');
     expect(listed.stdout).not.toContain(key);
     const id = listed.stdout.split('\n').find((line) => line.includes('cli export'))!.split(/\s+/)[0]!;
-    expect(cli('revoke', id).status).toBe(0);
+    expect((await cli('revoke', id)).status).toBe(0);
     expect((await get('?limit=1', key)).status).toBe(401);
-    expect(cli('revoke', 'no-such-key').status).toBe(1);
-    const bad = cli('create', '--name', 'x', '--scopes', 'logs:write');
+    expect((await cli('revoke', 'no-such-key')).status).toBe(1);
+    const bad = await cli('create', '--name', 'x', '--scopes', 'logs:write');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown scope logs:write; the scopes are events:write, logs:read');
   });

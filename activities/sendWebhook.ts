@@ -8,10 +8,12 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { PrismaClient } from '../lib/server/db';
 import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest } from '../lib/domain/webhook/request';
 import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
-import { captureFields, type CaptureField } from '../lib/domain/webhook/capture';
+import { captureFromResponse, type CaptureField, type CaptureResult } from '../lib/domain/webhook/capture';
+import { redactOutcome } from '../lib/server/webhooks/redact';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
 import { contextIds, recordAttempt, type RunCompletion } from '../lib/server/runs/attempts';
+import { signRequest } from '../lib/server/webhooks/signing';
 import type { SendFailureDetails, SendWebhookInput, SendWebhookResult, WebhookOutcome } from '../lib/domain/flow/run';
 import { failedOutcome, succeededOutcome, walkTail } from '../lib/domain/flow/trace';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
@@ -57,7 +59,8 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     }
     const webhook = await loadSendableWebhook(deps.prisma, input.webhookId, deps.secretKey);
     if (!webhook) fail(attempt, { message: `The webhook ${input.webhookId} no longer exists`, errorClass: 'config', status: null });
-    const built = await render(deps, attempt, webhook);
+    // Signed after rendering, over the exact body sent; every attempt of one call has the same webhook-id.
+    const built = signRequest(await render(deps, attempt, webhook), webhook.signing, webhook.idempotent ? input.transactionalId : null);
     // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
     if (number > 1 && !webhook.idempotent) {
       fail(attempt, { message: 'Not retried: the webhook no longer carries ${WebhookRequest.TransactionalId}', errorClass: 'config', status: null });
@@ -77,16 +80,19 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     } finally {
       clearInterval(heartbeat);
     }
-    const failure = outcome.ok ? null : retryVerdict(attempt, outcome);
-    const success = outcome.ok ? successResult(outcome.status!, outcome.body, webhook.capture, number) : null;
-    const runRecorded = await record(deps, attempt, webhook, built, outcome, {
+    // Secret values the service echoed never reach the log, the workflow's history or the flow.
+    const answer = redactOutcome(outcome, webhook.redact);
+    const failure = answer.ok ? null : retryVerdict(attempt, answer);
+    const captured = answer.ok ? captureFromResponse(answer.body, answer.truncated, webhook.capture, deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
+    const success = answer.ok ? successResult(answer.status!, answer.body, captured!, number) : null;
+    const runRecorded = await record(deps, attempt, webhook, built, { ...answer, captureError: captured?.error ?? null }, {
       final: failure?.nextRetryDelay === undefined,
-      step: success ? succeededOutcome(success) : failedOutcome(failure!.status, failure!.message, number),
+      step: success ? succeededOutcome(success) : failedOutcome(failure!.status, plainMessage(failure!), number),
       captured: success && webhook.capture.length > 0 ? success.fields : null,
       retry: failure ? { delayMs: failure.nextRetryDelay ?? null, reason: failure.reason ?? null } : null,
     });
     if (failure) fail(attempt, { ...failure, runRecorded });
-    return { ...success!, runRecorded };
+    return { ...success!, runRecorded, durationMs: answer.durationMs };
   };
 }
 
@@ -101,7 +107,8 @@ async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<S
   log.warn('attempt already succeeded; not sending again', { runId, nodeId, webhookId });
   const webhook = await deps.prisma.webhook.findUnique({ where: { id: webhookId }, select: { captureEnabled: true, captureFields: true } });
   const capture = webhook?.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [];
-  return successResult(done.responseStatus!, done.responseBody, capture, done.attempt);
+  const limit = deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes;
+  return successResult(done.responseStatus!, done.responseBody, captureFromResponse(done.responseBody, done.responseTruncated, capture, limit), done.attempt);
 }
 
 /** Renders the request; a template or configuration problem is recorded and never retried. */
@@ -171,7 +178,14 @@ function completion(attempt: Attempt, summary: AttemptSummary): RunCompletion {
  * step (`completesRun` and no retry follows), marks the run completed, with its path, in the same
  * transaction. Returns whether the run was marked. Losing the row never turns a delivery into a resend.
  */
-async function record(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook, request: RecordedRequest, outcome: Partial<SendOutcome>, summary: AttemptSummary): Promise<boolean> {
+async function record(
+  deps: SendWebhookDeps,
+  attempt: Attempt,
+  webhook: SendableWebhook,
+  request: RecordedRequest,
+  outcome: Partial<SendOutcome> & { captureError?: string | null },
+  summary: AttemptSummary,
+): Promise<boolean> {
   const { runId, nodeId, webhookId, transactionalId, completesRun, context, retry } = attempt.input;
   const marksRun = summary.final && completesRun === true;
   try {
@@ -203,6 +217,7 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, webhook: Sendable
         responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
         errorClass: outcome.errorClass ?? null,
         errorMessage: outcome.errorMessage ?? null,
+        captureError: outcome.captureError ?? null,
       },
       marksRun ? completion(attempt, summary) : null,
     );
@@ -219,8 +234,10 @@ interface Failure {
   status: number | null;
   /** retry after this many ms; none: the attempt is final */
   nextRetryDelay?: number;
-  /** why this delay, or why no retry */
+  /** why this delay, or why no retry (kept in the log) */
   reason?: string;
+  /** why a retryable failure is not retried (the window ended, Retry-After too far) */
+  gaveUp?: string;
   runRecorded?: boolean;
 }
 
@@ -239,15 +256,20 @@ function retryVerdict(attempt: Attempt, outcome: SendOutcome): Failure {
     windowSeconds: retry.windowSeconds,
     retryAfterSeconds: outcome.retryAfterSeconds,
   });
-  if (decision.delayMs === null) return { ...failure, message: `${failure.message}; ${decision.reason}`, reason: decision.reason };
+  if (decision.delayMs === null) return { ...failure, gaveUp: decision.reason, reason: decision.reason };
   return { ...failure, nextRetryDelay: decision.delayMs, reason: decision.reason };
+}
+
+/** What the flow sees as `Webhooks.<sys>.Error`. */
+function plainMessage(failure: Failure): string {
+  return failure.gaveUp ? `${failure.message}; ${failure.gaveUp}` : failure.message;
 }
 
 /** Ends the attempt with a typed failure: retried after `nextRetryDelay` when given, otherwise never. */
 function fail(attempt: Attempt, failure: Failure): never {
-  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded };
+  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded, message: plainMessage(failure) };
   throw ApplicationFailure.create({
-    message: failure.message,
+    message: failureMessage(attempt, failure),
     type: failure.errorClass,
     nonRetryable: failure.nextRetryDelay === undefined,
     details: [details],
@@ -255,17 +277,20 @@ function fail(attempt: Attempt, failure: Failure): never {
   });
 }
 
-function parseBody(text: string | null): unknown {
-  if (text === null || text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+/**
+ * The failure as the Temporal UI shows it, naming the webhook and how it ended: "create_ticket: HTTP 503 …
+ * after 4 attempts; gave up at the end of the 6-minute retry window".
+ */
+function failureMessage(attempt: Attempt, failure: Failure): string {
+  const who = attempt.input.systemName ?? attempt.input.webhookId;
+  if (failure.nextRetryDelay !== undefined) {
+    return `${who}: ${failure.message} (attempt ${attempt.number} of ${attempt.input.retry.maxAttempts}; retrying in ${Math.round(failure.nextRetryDelay / 1000)} s)`;
   }
+  const tries = attempt.number > 1 ? ` after ${attempt.number} attempts` : '';
+  return `${who}: ${failure.message}${tries}${failure.gaveUp ? `; ${failure.gaveUp}` : ''}`;
 }
 
-function successResult(status: number, text: string | null, fields: CaptureField[], attempt: number): SendWebhookResult {
-  const parsed = parseBody(text);
-  const body = (text?.length ?? 0) > WORKFLOW_BODY_CAP ? null : parsed;
-  return { status, body, fields: fields.length > 0 ? captureFields(parsed, fields) : {}, attempt };
+function successResult(status: number, text: string | null, captured: CaptureResult, attempt: number): SendWebhookResult {
+  const body = (text?.length ?? 0) > WORKFLOW_BODY_CAP ? null : captured.body;
+  return { status, body, fields: captured.fields, attempt, ...(captured.error ? { captureError: captured.error } : {}) };
 }

@@ -6,6 +6,7 @@ import { useTRPC } from './trpc';
 import { ErrorBanner, Loading, useTitle } from './ui';
 import { StatusBadge } from './StatusBadge';
 import { LogList } from './logs/LogList';
+import { TemporalLink } from './TemporalLink';
 
 type Steps = Record<string, { kind: string; name: string; outputs: Record<string, string> }>;
 
@@ -58,10 +59,12 @@ export function RunPage({ id }: { id: string }) {
           </dd>
           <dt>Event</dt>
           <dd>
-            <code>{r.event.type}</code> {r.event.id}
+            <code>{r.event.type}</code> {r.event.id} <TemporalLink href={r.temporalLinks.event}>all runs for this event</TemporalLink>
           </dd>
           <dt>Customer</dt>
-          <dd>{r.customer.externalId}</dd>
+          <dd>
+            {r.customer.externalId} <TemporalLink href={r.temporalLinks.customer}>all runs for this customer</TemporalLink>
+          </dd>
           <dt>Steps</dt>
           <dd>
             <RunPath steps={r.steps} trace={r.trace} />

@@ -13,6 +13,7 @@ import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
 import { ensureRetentionSchedule } from '../lib/server/logs/retention';
+import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
 
 async function main() {
   const settings = loadSettings();
@@ -27,7 +28,7 @@ async function main() {
     limiterInput: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN ? { maxUpdatesPerRun: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN } : undefined,
   });
   const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR));
-  const { worker } = await createHookflowWorker({
+  const { worker, connection } = await createHookflowWorker({
     deps: { prisma, secretKey, slots },
     workflowBundle: { codePath: bundle },
     maxCachedWorkflows: settings.HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS,
@@ -37,6 +38,7 @@ async function main() {
     settings.HOOKFLOW_DISPATCH_INTERVAL_MS,
     (error) => console.warn(`could not start pending runs yet: ${(error as Error).message}`),
   );
+  void warnIfSearchAttributesMissing(connection, config.namespace, (line) => console.warn(line));
   // The daily log cleanup (HOOKFLOW_LOG_RETENTION_DAYS), a Temporal Schedule: created, or updated to these settings.
   try {
     await ensureRetentionSchedule(await temporalClient(), { taskQueue: config.taskQueue, retentionDays: settings.HOOKFLOW_LOG_RETENTION_DAYS });

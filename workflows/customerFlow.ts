@@ -11,8 +11,10 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
+  upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -20,7 +22,8 @@ import { isLastIoStep, type PlanNode } from '../lib/domain/flow/plan';
 import { chooseBranch, failedOutcome, nodesAfter, succeededOutcome, type RunTrace } from '../lib/domain/flow/trace';
 import { msUntilTimeOfDay } from '../lib/domain/flow/time';
 import { sendRetryPolicy } from '../lib/domain/webhook/retry';
-import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type WebhookOutcome } from '../lib/domain/flow/run';
+import { progressQuery, SEARCH_ATTRIBUTES, type CustomerFlowInput, type CustomerFlowResult, type RunOutcome, type SendFailureDetails, type WebhookOutcome } from '../lib/domain/flow/run';
+import { waitSummary, webhookSummary } from '../lib/domain/flow/describe';
 
 const RECORD_RUN_STATUS = {
   startToCloseTimeout: '30 seconds',
@@ -74,11 +77,19 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       await CancellationScope.nonCancellable(() => recordStatus(run, input, 'cancelled'));
     } else {
       await recordStatus(run, input, 'failed');
+      setOutcome(input, run, 'failed');
     }
     throw error;
   }
   if (!run.recorded) await recordStatus(run, input, 'completed');
+  setOutcome(input, run, Object.values(webhooks).some((w) => !w.Ok) ? 'has-failed-webhooks' : 'completed');
   return { path, webhooks };
+}
+
+/** HookflowOutcome, for finding runs by how they ended (runs started with Hookflow's search attributes). */
+function setOutcome(input: CustomerFlowInput, run: RunState, outcome: RunOutcome): void {
+  setCurrentDetails(`Finished: **${outcome}**`);
+  if (run.revision >= 2 && input.searchAttributes) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: outcome }]);
 }
 
 interface RunState {
@@ -92,8 +103,9 @@ interface RunState {
 
 /** Mirrors the run's status and path into the Run table: a local activity, or the activity task revision 1 had. */
 async function recordStatus(run: RunState, input: CustomerFlowInput, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
-  const record = run.revision >= 2 ? recordRunStatus : recordRunStatusTask;
-  await record({ runId: input.runId, status, flowId: input.flow.id, trace: run.trace });
+  const record = { runId: input.runId, status, flowId: input.flow.id, trace: run.trace };
+  if (run.revision < 2) return recordRunStatusTask(record);
+  await recordRunStatus.executeWithOptions({ summary: `Record run ${status}` }, [record]);
 }
 
 async function runNode(
@@ -105,6 +117,7 @@ async function runNode(
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
+      setCurrentDetails(`Running **${webhookSummary(node)}** (step \`${node.id}\`)`);
       const { outcome, runRecorded } = await sendOne(node, input, context, run, run.revision >= 2 && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
       if (!outcome.Ok) run.trace.failed.push(node.id);
@@ -119,7 +132,9 @@ async function runNode(
     case 'wait': {
       // Date.now() inside a workflow is Temporal's deterministic workflow-task time.
       const ms = 'seconds' in node ? node.seconds * 1000 : msUntilTimeOfDay(Date.now(), node.until.time, node.until.timeZone);
-      await sleep(ms);
+      const summary = waitSummary(node);
+      setCurrentDetails(`**${summary}**: until ${new Date(Date.now() + ms).toISOString()} (step \`${node.id}\`)`);
+      await sleep(ms, { summary });
       return node.next;
     }
     case 'end':
@@ -138,24 +153,29 @@ async function sendOne(
   const transactionalId = uuid4();
   const sendWebhook = sendWebhookProxy(node.retry, revision);
   try {
-    const result = await sendWebhook({
-      webhookId: node.webhookId,
-      nodeId: node.id,
-      runId: input.runId,
-      transactionalId,
-      context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
-      retry: node.retry,
-      completesRun,
-      // The steps after the last one with I/O: the activity finishes the path the run records.
-      ...(completesRun ? { completion: { trace: { path: [...run.trace.path], outputs: { ...run.trace.outputs }, failed: [...run.trace.failed] }, systemName: node.systemName, next: node.next, nodes: nodesAfter(input.plan.nodes, node) } } : {}),
-    });
+    const result = await sendWebhook.executeWithOptions({ summary: webhookSummary(node) }, [
+      {
+        webhookId: node.webhookId,
+        systemName: node.systemName,
+        name: node.name,
+        nodeId: node.id,
+        runId: input.runId,
+        transactionalId,
+        context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
+        retry: node.retry,
+        completesRun,
+        // The steps after the last one with I/O: the activity finishes the path the run records.
+        ...(completesRun ? { completion: { trace: { path: [...run.trace.path], outputs: { ...run.trace.outputs }, failed: [...run.trace.failed] }, systemName: node.systemName, next: node.next, nodes: nodesAfter(input.plan.nodes, node) } } : {}),
+      },
+    ]);
     return { outcome: succeededOutcome(result), runRecorded: result.runRecorded === true };
   } catch (error) {
     // A cancelled run is not a failed webhook: it ends the run.
     if (!(error instanceof ActivityFailure) || (revision >= 2 && isCancellation(error))) throw error;
     const cause = error.cause;
     const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as SendFailureDetails | undefined) : undefined;
-    const message = cause?.message ?? error.message;
+    // The failure's message names the webhook for the Temporal UI; the flow sees the plain one.
+    const message = details?.message ?? cause?.message ?? error.message;
     log.info('webhook failed; the flow continues', { nodeId: node.id, systemName: node.systemName, error: message });
     return {
       outcome: failedOutcome(details?.status ?? null, message, details?.attempt ?? node.retry.maxAttempts),

@@ -149,6 +149,7 @@ export function LogDetail({ id, onSelect }: { id: string; onSelect: (id: string 
         <Attempts chain={chain} current={entry.id} onSelect={onSelect} />
         <section aria-label="Captured">
           <h3>Captured</h3>
+          {entry.captureError ? <p className="error" data-testid="log-capture-error">Capture: {entry.captureError}</p> : null}
           {entry.captured && Object.keys(entry.captured).length > 0 ? (
             <pre className="http" data-testid="log-captured">{JSON.stringify(entry.captured, null, 2)}</pre>
           ) : (

@@ -2,6 +2,7 @@
  * The contract of the `customerFlow` workflow: its input and result, what its activities take and give,
  * and its query. Shared by the workflow, the activities and the code that starts or queries runs.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 import type { Plan, PlanNode } from './plan';
 import type { FinalStatus, RunTrace } from './trace';
@@ -24,6 +25,8 @@ export interface CustomerFlowInput {
   runId: string;
   /** absent on runs started before revision 2 */
   interpreter?: number;
+  /** the run was started with Hookflow's search attributes, so it may set HookflowOutcome at its end */
+  searchAttributes?: boolean;
   flow: { id: string; name: string; versionId: string; version: number };
   plan: Plan;
   customer: Record<string, unknown>;
@@ -37,11 +40,16 @@ export interface WebhookOutcome {
   Body?: unknown;
   Fields?: Record<string, unknown>;
   Error?: string;
+  /** why a field to capture could not be read from a successful response */
+  CaptureError?: string;
   Attempts: number;
 }
 
 export interface SendWebhookInput {
   webhookId: string;
+  /** for people reading the run in the Temporal UI; the activity loads the webhook by id */
+  systemName?: string;
+  name?: string;
   nodeId: string;
   runId: string;
   transactionalId: string;
@@ -84,6 +92,10 @@ export interface SendWebhookResult {
   attempt: number;
   /** the run was marked completed with this attempt (`completesRun`) */
   runRecorded?: boolean;
+  /** how long the request took, ms */
+  durationMs?: number;
+  /** why a field to capture could not be read (`Webhooks.<sys>.CaptureError`) */
+  captureError?: string;
 }
 
 /** Attached to the ApplicationFailure a failed send ends with. */
@@ -93,6 +105,8 @@ export interface SendFailureDetails {
   attempt: number;
   /** the run was marked completed with this final attempt (`completesRun`) */
   runRecorded?: boolean;
+  /** what the flow sees as `Webhooks.<sys>.Error`; the failure's own message also names the webhook */
+  message?: string;
 }
 
 /** Where a run is: the node ids it has entered, in order (the last one is running while the run is). */
@@ -110,3 +124,21 @@ export interface CustomerFlowResult {
   path: string[];
   webhooks: Record<string, WebhookOutcome>;
 }
+
+/**
+ * Search attributes every run carries, so that runs can be found in the Temporal UI and CLI by flow,
+ * customer and event (docs/temporal.md). `npm start` registers them on the embedded server, and
+ * `npm run temporal:setup` on any other.
+ */
+export const SEARCH_ATTRIBUTES = {
+  flowId: defineSearchAttributeKey('HookflowFlowId', SearchAttributeType.KEYWORD),
+  flowName: defineSearchAttributeKey('HookflowFlowName', SearchAttributeType.KEYWORD),
+  flowVersion: defineSearchAttributeKey('HookflowFlowVersion', SearchAttributeType.INT),
+  customerId: defineSearchAttributeKey('HookflowCustomerId', SearchAttributeType.KEYWORD),
+  eventId: defineSearchAttributeKey('HookflowEventId', SearchAttributeType.KEYWORD),
+  eventType: defineSearchAttributeKey('HookflowEventType', SearchAttributeType.KEYWORD),
+  /** set when the run ends: completed, failed or has-failed-webhooks */
+  outcome: defineSearchAttributeKey('HookflowOutcome', SearchAttributeType.KEYWORD),
+} as const;
+
+export type RunOutcome = 'completed' | 'failed' | 'has-failed-webhooks';

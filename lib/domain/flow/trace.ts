@@ -73,8 +73,8 @@ export function walkTail(nodes: Readonly<Record<string, PlanNode>>, start: strin
 }
 
 /** What a later step sees of a webhook step that succeeded. */
-export function succeededOutcome(result: { status: number; body: unknown; fields: Record<string, unknown>; attempt: number }): WebhookOutcome {
-  return { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt };
+export function succeededOutcome(result: { status: number; body: unknown; fields: Record<string, unknown>; attempt: number; captureError?: string }): WebhookOutcome {
+  return { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt, ...(result.captureError ? { CaptureError: result.captureError } : {}) };
 }
 
 /** What a later step sees of a webhook step that failed for good. */

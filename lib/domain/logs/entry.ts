@@ -49,6 +49,7 @@ export const logEntrySchema = logRowSchema.extend({
     })
     .nullable(),
   captured: z.record(z.string(), z.unknown()).nullable().describe('fields captured from the response (Webhooks.<sys>.Fields)'),
+  captureError: nullableString.describe('why a field to capture could not be read from a successful response (not JSON, too large, no match)'),
   retry: z
     .object({ delayMs: z.number().int().nullable().describe('the delay chosen before the next attempt; null: no retry followed'), reason: nullableString })
     .nullable(),

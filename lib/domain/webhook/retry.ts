@@ -43,7 +43,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export function nextRetryDelayMs(t: RetryTiming): RetryDecision {
   const remaining = t.windowEndMs - t.nowMs;
-  if (remaining <= 0) return { delayMs: null, reason: 'the retry window is used up' };
+  if (remaining <= 0) return { delayMs: null, reason: `gave up at the end of the ${describeWindow(t.windowSeconds)} retry window` };
   const backoff = backoffMs(t.attempt, t.windowSeconds);
   const scheduled = `backoff after attempt ${t.attempt}: ${2 ** (t.attempt - 1)}/18 of the ${seconds(t.windowSeconds * 1000)} retry window`;
   if (t.retryAfterSeconds !== null) {
@@ -56,4 +56,9 @@ export function nextRetryDelayMs(t: RetryTiming): RetryDecision {
   }
   if (backoff > remaining) return { delayMs: remaining, reason: `what is left of the retry window (${seconds(remaining)})` };
   return { delayMs: backoff, reason: scheduled };
+}
+
+/** "6-minute", "12-second" */
+function describeWindow(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}-minute` : `${seconds}-second`;
 }

@@ -21,7 +21,7 @@ const ROW_COLUMNS = Prisma.sql`a."id", a."startedAt", a."kind", a."webhookId", w
   a."customerExternalId", a."eventId", a."transactionalId", a."runId", a."nodeId", a."flowId", f."name" AS "flowName", v."version" AS "flowVersion",
   a."actorEmail", a."resendOfId"`;
 const ENTRY_COLUMNS = Prisma.sql`${ROW_COLUMNS}, a."scheduledAt", a."requestHeaders", a."requestBody", a."responseHeaders", a."responseBody", a."responseTruncated",
-  a."captured", a."retryDelayMs", a."retryReason"`;
+  a."captured", a."captureError", a."retryDelayMs", a."retryReason"`;
 // A manual resend has no run of its own: its flow version is the resent attempt's run's.
 const JOINS = Prisma.sql`LEFT JOIN "Webhook" w ON w."id" = a."webhookId"
   LEFT JOIN "Integration" i ON i."id" = a."integrationId"
@@ -192,6 +192,7 @@ function toEntry(a: Raw): LogEntry {
     request: { method: row.method, url: row.url, headers: parsed(a.requestHeaders) ?? [], body: str(a.requestBody) },
     response: status === null ? null : { status, headers: parsed(a.responseHeaders) ?? {}, body: str(a.responseBody), truncated: Boolean(a.responseTruncated) },
     captured: parsed(a.captured),
+    captureError: str(a.captureError),
     retry: a.retryDelayMs === null && a.retryReason === null ? null : { delayMs: num(a.retryDelayMs), reason: str(a.retryReason) },
   };
 }

@@ -3,14 +3,18 @@
  * was rendered from (kept with a step's first attempt, a test send or an earlier resend; it holds no
  * secrets), with the webhook and its integration as they are now, so the TransactionalId in the context is
  * the same one and a fixed template applies. The send is recorded as a new attempt of kind "resend", naming
- * the attempt it resent and who resent it. It takes no rate-limit slot and is never retried.
+ * the attempt it resent and who resent it. It takes no rate-limit slot and is never retried. Like every send,
+ * it is signed when the integration signs (webhook-id: the TransactionalId when the webhook carries one), and
+ * secret values the service echoes are masked before anything is stored.
  */
 import type { PrismaClient } from '../db';
 import { buildRequest, redactHeaders, RequestBuildError } from '../../domain/webhook/request';
-import { captureFields } from '../../domain/webhook/capture';
+import { captureFromResponse } from '../../domain/webhook/capture';
 import { hasIntegrationAccess, type Role } from '../../domain/access/roles';
 import { loadSendableWebhook } from '../webhooks/definition';
 import { DEFAULT_SEND_OPTIONS, sendRequest, type SendOutcome } from '../webhooks/send';
+import { redactOutcome } from '../webhooks/redact';
+import { signRequest } from '../webhooks/signing';
 import { recordAttempt } from '../runs/attempts';
 
 const LOG_BODY_CAP = 64 * 1024;
@@ -75,22 +79,15 @@ export async function resendAttempt(
   let request: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null };
   let outcome: Partial<SendOutcome>;
   try {
-    const built = buildRequest(webhook.definition, context);
+    const built = signRequest(buildRequest(webhook.definition, context), webhook.signing, webhook.idempotent ? original.transactionalId : null);
     request = { ...built, headers: redactHeaders(built.headers) };
-    outcome = await sendRequest(built, { ...DEFAULT_SEND_OPTIONS, connectTimeoutMs: webhook.connectTimeoutMs, requestTimeoutMs: webhook.requestTimeoutMs });
+    outcome = redactOutcome(await sendRequest(built, { ...DEFAULT_SEND_OPTIONS, connectTimeoutMs: webhook.connectTimeoutMs, requestTimeoutMs: webhook.requestTimeoutMs }), webhook.redact);
   } catch (error) {
     if (!(error instanceof RequestBuildError)) throw error;
     request = { method: webhook.definition.method, url: webhook.definition.integration.rootUrl, headers: [], body: null };
     outcome = { errorClass: 'template', errorMessage: `Template error in ${error.message}` };
   }
-  let captured: Record<string, unknown> | null = null;
-  if (outcome.ok && webhook.capture.length > 0 && outcome.body) {
-    try {
-      captured = captureFields(JSON.parse(outcome.body), webhook.capture);
-    } catch {
-      captured = {};
-    }
-  }
+  const capture = outcome.ok && webhook.capture.length > 0 ? captureFromResponse(outcome.body ?? null, outcome.truncated ?? false, webhook.capture, DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
   const id = await recordAttempt(deps.prisma, {
     runId: null,
     nodeId: original.nodeId,
@@ -114,7 +111,8 @@ export async function resendAttempt(
     flowId: original.flowId,
     customerExternalId: original.customerExternalId,
     eventId: original.eventId,
-    captured,
+    captured: capture?.fields ?? null,
+    captureError: capture?.error ?? null,
     context,
     kind: 'resend',
     resendOfId: original.id,

@@ -47,6 +47,8 @@ export interface AttemptRecord {
   resendOfId?: string | null;
   actorId?: string | null;
   actorEmail?: string | null;
+  /** why a field to capture could not be read from a successful response */
+  captureError?: string | null;
 }
 
 /** The run this attempt finishes: it is marked completed, with its path, in the same transaction. */
@@ -89,12 +91,12 @@ function insertAttempt(db: SqlDb, id: string, r: AttemptRecord, now: Date): Prom
   const responseHeaders = r.responseHeaders ? maskResponseHeaders(r.responseHeaders) : null;
   return db.execute(Prisma.sql`INSERT INTO "WebhookAttempt" ("id", "runId", "nodeId", "webhookId", "transactionalId", "attempt", "scheduledAt", "startedAt",
       "durationMs", "requestMethod", "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
-      "responseTruncated", "errorClass", "errorMessage", "outcome", "integrationId", "flowId", "customerExternalId", "eventId", "maxAttempts",
+      "responseTruncated", "errorClass", "errorMessage", "captureError", "outcome", "integrationId", "flowId", "customerExternalId", "eventId", "maxAttempts",
       "retryDelayMs", "retryReason", "captured", "context", "kind", "resendOfId", "actorId", "actorEmail")
     VALUES (${id}, ${r.runId}, ${r.nodeId}, ${r.webhookId}, ${r.transactionalId}, ${r.attempt}, ${r.scheduledAt}, ${now},
       ${r.durationMs}, ${r.requestMethod}, ${r.requestUrl}, ${json(db.provider, maskRequestHeaders(r.requestHeaders))}, ${r.requestBody},
       ${r.responseStatus}, ${jsonOrNull(responseHeaders)}, ${r.responseBody}, ${r.responseTruncated},
-      ${r.errorClass}, ${r.errorMessage}, ${outcomeOf(r.errorClass, r.responseStatus)}, ${r.integrationId ?? null}, ${r.flowId ?? null},
+      ${r.errorClass}, ${r.errorMessage}, ${r.captureError ?? null}, ${outcomeOf(r.errorClass, r.responseStatus)}, ${r.integrationId ?? null}, ${r.flowId ?? null},
       ${r.customerExternalId ?? null}, ${r.eventId ?? null}, ${r.maxAttempts ?? null}, ${r.retryDelayMs ?? null}, ${r.retryReason ?? null},
       ${jsonOrNull(r.captured)}, ${jsonOrNull(r.context)}, ${r.kind ?? null}, ${r.resendOfId ?? null}, ${r.actorId ?? null}, ${r.actorEmail ?? null})`);
 }

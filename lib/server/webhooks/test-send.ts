@@ -5,9 +5,11 @@
 import type { PrismaClient } from '../db';
 import { buildRequest, redactHeaders, RequestBuildError } from '../../domain/webhook/request';
 import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
-import { captureFields } from '../../domain/webhook/capture';
+import { captureFromResponse } from '../../domain/webhook/capture';
+import { redactOutcome, secretRedactor } from './redact';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
-import { loadIntegrationHeaders } from './definition';
+import { loadIntegrationHeaders, loadSigningKeys } from './definition';
+import { signRequest } from './signing';
 import { contextIds, recordAttempt } from '../runs/attempts';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
@@ -15,6 +17,8 @@ export interface TestSendResult {
   request: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null } | null;
   response: Omit<SendOutcome, 'retryAfterSeconds'> | null;
   fields: Record<string, unknown>;
+  /** why a field to capture could not be read from the response */
+  captureError?: string | null;
   /** plain-words explanation when it did not work */
   problem: string | null;
 }
@@ -24,7 +28,7 @@ const EXPLAIN: Record<string, string> = {
   connection: 'The connection failed: nothing answered at that address and port, or it closed the connection. Is the service running and reachable from the Hookflow server?',
   timeout: 'The service did not answer in time. It may be slow or unreachable; the integration timeouts can be raised.',
   tls: 'The HTTPS connection failed (certificate or TLS problem). Check that the service has a valid certificate.',
-  blocked: 'This address is blocked for webhooks (cloud metadata and blocked networks).',
+  blocked: 'Webhooks may not call private, loopback or link-local addresses unless the administrator allows them (HOOKFLOW_ALLOWED_NETWORKS).',
   http_4xx: 'The service rejected the request (4xx). Check credentials, the URL path and the body against its API docs.',
   http_429: 'The service is rate limiting (429). Consider setting the integration rate limit.',
   http_5xx: 'The service had an error on its side (5xx). With the TransactionalId the flow would retry it.',
@@ -40,25 +44,19 @@ export async function testSend(
   let built;
   const context = sampleContext(input.sample);
   try {
-    built = buildRequest(definitionOf(input.webhook, integration), context);
+    // Signed like a real send, so that a receiver's verification can be tried out.
+    built = signRequest(buildRequest(definitionOf(input.webhook, integration), context), await loadSigningKeys(deps.prisma, input.webhook.integrationId, deps.secretKey), null);
   } catch (error) {
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
     throw error;
   }
-  const outcome = await sendRequest(built, {
-    ...DEFAULT_SEND_OPTIONS,
-    connectTimeoutMs: integration.connectTimeoutMs,
-    requestTimeoutMs: integration.requestTimeoutMs,
-  });
+  // What the service answered, with every form of the integration's secret values masked: it may echo them.
+  const outcome = redactOutcome(
+    await sendRequest(built, { ...DEFAULT_SEND_OPTIONS, connectTimeoutMs: integration.connectTimeoutMs, requestTimeoutMs: integration.requestTimeoutMs }),
+    secretRedactor(integration.headers.filter((h) => h.secret).map((h) => h.value)),
+  );
+  const captured = outcome.ok ? captureFromResponse(outcome.body, outcome.truncated, input.webhook.captureEnabled ? input.webhook.captureFields : [], DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
   const request = { ...built, headers: redactHeaders(built.headers) };
-  let fields: Record<string, unknown> = {};
-  if (outcome.ok && input.webhook.captureEnabled && outcome.body) {
-    try {
-      fields = captureFields(JSON.parse(outcome.body), input.webhook.captureFields);
-    } catch {
-      fields = {};
-    }
-  }
   if (input.webhookId) {
     // Kept as a test: filterable in the log, and resendable from the sample data it was rendered with.
     await recordAttempt(deps.prisma, {
@@ -67,7 +65,7 @@ export async function testSend(
       customerExternalId: contextIds(context).customerExternalId,
       integrationId: input.webhook.integrationId,
       maxAttempts: 1,
-      captured: outcome.ok && input.webhook.captureEnabled ? fields : null,
+      captured: captured && input.webhook.captureEnabled ? captured.fields : null,
       actorId: input.actor?.id ?? null,
       actorEmail: input.actor?.email ?? null,
       runId: null,
@@ -87,13 +85,15 @@ export async function testSend(
       responseTruncated: outcome.truncated,
       errorClass: outcome.errorClass,
       errorMessage: outcome.errorMessage,
+      captureError: captured?.error ?? null,
     });
   }
   const { retryAfterSeconds: _ignored, ...response } = outcome;
   return {
     request,
     response,
-    fields,
+    fields: captured?.fields ?? {},
+    captureError: captured?.error ?? null,
     problem: outcome.ok ? null : `${outcome.errorMessage ?? 'The request failed.'} ${EXPLAIN[outcome.errorClass ?? ''] ?? ''}`.trim(),
   };
 }

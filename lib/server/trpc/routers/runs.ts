@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { FlowGraph } from '../../../domain/flow/graph';
 import { procedure, router } from '../init';
 import { EVERYONE } from '../../../domain/access/roles';
-import { temporalWorkflowUrl } from '../../config';
+import { temporalRunsUrl, temporalWorkflowUrl } from '../../config';
+import { runQueries } from '../../../domain/flow/run-queries';
 import { temporalClient } from '../../temporal/connection';
 import { progressQuery } from '../../../domain/flow/run';
 import type { RunTrace } from '../../../domain/flow/trace';
@@ -61,6 +62,7 @@ export const runsRouter = router({
       trace: trace as RunTrace | null,
       steps: await stepNames(ctx.prisma, flowVersion.graph as unknown as FlowGraph),
       temporalUrl: temporalWorkflowUrl(run.workflowId),
+      temporalLinks: { customer: temporalRunsUrl(runQueries.customer(run.customer.externalId)), event: temporalRunsUrl(runQueries.event(run.eventId)) },
     };
   }),
 

@@ -144,7 +144,7 @@ describe('the webhook log as a marketer', () => {
   });
 
   it('follows the link to the run, which names its steps and webhooks', async () => {
-    await page.getByRole('region', { name: 'Attempt details' }).getByRole('link', { name: 'Open the run' }).click();
+    await page.getByRole('region', { name: 'Attempt details' }).getByRole('link', { name: 'Open the run', exact: true }).click();
     await page.waitForURL(/\/runs\//);
     await page.getByRole('heading', { name: /Loyalty tier sync/ }).waitFor();
     const steps = page.getByRole('list', { name: 'Steps taken' });

@@ -22,11 +22,12 @@ export async function logRetention(input: LogRetentionInput & { before?: string;
   const before = input.before ?? new Date(Date.now() - input.retentionDays * DAY_MS).toISOString();
   let deleted = input.deletedSoFar ?? 0;
   for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
-    const removed = await deleteAttemptsBefore({ before, batchSize });
+    const removed = await deleteAttemptsBefore.executeWithOptions({ summary: `Delete up to ${batchSize} attempts started before ${before}` }, [{ before, batchSize }]);
     deleted += removed;
     if (removed < batchSize) {
       const countsBefore = Date.parse(before) - Math.max(0, STEP_COUNT_MIN_DAYS - input.retentionDays) * DAY_MS;
-      await deleteStepCountsBefore({ before: new Date(countsBefore).toISOString() });
+      const countsCutoff = new Date(countsBefore).toISOString();
+      await deleteStepCountsBefore.executeWithOptions({ summary: `Delete canvas counts before ${countsCutoff}` }, [{ before: countsCutoff }]);
       return { before, deleted };
     }
   }

@@ -105,12 +105,21 @@ describe('the schedule on the dev server', () => {
     const described = await handle.describe();
     expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: LOG_RETENTION_WORKFLOW, taskQueue: env.taskQueue, args: [{ retentionDays: 7 }] });
     expect(described.spec.calendars).toHaveLength(1);
+    // Named for whoever reads it in the Temporal UI, with the retention it applies now.
+    expect(described.action).toMatchObject({ staticSummary: 'Log retention: delete webhook attempts older than 7 days' });
 
     const now = Date.now();
     await attemptAt(env.prisma, now, 10, 'old-10d');
     await attemptAt(env.prisma, now, 2, 'new-2d');
     await handle.trigger();
     await expect.poll(() => labels(env.prisma), { timeout: 30_000 }).toEqual(['new-2d']);
+    // Each batch is an activity whose summary names the cutoff.
+    const [started] = (await handle.describe()).info.recentActions;
+    const cleanup = env.client.workflow.getHandle(started!.action.workflow.workflowId);
+    await cleanup.result();
+    const history = await cleanup.fetchHistory();
+    const summaries = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.userMetadata?.summary?.data);
+    expect(summaries.map((data) => (data ? JSON.parse(Buffer.from(data).toString()) : null))).toEqual([expect.stringMatching(/^Delete up to 5000 attempts started before 20\d\d-/), expect.stringMatching(/^Delete canvas counts before /)]);
     await handle.delete();
   });
 });

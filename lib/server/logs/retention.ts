@@ -37,6 +37,7 @@ export async function ensureRetentionSchedule(
     taskQueue: options.taskQueue,
     args: [input],
     workflowExecutionTimeout: '6 hours',
+    staticSummary: `Log retention: delete webhook attempts older than ${options.retentionDays} days`,
   };
   try {
     await client.schedule.create({

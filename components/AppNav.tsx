@@ -37,7 +37,7 @@ export function AppNav({ user }: { user: SessionUser }) {
           { href: '/settings/api-keys', label: 'Settings' },
         ]
       : []),
-    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }] : []),
+    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }, { href: '/audit', label: 'Audit' }] : []),
   ];
   return (
     <header className="topbar">

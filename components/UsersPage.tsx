@@ -14,6 +14,7 @@ export function UsersPage() {
   const invite = useMutation(trpc.users.invite.mutationOptions({ onSuccess: refresh }));
   const updateRole = useMutation(trpc.users.updateRole.mutationOptions({ onSuccess: refresh }));
   const setDisabled = useMutation(trpc.users.setDisabled.mutationOptions({ onSuccess: refresh }));
+  const revokeSessions = useMutation(trpc.users.revokeSessions.mutationOptions());
   const [role, setRole] = useState<Role>('marketer');
   const errors = fieldErrorsOf(invite.error);
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -57,7 +58,12 @@ export function UsersPage() {
         ) : null}
       </section>
       <section className="card">
-        <ErrorBanner error={updateRole.error ?? setDisabled.error} />
+        <ErrorBanner error={updateRole.error ?? setDisabled.error ?? revokeSessions.error} />
+        {revokeSessions.data ? (
+          <div className="banner banner-ok" role="status">
+            Signed out of {revokeSessions.data.sessionsEnded} session{revokeSessions.data.sessionsEnded === 1 ? '' : 's'}.
+          </div>
+        ) : null}
         <QueryView query={users} what="users" empty="No users yet.">
           {(data) => (
           <table>
@@ -87,7 +93,16 @@ export function UsersPage() {
                     </select>
                   </td>
                   <td>{u.disabled ? 'disabled' : u.invitePending ? 'invited' : 'active'}</td>
-                  <td>
+                  <td className="row">
+                    {u.disabled || u.invitePending ? null : (
+                      <ConfirmButton
+                        label="Sign out everywhere"
+                        title={`Sign ${u.email} out everywhere?`}
+                        body={<p>Every session of this account ends at once; they can sign in again with their password (for your own account, this browser stays signed in). Use it when a laptop is lost or a password may be known.</p>}
+                        confirmLabel="Sign out everywhere"
+                        onConfirm={() => revokeSessions.mutate({ id: u.id })}
+                      />
+                    )}
                     {u.disabled ? (
                       <button type="button" onClick={() => setDisabled.mutate({ id: u.id, disabled: false })}>
                         Enable

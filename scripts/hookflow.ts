@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createPrismaClient, type PrismaClient } from '../lib/server/db';
 import { databaseProvider, databaseUrl } from '../lib/server/db-url';
@@ -107,6 +108,7 @@ async function runImport(file: string | undefined, options: { publish: boolean; 
       ...options,
       secret: (ref) => process.env[secretEnvName(ref)],
       secretKey,
+      actor: { id: null, label: `cli (${userInfo().username})` },
     }).catch(explainDatabaseError);
     if (!result.ok) {
       const lines = result.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
 import { ensureRetentionSchedule } from '../lib/server/logs/retention';
 import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
+import { serveHealth } from '../lib/server/health';
 
 async function main() {
   const settings = loadSettings();
@@ -45,11 +46,19 @@ async function main() {
   } catch (error) {
     console.warn(`could not create or update the log-retention schedule: ${(error as Error).message}`);
   }
+  const health = settings.HOOKFLOW_METRICS_PORT === undefined ? null : await serveHealth({
+    port: settings.HOOKFLOW_METRICS_PORT,
+    prisma,
+    temporal: temporalClient,
+    process: () => ({ ok: worker.getState() === 'RUNNING', ms: 0, ...(worker.getState() === 'RUNNING' ? {} : { error: `worker is ${worker.getState()}` }) }),
+  });
+  if (health) console.log(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready`);
   console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();
   } finally {
     stopDispatcher();
+    health?.close();
     await prisma.$disconnect();
   }
 }

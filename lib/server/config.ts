@@ -15,6 +15,8 @@ const settingsSchema = z.object({
   /** runs a worker keeps in memory between steps (about 0.5 MB each); the rest are replayed from history when they wake */
   HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(100),
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** the worker's /health/live, /health/ready and /metrics; unset: no such port */
+  HOOKFLOW_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** events waiting to be stored beyond this are answered 503 with Retry-After */
   HOOKFLOW_INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(5000),
   /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */

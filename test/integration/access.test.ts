@@ -70,6 +70,8 @@ const EXPECTED: Record<string, Access> = {
   'users.invite': 'admin',
   'users.updateRole': 'admin',
   'users.setDisabled': 'admin',
+  'users.revokeSessions': 'admin',
+  'audit.list': 'admin',
   'account.acceptInvite': 'public',
   'account.setup': 'public',
 };

@@ -8,6 +8,7 @@ import { runsRouter } from './routers/runs';
 import { flowsAsCodeRouter } from './routers/flowsAsCode';
 import { logsRouter } from './routers/logs';
 import { apiKeysRouter } from './routers/apiKeys';
+import { auditRouter } from './routers/audit';
 
 export const appRouter = router({
   overview: overviewRouter,
@@ -20,6 +21,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   users: usersRouter,
   account: accountRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

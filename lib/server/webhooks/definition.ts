@@ -41,7 +41,7 @@ function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer
   };
 }
 
-export async function loadIntegrationHeaders(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
+export async function loadIntegrationHeaders(prisma: Pick<PrismaClient, 'integration'>, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
   const integration = await prisma.integration.findUnique({ where: { id: integrationId }, include: withHeaders });
   return integration && integrationHeaders(integration, secretKey, reveal);
 }

@@ -22,6 +22,9 @@ import { importDocument } from '../lib/server/flows-as-code/import';
 import { describeChange } from '../lib/domain/flows-as-code/changes';
 import { FlowsAsCodeError } from '../lib/server/flows-as-code/problems';
 import { createApiKey, listApiKeys, parseScopes, revokeApiKey } from '../lib/server/auth/api-keys';
+
+/** How the audit trail names changes made from the command line (as the import does). */
+const CLI_ACTOR = { id: null, label: `cli (${userInfo().username})` };
 import { API_SCOPES } from '../lib/domain/access/api-scopes';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -134,7 +137,7 @@ async function runApiKeys(action: string | undefined, argument: string | undefin
         } catch (error) {
           throw new CliExit(`${(error as Error).message}.\n\n${USAGE}`, 2);
         }
-        const { key, apiKey } = await createApiKey(prisma, { name: options.name.trim(), scopes, createdBy: { id: null, email: 'command line' } }).catch(explainDatabaseError);
+        const { key, apiKey } = await createApiKey(prisma, { name: options.name.trim(), scopes, createdBy: { id: null, email: 'command line' } }, CLI_ACTOR).catch(explainDatabaseError);
         console.error(`Created API key ${apiKey.id} "${apiKey.name}" with ${scopes.join(', ')}. This is the only time the key is shown:`);
         console.log(key);
         return;
@@ -150,7 +153,7 @@ async function runApiKeys(action: string | undefined, argument: string | undefin
       }
       case 'revoke': {
         if (!argument) throw new CliExit(`Name the key to revoke: api-keys revoke ID (see api-keys list).`, 2);
-        if (!(await revokeApiKey(prisma, argument).catch(explainDatabaseError))) throw new CliExit(`No API key ${argument} (see api-keys list).`, 1);
+        if (!(await revokeApiKey(prisma, argument, CLI_ACTOR).catch(explainDatabaseError))) throw new CliExit(`No API key ${argument} (see api-keys list).`, 1);
         console.log(`Revoked ${argument}: it no longer works.`);
         return;
       }

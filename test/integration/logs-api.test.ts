@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../scripts/app-server';
@@ -177,5 +178,8 @@ describe('the api-keys command line', () => {
     const bad = await cli('create', '--name', 'x', '--scopes', 'logs:write');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown scope logs:write; the scopes are events:write, logs:read');
+    const audit = await env.prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { at: 'asc' } });
+    expect(audit.map((r) => [r.action, r.actorLabel, r.entityName])).toEqual([['apikey.create', `cli (${userInfo().username})`, 'cli export'], ['apikey.revoke', `cli (${userInfo().username})`, 'cli export']]);
+    expect(JSON.stringify(audit)).not.toContain(key);
   });
 });

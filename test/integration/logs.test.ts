@@ -253,6 +253,18 @@ describe('the detail, test sends and resend', () => {
     const chain = (await marketer.logs.get({ id: result.id })).chain;
     expect(chain.map((a) => a.kind)).toEqual(['run', 'run', 'run', 'run', 'resend']);
     expect((await developer.logs.get({ id: result.id })).links.run).toBe(`/runs/${failedRunId}`);
+    // The audit trail says who resent what.
+    const audit = await t.prisma.auditEvent.findFirstOrThrow({ where: { action: 'attempt.resend', entityId: result.id } });
+    expect(audit).toMatchObject({ entityType: 'attempt', entityName: 'create_order', actorLabel: expect.stringMatching(/^user .*developer/), details: { resendOf: first!.id, status: 201 } });
+  });
+
+  it('API keys made and revoked in Settings are in the audit trail, without the key', async () => {
+    const { key, id } = await developer.apiKeys.create({ name: 'Audit me', scopes: ['logs:read'] });
+    await developer.apiKeys.revoke({ id });
+    const rows = await t.prisma.auditEvent.findMany({ where: { entityType: 'apikey', entityId: id }, orderBy: { at: 'asc' } });
+    expect(rows.map((r) => [r.action, r.entityName])).toEqual([['apikey.create', 'Audit me'], ['apikey.revoke', 'Audit me']]);
+    expect(rows.every((r) => r.actorLabel.startsWith('user ') && r.actorId !== null)).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain(key.split('_')[2]);
   });
 
   it('records test sends as tests, filterable', async () => {

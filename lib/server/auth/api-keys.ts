@@ -11,6 +11,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../db';
 import { API_SCOPE_NAMES, isApiScope, type ApiScope } from '../../domain/access/api-scopes';
 import { Prisma, sqlDb } from '../sql';
+import { recordAudit, type AuditActor } from '../audit';
+
+const SYSTEM: AuditActor = { id: null, label: 'system' };
 
 const KEY_PATTERN = /^hfk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -44,15 +47,20 @@ function info(row: { id: string; name: string; prefix: string; scopes: string; c
   return { ...row, scopes: row.scopes.split(',').filter(isApiScope) };
 }
 
-/** Makes a key; the returned `key` is the only time it is seen. */
+/** Makes a key, with its audit row (never the key) in the same transaction; the returned `key` is the only time it is seen. */
 export async function createApiKey(
   prisma: PrismaClient,
   input: { name: string; scopes: ApiScope[]; createdBy?: { id: string | null; email: string } },
+  actor: AuditActor = SYSTEM,
 ): Promise<{ key: string; apiKey: ApiKeyInfo }> {
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, '').padEnd(12, '0').slice(0, 12);
   const key = `hfk_${prefix}_${randomBytes(32).toString('base64url')}`;
-  const row = await prisma.apiKey.create({
-    data: { name: input.name, prefix, hash: sha256(key), scopes: input.scopes.join(','), createdById: input.createdBy?.id ?? null, createdBy: input.createdBy?.email ?? null },
+  const row = await prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { name: input.name, prefix, hash: sha256(key), scopes: input.scopes.join(','), createdById: input.createdBy?.id ?? null, createdBy: input.createdBy?.email ?? null },
+    });
+    await recordAudit(tx, actor, { action: 'apikey.create', entityType: 'apikey', entityId: created.id, entityName: created.name, details: { prefix, scopes: input.scopes } });
+    return created;
   });
   return { key, apiKey: info(row) };
 }
@@ -61,11 +69,15 @@ export async function listApiKeys(prisma: PrismaClient): Promise<ApiKeyInfo[]> {
   return (await prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } })).map(info);
 }
 
-/** Revokes a key at once; false when there is no such key. Revoked keys stay listed, marked. */
-export async function revokeApiKey(prisma: PrismaClient, id: string): Promise<boolean> {
-  const changed = await prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (changed.count > 0) return true;
-  return (await prisma.apiKey.count({ where: { id } })) > 0;
+/** Revokes a key at once (audited); false when there is no such key. Revoked keys stay listed, marked. */
+export async function revokeApiKey(prisma: PrismaClient, id: string, actor: AuditActor = SYSTEM): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const changed = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (changed.count === 0) return (await tx.apiKey.count({ where: { id } })) > 0;
+    const key = await tx.apiKey.findUniqueOrThrow({ where: { id }, select: { name: true, prefix: true } });
+    await recordAudit(tx, actor, { action: 'apikey.revoke', entityType: 'apikey', entityId: id, entityName: key.name, details: { prefix: key.prefix } });
+    return true;
+  });
 }
 
 export type ApiKeyCheck = { ok: true; keyId: string } | { ok: false; status: 401 | 403; message: string };

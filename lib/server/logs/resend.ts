@@ -16,6 +16,7 @@ import { DEFAULT_SEND_OPTIONS, sendRequest, type SendOutcome } from '../webhooks
 import { redactOutcome } from '../webhooks/redact';
 import { signRequest } from '../webhooks/signing';
 import { recordAttempt } from '../runs/attempts';
+import { recordAudit, userActor } from '../audit';
 
 const LOG_BODY_CAP = 64 * 1024;
 
@@ -118,6 +119,14 @@ export async function resendAttempt(
     resendOfId: original.id,
     actorId: actor.id,
     actorEmail: actor.email,
+  });
+  // Audited after the send: the attempt is written on the event path's own connection, not in a Prisma transaction.
+  await recordAudit(deps.prisma, userActor(actor), {
+    action: 'attempt.resend',
+    entityType: 'attempt',
+    entityId: id,
+    entityName: webhook.systemName,
+    details: { resendOf: original.id, transactionalId: original.transactionalId, status: outcome.status ?? null, errorClass: outcome.errorClass ?? null },
   });
   return { id, status: outcome.status ?? null, errorClass: outcome.errorClass ?? null, errorMessage: outcome.errorMessage ?? null };
 }

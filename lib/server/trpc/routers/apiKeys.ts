@@ -4,6 +4,7 @@ import { procedure, router } from '../init';
 import { INTEGRATION_ACCESS } from '../../../domain/access/roles';
 import { API_SCOPE_NAMES, type ApiScope } from '../../../domain/access/api-scopes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys';
+import { userActor } from '../../audit';
 
 /** Settings → API keys: admins and developers make keys (shown once) and revoke them. */
 export const apiKeysRouter = router({
@@ -17,12 +18,12 @@ export const apiKeysRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { key, apiKey } = await createApiKey(ctx.prisma, { name: input.name, scopes: [...new Set(input.scopes)], createdBy: { id: ctx.user.id, email: ctx.user.email } });
+      const { key, apiKey } = await createApiKey(ctx.prisma, { name: input.name, scopes: [...new Set(input.scopes)], createdBy: { id: ctx.user.id, email: ctx.user.email } }, userActor(ctx.user));
       return { key, id: apiKey.id, prefix: apiKey.prefix };
     }),
 
   revoke: procedure(INTEGRATION_ACCESS).input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    if (!(await revokeApiKey(ctx.prisma, input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: 'This API key does not exist' });
+    if (!(await revokeApiKey(ctx.prisma, input.id, userActor(ctx.user)))) throw new TRPCError({ code: 'NOT_FOUND', message: 'This API key does not exist' });
     return { ok: true as const };
   }),
 });

@@ -13,6 +13,7 @@ import { loadSettings } from '../lib/server/config';
 import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
+import { ensureRetentionSchedule } from '../lib/server/logs/retention';
 import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
 import { serveHealth } from '../lib/server/health';
 
@@ -41,6 +42,12 @@ async function main() {
     (error) => logger.warn({ err: error }, 'could not start pending runs yet'),
   );
   void warnIfSearchAttributesMissing(connection, config.namespace, (line) => logger.warn(line));
+  // The daily log cleanup (HOOKFLOW_LOG_RETENTION_DAYS), a Temporal Schedule: created, or updated to these settings.
+  try {
+    await ensureRetentionSchedule(await temporalClient(), { taskQueue: config.taskQueue, retentionDays: settings.HOOKFLOW_LOG_RETENTION_DAYS });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not create or update the log-retention schedule');
+  }
   const health = settings.HOOKFLOW_METRICS_PORT === undefined ? null : await serveHealth({
     port: settings.HOOKFLOW_METRICS_PORT,
     prisma,

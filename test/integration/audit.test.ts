@@ -12,6 +12,7 @@ import { linearGraph } from '../support/factory';
 import { createSession, readSession } from '../../lib/server/auth/session';
 import { createCallerFactory } from '../../lib/server/trpc/init';
 import { appRouter } from '../../lib/server/trpc/router';
+import { createApiKey, revokeApiKey } from '../../lib/server/auth/api-keys';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let env: TestEnv;
@@ -241,3 +242,55 @@ describe('reading the trail', () => {
     await expect(as(admin).audit.list({ action: 'integration.explode' as never })).rejects.toThrow(/Invalid option/);
   });
 });
+
+describe('GET /api/audit', () => {
+  let audit: (request: Request) => Promise<Response>;
+  const get = (query: string, key?: string) => audit(new Request(`http://localhost/api/audit${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }));
+
+  beforeAll(async () => {
+    process.env.DATABASE_URL = env.databaseUrl;
+    ({ GET: audit } = await import('../../app/api/audit/route'));
+  });
+
+  it('answers with the trail to a key with audit:read, filtered and in pages; other keys and no key are refused', async () => {
+    const { key } = await createApiKey(env.prisma, { name: 'siem export', scopes: ['audit:read'] });
+    const { key: logsOnly } = await createApiKey(env.prisma, { name: 'logs only', scopes: ['logs:read'] });
+    const { key: revoked, apiKey } = await createApiKey(env.prisma, { name: 'old', scopes: ['audit:read'] });
+    await revokeApiKey(env.prisma, apiKey.id);
+
+    const all = await get('?limit=200', key);
+    expect(all.status).toBe(200);
+    const body = (await all.json()) as { events: { action: string; at: string; actorLabel: string }[]; nextCursor: string | null };
+    expect(body.events.length).toBeGreaterThan(10);
+    expect(body.events.map((e) => e.action)).toEqual(expect.arrayContaining(['integration.create', 'flow.publish', 'apikey.create', 'apikey.revoke']));
+    expect(body.events[0]!.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const publishes = (await (await get('?action=flow.publish', key)).json()) as { events: { action: string }[] };
+    expect(publishes.events.length).toBeGreaterThan(0);
+    expect(publishes.events.every((e) => e.action === 'flow.publish')).toBe(true);
+
+    const first = await get('?limit=2', key);
+    const cursor = first.headers.get('x-next-cursor');
+    expect(cursor).toBeTruthy();
+    const second = (await (await get(`?limit=2&cursor=${cursor}`, key)).json()) as { events: { id: string }[] };
+    expect(second.events.map((e) => e.id)).toEqual((body.events as unknown as { id: string }[]).slice(2, 4).map((e) => e.id));
+
+    expect((await get('', logsOnly)).status).toBe(403);
+    expect((await get('', revoked)).status).toBe(401);
+    expect((await get('')).status).toBe(401);
+  });
+
+  it('refuses a filter it does not know, a value outside the lists and a made-up cursor, saying which', async () => {
+    const { key } = await createApiKey(env.prisma, { name: 'checker', scopes: ['audit:read'] });
+    const unknown = await get('?who=ann', key);
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).message).toMatch(/Unknown parameter who/);
+    const bad = await get('?action=integration.explode', key);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toMatch(/^action:/);
+    const cursor = await get('?cursor=nope', key);
+    expect(cursor.status).toBe(400);
+    expect((await cursor.json()).message).toMatch(/^cursor:/);
+  });
+});
+

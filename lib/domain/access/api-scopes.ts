@@ -6,6 +6,7 @@
 export const API_SCOPES = {
   'events:write': 'Send events: POST /api/events',
   'logs:read': 'Export the webhook log: GET /api/logs',
+  'audit:read': 'Read the audit trail: GET /api/audit',
 } as const;
 
 export type ApiScope = keyof typeof API_SCOPES;

@@ -11,10 +11,11 @@ describe('docs/openapi.json', () => {
     expect(readFileSync(path.join(ROOT, 'docs/openapi.json'), 'utf8')).toBe(openApiText());
   });
 
-  it('is OpenAPI 3.1 and documents both endpoints, every filter and both formats of the export', () => {
+  it('is OpenAPI 3.1 and documents every endpoint, every filter and both formats of the export', () => {
     const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, { content?: Record<string, unknown> }> }>> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/events', '/api/logs']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audit', '/api/events', '/api/logs']);
+    expect(doc.paths['/api/audit']!.get!.parameters!.map((p) => p.name).sort()).toEqual(['action', 'actor', 'cursor', 'entityId', 'entityType', 'from', 'limit', 'search', 'to']);
     const logs = doc.paths['/api/logs']!.get!;
     expect(logs.parameters!.map((p) => p.name).sort()).toEqual([...FILTER_KEYS, 'cursor', 'limit'].sort());
     expect(Object.keys(logs.responses['200']!.content!)).toEqual(['application/json', 'application/x-ndjson']);

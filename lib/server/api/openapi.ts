@@ -8,6 +8,7 @@ import { eventInputSchema, eventRejectionSchema, ingestResponseSchema, MAX_EVENT
 import { logPageSchema } from '../../domain/logs/filters';
 import { apiErrorSchema, logEntrySchema, logsResponseSchema } from '../../domain/logs/entry';
 import { API_SCOPES } from '../../domain/access/api-scopes';
+import { auditEventSchema, auditQuerySchema, auditResponseSchema } from '../../domain/audit/filters';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -19,8 +20,8 @@ const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => 
 const jsonBody = (ref: string, description: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const error = (description: string) => jsonBody('Error', description);
 
-function queryParameters(): JsonSchema[] {
-  return Object.entries(logPageSchema.shape).map(([name, field]) => {
+function queryParameters(shape: Record<string, unknown> = logPageSchema.shape): JsonSchema[] {
+  return Object.entries(shape).map(([name, field]) => {
     const { description, ...rest } = schema(field as z.ZodType, 'input');
     return { name, in: 'query', required: false, description, schema: rest };
   });
@@ -33,7 +34,7 @@ export function openApiDocument(): JsonSchema {
     info: {
       title: 'Hookflow HTTP API',
       version: '1',
-      description: 'Send customer events, and export the webhook log. Authenticate with `Authorization: Bearer <key>`: the ingest key (events only), or an API key made on Settings → API keys or with `npm run hookflow -- api-keys create`. Scopes: ' + scopes + '. See docs/logs.md.',
+      description: 'Send customer events, export the webhook log and read the audit trail. Authenticate with `Authorization: Bearer <key>`: the ingest key (events only), or an API key made on Settings → API keys or with `npm run hookflow -- api-keys create`. Scopes: ' + scopes + '. See docs/logs.md and docs/security.md.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (hfk_…) with the scope the operation names, or for POST /api/events the ingest key' } },
@@ -43,6 +44,8 @@ export function openApiDocument(): JsonSchema {
         EventRejection: schema(eventRejectionSchema),
         LogEntry: schema(logEntrySchema),
         LogsResponse: schema(logsResponseSchema),
+        AuditEvent: schema(auditEventSchema),
+        AuditResponse: schema(auditResponseSchema),
         Error: schema(apiErrorSchema),
       },
     },
@@ -83,6 +86,24 @@ export function openApiDocument(): JsonSchema {
             '400': error('An unknown parameter, an invalid filter value, or a cursor this API did not make'),
             '401': error('No API key, an unknown key, or a revoked key'),
             '403': error('An API key without the logs:read scope'),
+          },
+        },
+      },
+      '/api/audit': {
+        get: {
+          operationId: 'listAudit',
+          summary: 'Read the audit trail: who changed what, newest first, with cursor pagination',
+          description: 'Needs an API key with the `audit:read` scope. Filters combine with AND. Pass `nextCursor` as `cursor` for the next page. Read-only: nothing in the API changes the trail. See docs/security.md.',
+          parameters: queryParameters(auditQuerySchema.shape),
+          responses: {
+            '200': {
+              description: 'A page of audit events',
+              headers: { 'X-Next-Cursor': { description: 'the cursor of the next page; absent on the last page', schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/AuditResponse' } } },
+            },
+            '400': error('An unknown parameter, an invalid filter value, or a cursor this API did not make'),
+            '401': error('No API key, an unknown key, or a revoked key'),
+            '403': error('An API key without the audit:read scope'),
           },
         },
       },

@@ -8,7 +8,7 @@ const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 export const eventTypeSchema = z.string().trim().regex(EVENT_TYPE_PATTERN, 'Use letters, digits and . _ : -, e.g. order.placed');
 
 /** POST /api/events body (docs/architecture.md, "Data path of one event"). */
-const eventInputSchema = z
+export const eventInputSchema = z
   .object({
     id: z.string({ error: 'is required (a unique id for this event, e.g. "order-1042")' }).regex(EVENT_ID_PATTERN, {
       error: 'must be 1-200 characters: letters, digits and . _ : @ -, starting with a letter or digit',

@@ -105,7 +105,7 @@ describe('a run in the Temporal UI', () => {
 });
 
 describe('npm run temporal:setup', () => {
-  it('registers the search attributes on a server without them; the worker says they are missing until then', async () => {
+  it('registers the search attributes on a server without them (the worker says they are missing until then) and creates the Nexus endpoint', async () => {
     const port = await freePort();
     const server = spawnDevServer({ cli: findTemporalCli(), dbFile: ':memory:', port, uiPort: 0, headless: true, searchAttributes: false });
     const address = `127.0.0.1:${port}`;
@@ -125,13 +125,17 @@ describe('npm run temporal:setup', () => {
       const first = await setup();
       expect(first.code, first.output).toBe(0);
       expect(first.output).toContain('Registered search attributes: HookflowFlowId');
+      expect(first.output).toContain('Nexus endpoint "hookflow" → default/hookflow: created');
       const connection = await Connection.connect({ address });
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      const { endpoints } = await connection.operatorService.listNexusEndpoints({ name: 'hookflow' });
       await connection.close();
       expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining(Object.values(SEARCH_ATTRIBUTES).map((k) => k.name)));
+      expect(endpoints?.map((e) => e.spec?.target?.worker)).toEqual([expect.objectContaining({ namespace: 'default', taskQueue: 'hookflow' })]);
       const again = await setup();
       expect(again.code).toBe(0);
       expect(again.output).toContain('all present');
+      expect(again.output).toContain('Nexus endpoint "hookflow" → default/hookflow: unchanged');
     } finally {
       server.kill('SIGTERM');
     }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { hookflowWorkerPlugin } from 'hookflow/temporal';
+import { hookflowWorkerPlugin, loadHookflowSettings } from 'hookflow/temporal';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
@@ -53,17 +53,24 @@ async function runEvent(taskQueue: string, eventType: string) {
   return { id, workflowId, result: (await env.client.workflow.getHandle(workflowId).result()) as CustomerFlowResult };
 }
 
-async function running<T>(worker: Worker, body: () => Promise<T>): Promise<T> {
-  return worker.runUntil(body);
-}
-
 describe('a worker made from scratch with only the plugin', () => {
+  const taskQueue = () => `custom-${env.taskQueue}`;
+  let worker: Worker;
+  let run: Promise<void>;
+  beforeAll(async () => {
+    const settings = { ...loadHookflowSettings(), HOOKFLOW_DISPATCH_INTERVAL_MS: 300 };
+    worker = await Worker.create({ connection, taskQueue: taskQueue(), plugins: [hookflowWorkerPlugin({ database: env.prisma, secretKey: env.secretKey, settings })] });
+    run = worker.run();
+  });
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await run?.catch(() => undefined);
+  });
+
   it('runs a flow end to end on its own task queue; the secret reaches the receiver and never the history', async () => {
-    const taskQueue = `custom-${env.taskQueue}`;
-    const worker = await Worker.create({ connection, taskQueue, plugins: [hookflowWorkerPlugin({ database: env.prisma, secretKey: env.secretKey })] });
     const eventType = await flowToReceiver();
     const before = receiver.requests.length;
-    const { id, workflowId, result } = await running(worker, () => runEvent(taskQueue, eventType));
+    const { id, workflowId, result } = await runEvent(taskQueue(), eventType);
     expect(Object.values(result.webhooks)).toEqual([expect.objectContaining({ Ok: true, Status: 200 })]);
     const delivered = receiver.requests.slice(before);
     expect(delivered).toHaveLength(1);
@@ -72,8 +79,19 @@ describe('a worker made from scratch with only the plugin', () => {
     const history = historyToJSON(await env.client.workflow.getHandle(workflowId).fetchHistory());
     expect(history).toContain(id);
     expect(history).not.toContain('plugin-secret-value');
-    const run = await env.prisma.run.findUniqueOrThrow({ where: { workflowId } });
-    expect(run.status).toBe('completed');
+    const stored = await env.prisma.run.findUniqueOrThrow({ where: { workflowId } });
+    expect(stored.status).toBe('completed');
+  });
+
+  it('starts a run stored while Temporal was unreachable', async () => {
+    const eventType = await flowToReceiver();
+    const unreachable = async (): Promise<never> => {
+      throw new Error('Temporal is down');
+    };
+    const ingested = await ingestEvent({ prisma: env.prisma, client: unreachable, taskQueue: taskQueue(), workflowUrl: (w) => w }, { id: `pending-${seq}`, type: eventType, customer: { id: 'c-pending' } });
+    expect(ingested.status === 202 && ingested.body.pending).toBe(true);
+    await expect.poll(async () => (await env.prisma.run.findFirst({ where: { eventId: `pending-${seq}` } }))?.status).toBe('completed');
+    expect(receiver.requests.filter((r) => r.body.includes(`pending-${seq}`))).toHaveLength(1);
   });
 });
 
@@ -87,7 +105,7 @@ describe('a worker with workflows of its own', () => {
       plugins: [hookflowWorkerPlugin({ database: env.prisma, secretKey: env.secretKey, nexus: false, dispatchPendingRuns: false })],
     });
     const eventType = await flowToReceiver();
-    await running(worker, async () => {
+    await worker.runUntil(async () => {
       const greeting = await env.client.workflow.execute('greet', { taskQueue, workflowId: `greet-${env.taskQueue}`, args: ['team'] });
       expect(greeting).toBe('hello team');
       const { result } = await runEvent(taskQueue, eventType);

@@ -12,6 +12,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
+import { maxInAnySecond } from '../../scripts/worker-process';
 import { ingestEvent } from '../../lib/server/events/ingest';
 import { ensureNexusEndpoint } from '../../lib/server/temporal/nexus-endpoint';
 import { createOrderWorker } from '../../examples/order-workflow/worker';
@@ -28,7 +29,7 @@ let callerWorker: Worker;
 let running: Promise<void>[] = [];
 const endpoint = `hookflow-test-${randomUUID().slice(0, 8)}`;
 let endpointId: { id: string; version: unknown } | null = null;
-const flows: Record<'paid' | 'followUp' | 'paused' | 'vip' | 'shared' | 'other', string> = { paid: '', followUp: '', paused: '', vip: '', shared: '', other: '' };
+const flows: Record<'paid' | 'followUp' | 'paused' | 'vip' | 'shared' | 'other' | 'limited' | 'once', string> = { paid: '', followUp: '', paused: '', vip: '', shared: '', other: '', limited: '', once: '' };
 const ordersQueue = () => `orders-${env.taskQueue}`;
 const callerQueue = () => `caller-${env.taskQueue}`;
 
@@ -54,6 +55,11 @@ beforeAll(async () => {
   flows.vip = (await createPublishedFlow(env.prisma, vipGraph, 'VIP only')).flowId;
   flows.shared = (await createPublishedFlow(env.prisma, linearGraph('order.shared', [followUp.id]), 'Shared one')).flowId;
   flows.other = (await createPublishedFlow(env.prisma, linearGraph('order.shared', [followUp.id]), 'Shared other')).flowId;
+  const limitedService = await createIntegration(env.prisma, { rootUrl: `${receiver.url}/limited`, rateLimitPerSecond: 1 });
+  const limited = await createWebhook(env.prisma, limitedService.id, { systemName: 'limited', bodyTemplate: '{"event":"${Event.Id}"}' });
+  flows.limited = (await createPublishedFlow(env.prisma, linearGraph('order.limited', [limited.id]), 'Limited')).flowId;
+  const once = await createWebhook(env.prisma, integration.id, { systemName: 'once', path: '/once', bodyTemplate: '{"event":"${Event.Id}"}' });
+  flows.once = (await createPublishedFlow(env.prisma, linearGraph('order.once', [once.id]), 'Sent once')).flowId;
 
   connection = await NativeConnection.connect({ address: env.address });
   orderWorker = await createOrderWorker({ connection, taskQueue: ordersQueue() });
@@ -155,6 +161,32 @@ describe('the example order workflow through Nexus', () => {
     expect(second.followUp).toEqual(first.followUp);
     expect(delivered('/follow-up', 'order-d1-follow-up')).toHaveLength(1);
     expect(delivered('/paid', 'order-d1-paid')).toHaveLength(1);
+  });
+});
+
+describe('the guarantees hold through Nexus', () => {
+  it('runs started through Nexus and HTTP share the integration\'s rate limit (1 request per second)', async () => {
+    const event = (n: number) => ({ id: `limited-${n}`, customer: { id: `c-l${n}` } });
+    await Promise.all([
+      ingestEvent(httpDeps(), { ...event(1), type: 'order.limited' }),
+      ingestEvent(httpDeps(), { ...event(2), type: 'order.limited' }),
+      call('startFlow', { flow: 'Limited', event: event(3) }),
+      call('startFlow', { flow: 'Limited', event: event(4) }),
+    ]);
+    await expect.poll(() => receiver.requests.filter((r) => r.url.startsWith('/limited')).length, { timeout: 30_000 }).toBe(4);
+    expect(maxInAnySecond(receiver.requests.filter((r) => r.url.startsWith('/limited')).map((r) => r.at))).toBe(1);
+  });
+
+  it('the idempotency rule: a webhook without a TransactionalId is sent once, even when it fails', async () => {
+    const answer = receiver.respond;
+    receiver.respond = (request, index) => (request.url === '/once' ? { status: 503, body: 'down' } : answer(request, index));
+    try {
+      const outcome = await call('startFlow', { flow: 'Sent once', event: { id: 'once-1', customer: { id: 'c-once' } } });
+      expect(outcome).toEqual({ ok: true, result: expect.objectContaining({ webhooks: { once: expect.objectContaining({ Ok: false, Status: 503, Attempts: 1 }) } }) });
+      expect(receiver.requests.filter((r) => r.url === '/once')).toHaveLength(1);
+    } finally {
+      receiver.respond = answer;
+    }
   });
 });
 

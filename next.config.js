@@ -12,6 +12,8 @@ const nextConfig = {
     'pg',
     'nunjucks',
   ],
+  // The container image (Dockerfile) ships the self-contained server Next traces into .next/standalone.
+  ...(process.env.HOOKFLOW_STANDALONE === '1' ? { output: 'standalone' } : {}),
   typedRoutes: false,
   poweredByHeader: false,
   reactStrictMode: true,

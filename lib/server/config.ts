@@ -6,6 +6,19 @@ import { z } from 'zod';
  */
 const settingsSchema = z.object({
   HOOKFLOW_DATA_DIR: z.string().default('.data'),
+  /** SQLite `file:` or `postgresql://` URL; default: the SQLite file in the data directory (lib/server/db-url.ts) */
+  DATABASE_URL: z.string().optional(),
+  /** comma-separated CIDRs and host:port entries webhooks may call although closed by default (docs/security.md) */
+  HOOKFLOW_ALLOWED_NETWORKS: z.string().optional(),
+  /** comma-separated CIDRs closed in addition to the defaults */
+  HOOKFLOW_BLOCKED_NETWORKS: z.string().optional(),
+  /** the first admin, created on first start */
+  HOOKFLOW_ADMIN_EMAIL: z.string().optional(),
+  HOOKFLOW_ADMIN_PASSWORD: z.string().optional(),
+  /** debug for the Temporal SDK's own log lines too */
+  HOOKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** a prebuilt workflow bundle (tests and images); default: built into the data directory */
+  HOOKFLOW_WORKFLOW_BUNDLE: z.string().optional(),
   HOOKFLOW_APP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOOKFLOW_APP_URL: z.string().url().optional(),
   HOOKFLOW_DEMO_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
@@ -35,6 +48,9 @@ const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Every setting Hookflow reads (docs/operations.md); the deployment files may pass only these and Temporal's own. */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = settingsSchema.safeParse(env);

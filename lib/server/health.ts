@@ -11,7 +11,7 @@ import { Prisma } from '../generated/prisma/client';
 
 const CHECK_TIMEOUT_MS = 2000;
 
-export interface CheckResult {
+interface CheckResult {
   ok: boolean;
   ms: number;
   /** why it failed, for the operator */

@@ -10,18 +10,20 @@ import { registerSearchAttributes, setupCommands } from '../lib/server/temporal/
 import { ensureNexusEndpoint, nexusEndpointCommand } from '../lib/server/temporal/nexus-endpoint';
 import { loadSettings } from '../lib/server/config';
 
-/** The Nexus endpoint of the `hookflow` service (docs/plugin.md). */
-async function setupNexusEndpoint(connection: Connection, namespace: string, taskQueue: string): Promise<number> {
+/**
+ * The Nexus endpoint of the `hookflow` service (docs/plugin.md). Only callers' workflows need it, so a server
+ * that cannot have it (Nexus disabled, no permission) is told how, and Hookflow itself still starts.
+ */
+async function setupNexusEndpoint(connection: Connection, namespace: string, taskQueue: string): Promise<void> {
   const target = { name: loadSettings().HOOKFLOW_NEXUS_ENDPOINT, namespace, taskQueue };
   try {
     const done = await ensureNexusEndpoint(connection, target);
     console.log(`Nexus endpoint "${target.name}" → ${namespace}/${taskQueue}: ${done}`);
-    return 0;
   } catch (error) {
-    console.error(`Could not create the Nexus endpoint "${target.name}": ${(error as Error).message}`);
-    console.error('Create it with the Temporal CLI (on Temporal Cloud: tcld nexus endpoint create, or the Cloud UI):');
-    console.error(`  ${nexusEndpointCommand(target)}`);
-    return 1;
+    console.warn(`Could not create the Nexus endpoint "${target.name}": ${(error as Error).message}`);
+    console.warn('Hookflow runs without it, but your workflows cannot call its Nexus service until it exists. Create it with the');
+    console.warn('Temporal CLI (on Temporal Cloud: tcld nexus endpoint create, or the Cloud UI):');
+    console.warn(`  ${nexusEndpointCommand(target)}`);
   }
 }
 
@@ -47,8 +49,8 @@ async function main(): Promise<number> {
   const connection = await Connection.connect({ ...connectionOptions, connectTimeout: '5 seconds' });
   try {
     const attributes = await setupSearchAttributes(connection, namespace);
-    const endpoint = await setupNexusEndpoint(connection, namespace, taskQueue);
-    return Math.max(attributes, endpoint);
+    await setupNexusEndpoint(connection, namespace, taskQueue);
+    return attributes;
   } finally {
     await connection.close();
   }

@@ -11,6 +11,8 @@ const nextConfig = {
     '@prisma/adapter-pg',
     'pg',
     'nunjucks',
+    'pino',
+    'pino-pretty',
   ],
   // The container image (Dockerfile) ships the self-contained server Next traces into .next/standalone.
   ...(process.env.HOOKFLOW_STANDALONE === '1' ? { output: 'standalone' } : {}),

@@ -2,7 +2,8 @@
  * The worker process (`npm run worker`): hosts the workflows and activities on task queue `hookflow`, and
  * starts runs that were stored while Temporal was unreachable.
  */
-import { Runtime, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { log, temporalLogger } from '../lib/server/log';
 import { db } from '../lib/server/db';
 import { secretKey } from '../lib/server/keys';
 import { hookflowWorkerPlugin } from '../lib/plugin';
@@ -15,7 +16,8 @@ import { serveHealth } from '../lib/server/health';
 
 async function main() {
   const settings = loadSettings();
-  Runtime.install({ logger: new DefaultLogger(process.env.HOOKFLOW_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const logger = log();
+  Runtime.install({ logger: temporalLogger(logger) });
   const prisma = db();
   const config = temporalConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
@@ -34,15 +36,15 @@ async function main() {
       }),
     ],
   });
-  void warnIfSearchAttributesMissing(connection, config.namespace, (line) => console.warn(line));
+  void warnIfSearchAttributesMissing(connection, config.namespace, (line) => logger.warn(line));
   const health = settings.HOOKFLOW_METRICS_PORT === undefined ? null : await serveHealth({
     port: settings.HOOKFLOW_METRICS_PORT,
     prisma,
     temporal: temporalClient,
     process: () => ({ ok: worker.getState() === 'RUNNING', ms: 0, ...(worker.getState() === 'RUNNING' ? {} : { error: `worker is ${worker.getState()}` }) }),
   });
-  if (health) console.log(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready`);
-  console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
+  if (health) logger.info(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready`);
+  logger.info({ taskQueue: config.taskQueue, namespace: config.namespace }, `polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();
   } finally {
@@ -53,6 +55,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error('worker failed:', error);
+  log().fatal({ err: error }, 'worker failed');
   process.exit(1);
 });

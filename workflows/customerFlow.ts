@@ -14,6 +14,7 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  TimeoutFailure,
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
@@ -47,6 +48,15 @@ function sendWebhookProxy(retry: PlanWebhook['retry'], revision: number) {
 }
 
 type PlanWebhook = Extract<PlanNode, { kind: 'webhook' }>;
+
+/**
+ * An attempt whose worker died or stalled: Temporal's "activity Heartbeat timeout" says nothing about the
+ * request. Without the TransactionalId there is no retry, and the request may have gone out.
+ */
+function lostAttemptMessage(cause: TimeoutFailure, node: PlanWebhook): string {
+  const lost = `The worker stopped before the attempt's result was known (${cause.message})`;
+  return node.retry.maxAttempts > 1 ? lost : `${lost}; not retried, because the webhook does not carry \${WebhookRequest.TransactionalId}: the request may have been delivered`;
+}
 
 const MAX_STEPS = 1000;
 
@@ -172,7 +182,7 @@ async function sendOne(
     const cause = error.cause;
     const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as SendFailureDetails | undefined) : undefined;
     // The failure's message names the webhook for the Temporal UI; the flow sees the plain one.
-    const message = details?.message ?? cause?.message ?? error.message;
+    const message = details?.message ?? (cause instanceof TimeoutFailure ? lostAttemptMessage(cause, node) : undefined) ?? cause?.message ?? error.message;
     log.info('webhook failed; the flow continues', { nodeId: node.id, systemName: node.systemName, error: message });
     return {
       outcome: { Ok: false, Status: details?.status ?? null, Error: message, Attempts: details?.attempt ?? node.retry.maxAttempts },

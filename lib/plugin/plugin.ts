@@ -15,6 +15,7 @@ import type { PrismaClient } from '../server/db';
 import { loadSettings, type Settings } from '../server/config';
 import { SlotClient } from '../server/ratelimit/client';
 import { startDispatcher } from '../server/runs/dispatch';
+import { log } from '../server/log';
 import { temporalConnectConfig } from '../server/temporal/connection';
 import { hookflowServiceHandler } from './nexus';
 
@@ -112,7 +113,7 @@ export function hookflowWorkerPlugin(options: HookflowPluginOptions): HookflowPl
       const stop =
         entry && options.dispatchPendingRuns !== false
           ? startDispatcher({ prisma: options.database, client: async () => entry.client, taskQueue: worker.options.taskQueue }, settings.HOOKFLOW_DISPATCH_INTERVAL_MS, (error) =>
-              console.warn(`[hookflow] could not start pending runs yet: ${(error as Error).message}`),
+              log().warn({ err: error }, 'could not start pending runs yet'),
             )
           : () => {};
       try {

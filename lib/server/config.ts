@@ -15,8 +15,10 @@ const settingsSchema = z.object({
   /** the first admin, created on first start */
   HOOKFLOW_ADMIN_EMAIL: z.string().optional(),
   HOOKFLOW_ADMIN_PASSWORD: z.string().optional(),
-  /** debug for the Temporal SDK's own log lines too */
-  HOOKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** the lowest level logged (docs/operations.md, "Logs") */
+  HOOKFLOW_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** json (one object per line) or pretty (npm start and npm run dev set it for their children) */
+  HOOKFLOW_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** a prebuilt workflow bundle (tests and images); default: built into the data directory */
   HOOKFLOW_WORKFLOW_BUNDLE: z.string().optional(),
   HOOKFLOW_APP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -5,6 +5,7 @@ import { ingestEvent } from '@/lib/server/events/ingest';
 import { appIngestDeps } from '@/lib/server/events/deps';
 import { MAX_EVENT_BYTES } from '@/lib/domain/events/schema';
 import { QueueFullError } from '@/lib/server/group-commit';
+import { log } from '@/lib/server/log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -47,7 +48,7 @@ export async function POST(request: Request): Promise<Response> {
       return json(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
     }
     // The database failed: the event was not stored. Say so in JSON, never with an empty body.
-    console.error('[events] could not store an event:', error);
+    log().error({ err: error, component: 'events', requestId: request.headers.get('x-request-id') ?? undefined }, 'could not store an event');
     return json(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' });
   }
 }

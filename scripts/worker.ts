@@ -11,6 +11,7 @@ import { temporalClient, temporalConnectConfig } from '../lib/server/temporal/co
 import { loadSettings } from '../lib/server/config';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
+import { ensureRetentionSchedule } from '../lib/server/logs/retention';
 import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
 import { serveHealth } from '../lib/server/health';
 
@@ -37,6 +38,12 @@ async function main() {
     ],
   });
   void warnIfSearchAttributesMissing(connection, config.namespace, (line) => logger.warn(line));
+  // The daily log cleanup (HOOKFLOW_LOG_RETENTION_DAYS), a Temporal Schedule: created, or updated to these settings.
+  try {
+    await ensureRetentionSchedule(await temporalClient(), { taskQueue: config.taskQueue, retentionDays: settings.HOOKFLOW_LOG_RETENTION_DAYS });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not create or update the log-retention schedule');
+  }
   const health = settings.HOOKFLOW_METRICS_PORT === undefined ? null : await serveHealth({
     port: settings.HOOKFLOW_METRICS_PORT,
     prisma,

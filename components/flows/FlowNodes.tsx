@@ -8,6 +8,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { ELSE_HANDLE } from '@/lib/domain/flow/graph';
 import type { EditorNodeOf } from '@/components/flows/canvas/store';
 import { useView } from './editor-context';
+import { OutputCount, StepCountLine } from './StepCountLinks';
 
 const NO_PROBLEMS: string[] = [];
 
@@ -33,6 +34,7 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
           {run.attempts.count} attempt{run.attempts.count === 1 ? '' : 's'} · {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
         </div>
       ) : null}
+      <StepCountLine id={id} kind={kind} />
       {problems.length ? (
         <div className="flow-node-problem" role="note">
           ⚠ {problems.length === 1 ? problems[0] : `${problems.length} problems`}
@@ -82,7 +84,9 @@ const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<Ed
       <Shell id={id} kind="branch" title={`${branches.length} condition${branches.length === 1 ? '' : 's'} + else`} selected={selected}>
         <div className="flow-branch-outputs">
           {outputs.map((o) => (
-            <span key={o.id}>{o.label}</span>
+            <span key={o.id} data-testid={`output-${o.id}`}>
+              {o.label} <OutputCount branchId={id} output={o.id} />
+            </span>
           ))}
         </div>
       </Shell>

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type BundleOptions, type BundlerPlugin, type ReplayWorkerOptions, type WorkerOptions, type WorkerPlugin } from '@temporalio/worker';
-import { createActivities, type Activities } from '../../activities';
+import { createActivities } from '../../activities';
 import type { PrismaClient } from '../server/db';
 import { loadSettings, type Settings } from '../server/config';
 import { SlotClient } from '../server/ratelimit/client';
@@ -20,10 +20,9 @@ import { temporalConnectConfig } from '../server/temporal/connection';
 import { hookflowServiceHandler } from './nexus';
 
 const require = createRequire(import.meta.url);
-/** Hookflow's workflows module: `customerFlow` (the interpreter) and `rateLimiter`. */
+/** Hookflow's workflows module: `customerFlow` (the interpreter), `rateLimiter` and `logRetention`. */
 export const HOOKFLOW_WORKFLOWS_PATH = require.resolve('../../workflows/index.ts');
-const HOOKFLOW_WORKFLOWS = ['customerFlow', 'rateLimiter'];
-const HOOKFLOW_ACTIVITIES: (keyof Activities)[] = ['sendWebhook', 'recordRunStatus'];
+const HOOKFLOW_WORKFLOWS = ['customerFlow', 'rateLimiter', 'logRetention'];
 
 export interface HookflowPluginOptions {
   /** Hookflow's database (`createHookflowDatabase(url)`): SQLite or Postgres, the one its web app uses */
@@ -72,7 +71,7 @@ export function hookflowWorkerPlugin(options: HookflowPluginOptions): HookflowPl
     name: 'hookflow',
 
     async configureWorker(o) {
-      const taken = HOOKFLOW_ACTIVITIES.filter((name) => o.activities && name in o.activities);
+      const taken = Object.keys(createActivities({ prisma: options.database, secretKey })).filter((name) => o.activities && name in o.activities);
       if (taken.length > 0) throw new Error(`hookflowWorkerPlugin: the worker already has activities named ${taken.join(', ')}; Hookflow's activities need these names`);
       const namespace = o.namespace ?? 'default';
       const ownConnection = o.connection ? null : await NativeConnection.connect(temporalConnectConfig().connectionOptions);

@@ -42,6 +42,8 @@ const settingsSchema = z.object({
   HOOKFLOW_RATE_LIMIT_JITTER_MS: z.coerce.number().min(0).max(500).default(40),
   /** continue-as-new after this many slot requests (tests lower it) */
   HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: z.coerce.number().int().min(2).max(1900).optional(),
+  /** attempts older than this many days are deleted by the daily log-retention schedule */
+  HOOKFLOW_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7233),

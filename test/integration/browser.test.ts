@@ -4,23 +4,20 @@
  * it to a loopback receiver and copies it; a marketer then sees only the mask, in the UI, in every page's
  * HTML and in every response the browser receives. Screenshots go to test-results/.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, startAppServer, type AppServer } from '../../scripts/app-server';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startAppServer, type AppServer } from '../../scripts/app-server';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import type { PrismaClient } from '../../lib/server/db';
 import { hashPassword } from '../../lib/server/auth/password';
 import { createTestEnv, type TestEnv } from '../support/env';
+import { launchBrowser, open, shot, SHOTS, signIn as signInAt } from '../support/browser';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'browser');
-/** HOOKFLOW_DOC_SCREENSHOTS=1 also refreshes the canvas screenshots the README shows. */
-const DOC_SHOTS = process.env.HOOKFLOW_DOC_SCREENSHOTS === '1' ? path.join(ROOT, 'docs', 'screenshots') : null;
 const SECRET = 'Bearer e2e-SECRET-7f3a9c';
 const PASSWORD = 'e2e-password-123';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let server: AppServer;
 let baseUrl: string;
@@ -30,9 +27,6 @@ let browser: Browser;
 let env: TestEnv;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
-  mkdirSync(SHOTS, { recursive: true });
-
   env = await createTestEnv('browser');
   prisma = env.prisma;
   const dataDir = path.join(inject('scratchDir'), `browser-${Date.now()}`);
@@ -52,10 +46,7 @@ beforeAll(async () => {
   baseUrl = server.url;
   // Test events from the canvas run on a real worker of this file's task queue.
   await env.startWorker();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
@@ -65,28 +56,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-/** Waits until React has hydrated the page: typing into server-rendered HTML before that is lost. */
-async function hydrated(page: Page): Promise<void> {
-  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
-
-async function open(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await hydrated(page);
-}
-
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/integrations`);
-  await page.waitForURL(/\/login/);
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${baseUrl}/`);
-  await hydrated(page);
-  return page;
-}
+const signIn = (context: BrowserContext, email: string) => signInAt(context, baseUrl, email, PASSWORD);
 
 describe('integrations and webhooks in the browser', () => {
   let integrationUrl: string;
@@ -215,14 +185,6 @@ describe('integrations and webhooks in the browser', () => {
     await context.close();
   });
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-  if (DOC_SHOTS) {
-    mkdirSync(DOC_SHOTS, { recursive: true });
-    copyFileSync(path.join(SHOTS, name), path.join(DOC_SHOTS, name));
-  }
-}
 
 /** Drags from one handle to another with the mouse, as a person connects two steps. */
 async function connect(page: Page, from: Locator, to: Locator): Promise<void> {

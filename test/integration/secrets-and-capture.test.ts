@@ -166,6 +166,19 @@ describe('a service that echoes the secret header', () => {
     await expectNoLeakAfter(run);
   });
 
+  it('a resend from the log stores the echo masked, and so does the log’s export of it', async () => {
+    const run = await runOf(scan, '/echo');
+    const developer = callerFor(scan.prisma, await userWithRole(scan.prisma, 'developer'));
+    const resent = await developer.logs.resend({ id: run.attempts[0]!.id });
+    expect(resent.status).toBe(200);
+    expect(echo.requests.at(-1)!.headers.authorization).toBe(SECRET);
+    const row = await scan.prisma.webhookAttempt.findUniqueOrThrow({ where: { id: resent.id } });
+    expect(row.kind).toBe('resend');
+    expect(row.responseBody).toContain('••••••••');
+    expect(leaks(row, SECRET)).toEqual([]);
+    expect(leaks(await developer.logs.get({ id: resent.id }), SECRET)).toEqual([]);
+  });
+
   it('a marketer’s test send shows the echo masked, and stores it masked', async () => {
     const integration = await createIntegration(scan.prisma, { rootUrl: echo.url, headers: [{ name: 'Authorization', value: SECRET, secret: true }], secretKey: scan.secretKey() });
     const webhook = await createWebhook(scan.prisma, integration.id, { systemName: `echo_test_${++seq}`, path: '/echo' });

@@ -81,3 +81,18 @@ export function validateEvent(body: unknown): { ok: true; event: EventInput } | 
     body: { error: 'invalid_event', message: first.field === '(body)' ? first.message : `${first.field}: ${first.message}`, field: first.field, issues },
   };
 }
+
+/** POST /api/events 202 body (documented in docs/openapi.json). */
+export const ingestResponseSchema = z.object({
+  eventId: z.string(),
+  runs: z.array(z.object({ flowId: z.string(), workflowId: z.string().describe('flow/<flowId>/<eventId>'), temporalUrl: z.string() })).describe('the runs this event started (a repeated id answers the first one\'s runs)'),
+  pending: z.literal(true).optional().describe('Temporal was unreachable: the event is stored and its runs start when it is back'),
+});
+
+/** A refused event's 400 body. */
+export const eventRejectionSchema = z.object({
+  error: z.literal('invalid_event'),
+  message: z.string(),
+  field: z.string(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })),
+});

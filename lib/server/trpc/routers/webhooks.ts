@@ -143,7 +143,7 @@ export const webhooksRouter = router({
 
   testSend: procedure(EVERYONE)
     .input(z.object({ webhookId: z.string().nullable(), webhook: webhookInput, sample: sampleDataInput }))
-    .mutation(({ ctx, input }) => testSend({ prisma: ctx.prisma, secretKey: ctx.secretKey }, input)),
+    .mutation(({ ctx, input }) => testSend({ prisma: ctx.prisma, secretKey: ctx.secretKey }, { ...input, actor: { id: ctx.user.id, email: ctx.user.email } })),
 
   /** What the variable picker offers. */
   variables: procedure(EVERYONE)

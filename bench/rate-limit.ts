@@ -24,7 +24,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPrismaClient } from '../lib/server/db';
 import { ingestEvent } from '../lib/server/events/ingest';
 import { publishFlow } from '../lib/server/flows/publish';
-import { WORKFLOWS_PATH } from '../lib/plugin/worker';
+import { HOOKFLOW_WORKFLOWS_PATH } from '../lib/plugin';
 import { CRASH_SAFE_PRAGMAS, findTemporalCli, spawnDevServer, waitForTemporal } from '../scripts/temporal';
 import { maxInAnySecond, startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
@@ -187,7 +187,7 @@ async function main() {
   const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, pragmas: CRASH_SAFE_PRAGMAS, headless: true });
   children.push(server);
   const address = `127.0.0.1:${port}`;
-  const [bundle] = await Promise.all([bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }), waitForTemporal(address)]);
+  const [bundle] = await Promise.all([bundleWorkflowCode({ workflowsPath: HOOKFLOW_WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }), waitForTemporal(address)]);
   const bundlePath = path.join(scratch, 'bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

@@ -110,6 +110,9 @@ async function main() {
     if (problem) fail(problem);
   }
   if (temporalAddress) await waitForTemporal(temporalAddress, 90_000, settings.TEMPORAL_NAMESPACE);
+  // Callers' workflows reach Hookflow's Nexus service through this endpoint (docs/plugin.md); on a server
+  // of your own, `npm run temporal:setup` creates it.
+  if (startTemporal) await createNexusEndpoint(temporalAddress!);
 
   // Webhooks may call the demo receiver, and nothing else on this machine's private networks unless allowed.
   const demoService = `127.0.0.1:${new URL(receiver.url).port}`;
@@ -142,6 +145,9 @@ async function main() {
       `  App:          ${appUrl}`,
       `  Temporal UI:  ${startTemporal ? temporalUiUrl(settings) : `${temporalUiUrl(settings)} (your Temporal server at ${temporalAddress})`}`,
       `  Demo service: ${receiver.url} (its deliveries are printed here as [demo-receiver])`,
+      startTemporal
+        ? `  Nexus endpoint: ${settings.HOOKFLOW_NEXUS_ENDPOINT} → ${settings.TEMPORAL_NAMESPACE}/${settings.HOOKFLOW_TASK_QUEUE} (your workflows call Hookflow through it: docs/plugin.md)`
+        : `  Nexus endpoint: run \`npm run temporal:setup\` to create "${settings.HOOKFLOW_NEXUS_ENDPOINT}" on your Temporal server (docs/plugin.md)`,
       `  Ingest key:   ${key.value}${key.generated ? '  (new; kept in .data/ingest.key)' : ''}`,
       admin.kind === 'setup-link'
         ? `  First admin:  open ${appUrl}/setup?token=${admin.token} (one-time link; or set HOOKFLOW_ADMIN_EMAIL and HOOKFLOW_ADMIN_PASSWORD)`
@@ -157,6 +163,17 @@ async function main() {
       '',
     ].join('\n'),
   );
+}
+
+async function createNexusEndpoint(address: string): Promise<void> {
+  const { Connection } = await import('@temporalio/client');
+  const { ensureNexusEndpoint } = await import('../lib/server/temporal/nexus-endpoint');
+  const connection = await Connection.connect({ address });
+  try {
+    await ensureNexusEndpoint(connection, { name: settings.HOOKFLOW_NEXUS_ENDPOINT, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.HOOKFLOW_TASK_QUEUE });
+  } finally {
+    await connection.close();
+  }
 }
 
 main().catch((error: Error) => fail(error.message));

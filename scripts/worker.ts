@@ -2,15 +2,13 @@
  * The worker process (`npm run worker`): hosts the workflows and activities on task queue `hookflow`, and
  * starts runs that were stored while Temporal was unreachable.
  */
-import { Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { log, temporalLogger } from '../lib/server/log';
 import { db } from '../lib/server/db';
 import { secretKey } from '../lib/server/keys';
-import { createHookflowWorker } from '../lib/plugin/worker';
+import { hookflowWorkerPlugin } from '../lib/plugin';
 import { temporalClient, temporalConnectConfig } from '../lib/server/temporal/connection';
-import { startDispatcher } from '../lib/server/runs/dispatch';
 import { loadSettings } from '../lib/server/config';
-import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
 import { ensureRetentionSchedule } from '../lib/server/logs/retention';
@@ -23,24 +21,22 @@ async function main() {
   Runtime.install({ logger: temporalLogger(logger) });
   const prisma = db();
   const config = temporalConnectConfig();
-  const slots = new SlotClient({
-    client: temporalClient,
+  const connection = await NativeConnection.connect(config.connectionOptions);
+  // Everything Hookflow puts on a worker comes from its plugin; this process adds only what a process needs.
+  const worker = await Worker.create({
+    connection,
+    namespace: config.namespace,
     taskQueue: config.taskQueue,
-    maxQueueWaitMs: settings.HOOKFLOW_RATE_LIMIT_MAX_WAIT_MS,
-    jitterBudgetMs: settings.HOOKFLOW_RATE_LIMIT_JITTER_MS,
-    limiterInput: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN ? { maxUpdatesPerRun: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN } : undefined,
-  });
-  const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR));
-  const { worker, connection } = await createHookflowWorker({
-    deps: { prisma, secretKey, slots },
-    workflowBundle: { codePath: bundle },
     maxCachedWorkflows: settings.HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS,
+    plugins: [
+      hookflowWorkerPlugin({
+        database: prisma,
+        secretKey,
+        settings,
+        workflowBundlePath: process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR)),
+      }),
+    ],
   });
-  const stopDispatcher = startDispatcher(
-    { prisma, client: temporalClient, taskQueue: config.taskQueue },
-    settings.HOOKFLOW_DISPATCH_INTERVAL_MS,
-    (error) => logger.warn({ err: error }, 'could not start pending runs yet'),
-  );
   void warnIfSearchAttributesMissing(connection, config.namespace, (line) => logger.warn(line));
   // The daily log cleanup (HOOKFLOW_LOG_RETENTION_DAYS), a Temporal Schedule: created, or updated to these settings.
   try {
@@ -59,8 +55,8 @@ async function main() {
   try {
     await worker.run();
   } finally {
-    stopDispatcher();
     health?.close();
+    await connection.close();
     await prisma.$disconnect();
   }
 }

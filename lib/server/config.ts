@@ -27,6 +27,8 @@ const settingsSchema = z.object({
   HOOKFLOW_INGEST_KEY: z.string().min(16, 'HOOKFLOW_INGEST_KEY must be at least 16 characters').optional(),
   HOOKFLOW_SECRET_KEY: z.string().optional(),
   HOOKFLOW_TASK_QUEUE: z.string().default('hookflow'),
+  /** the Nexus endpoint `npm start` and `npm run temporal:setup` point at the task queue (docs/plugin.md) */
+  HOOKFLOW_NEXUS_ENDPOINT: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/, 'letters, digits and hyphens, starting with a letter').default('hookflow'),
   /** runs a worker keeps in memory between steps (about 0.5 MB each); the rest are replayed from history when they wake */
   HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(100),
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),

@@ -1,7 +1,8 @@
 /**
  * `npm start`'s process manager on real processes: it brings up Temporal, the worker, the demo receiver and
- * the web app on free ports, the printed ingest key drives a delivery, a worker killed with SIGKILL is started
- * again and delivers the next event, and SIGTERM leaves nothing behind.
+ * the web app on free ports, the printed ingest key drives a delivery, the `hookflow` Nexus endpoint points at
+ * the worker's task queue, a worker killed with SIGKILL is started again and delivers the next event, and
+ * SIGTERM leaves nothing behind.
  * The web app runs in dev mode here so the test does not pay for a production build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Connection } from '@temporalio/client';
 import { freePort } from '../../scripts/ports';
 import { portIsFree } from '../../scripts/processes';
 
@@ -105,6 +107,13 @@ describe('npm start', () => {
       expect(event.status).toBe(202);
       expect((await event.json()).runs).toHaveLength(1);
       await hookflow.waitFor(/\[demo-receiver\] POST \/deliveries\/welcome .*ada@example\.com/, 60_000);
+
+      // Callers' workflows reach Hookflow through the Nexus endpoint npm start made on its dev server.
+      expect(hookflow.output()).toContain('Nexus endpoint: hookflow → default/hookflow');
+      const connection = await Connection.connect({ address: `127.0.0.1:${grpc}` });
+      const { endpoints } = await connection.operatorService.listNexusEndpoints({ name: 'hookflow' });
+      await connection.close();
+      expect(endpoints?.map((e) => e.spec?.target?.worker)).toEqual([expect.objectContaining({ namespace: 'default', taskQueue: 'hookflow' })]);
 
       // The supervisor: kill -9 the worker; it is started again and the next event is delivered.
       const worker = descendantsOf(hookflow.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('scripts/worker.ts'));

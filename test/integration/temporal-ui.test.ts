@@ -105,7 +105,7 @@ describe('a run in the Temporal UI', () => {
 });
 
 describe('npm run temporal:setup', () => {
-  it('registers the search attributes on a server without them; the worker says they are missing until then', async () => {
+  it('registers the search attributes on a server without them (the worker says they are missing until then) and creates the Nexus endpoint', async () => {
     const port = await freePort();
     const server = spawnDevServer({ cli: findTemporalCli(), dbFile: ':memory:', port, uiPort: 0, headless: true, searchAttributes: false });
     const address = `127.0.0.1:${port}`;
@@ -114,9 +114,9 @@ describe('npm run temporal:setup', () => {
       const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: address, DATABASE_URL: env.databaseUrl, HOOKFLOW_TASK_QUEUE: 'setup-check', HOOKFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath') });
       await expect.poll(() => worker.output()).toContain('npm run temporal:setup');
       await worker.stop();
-      const setup = () =>
+      const setup = (env: Record<string, string> = {}) =>
         new Promise<{ code: number | null; output: string }>((resolve) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/temporal-setup.ts')], { cwd: ROOT, env: { ...process.env, TEMPORAL_ADDRESS: address } });
+          const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/temporal-setup.ts')], { cwd: ROOT, env: { ...process.env, TEMPORAL_ADDRESS: address, ...env } });
           let output = '';
           child.stdout.on('data', (chunk) => (output += chunk));
           child.stderr.on('data', (chunk) => (output += chunk));
@@ -125,13 +125,23 @@ describe('npm run temporal:setup', () => {
       const first = await setup();
       expect(first.code, first.output).toBe(0);
       expect(first.output).toContain('Registered search attributes: HookflowFlowId');
+      expect(first.output).toContain('Nexus endpoint "hookflow" → default/hookflow: created');
       const connection = await Connection.connect({ address });
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      const { endpoints } = await connection.operatorService.listNexusEndpoints({ name: 'hookflow' });
       await connection.close();
       expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining(Object.values(SEARCH_ATTRIBUTES).map((k) => k.name)));
+      expect(endpoints?.map((e) => e.spec?.target?.worker)).toEqual([expect.objectContaining({ namespace: 'default', taskQueue: 'hookflow' })]);
       const again = await setup();
       expect(again.code).toBe(0);
       expect(again.output).toContain('all present');
+      expect(again.output).toContain('Nexus endpoint "hookflow" → default/hookflow: unchanged');
+      // A namespace the server does not have: both steps say why and what to run instead.
+      const refused = await setup({ TEMPORAL_NAMESPACE: 'no-such-namespace' });
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain('Could not register the search attributes');
+      expect(refused.output).toContain('Could not create the Nexus endpoint "hookflow"');
+      expect(refused.output).toContain('temporal operator nexus endpoint create --name hookflow --target-namespace no-such-namespace --target-task-queue hookflow');
     } finally {
       server.kill('SIGTERM');
     }

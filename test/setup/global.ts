@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalCli, spawnDevServer, TEST_PRAGMAS, waitForTemporal } from '../../scripts/temporal';
 import { freePort } from '../../scripts/ports';
-import { WORKFLOWS_PATH } from '../../lib/plugin/worker';
+import { HOOKFLOW_WORKFLOWS_PATH } from '../../lib/plugin';
 import { migrateDatabase } from '../../scripts/migrate';
 
 declare module 'vitest' {
@@ -57,7 +57,7 @@ export default async function setup(project: TestProject) {
     });
   }
   const [bundle] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+    bundleWorkflowCode({ workflowsPath: HOOKFLOW_WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
     waitForTemporal(address, 90_000),
   ]);
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { createPrismaClient, type PrismaClient } from '../../lib/server/db';
-import { createHookflowWorker } from '../../lib/plugin/worker';
-import type { ActivityDeps } from '../../activities';
+import { hookflowWorkerPlugin, type HookflowPluginOptions } from '../../lib/plugin';
 import { SlotClient } from '../../lib/server/ratelimit/client';
+import { loadSettings } from '../../lib/server/config';
 
 let runtimeInstalled = false;
 
@@ -22,7 +22,8 @@ export interface TestEnv {
   taskQueue: string;
   address: string;
   secretKey: () => Buffer;
-  startWorker(deps?: Partial<ActivityDeps>): Promise<Worker>;
+  /** a worker made of Hookflow's plugin alone, on the file's task queue; `options` override the plugin's */
+  startWorker(options?: Partial<HookflowPluginOptions>): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -53,14 +54,24 @@ export async function createTestEnv(name: string, options: { databaseUrl?: strin
     taskQueue,
     address,
     secretKey: () => key,
-    async startWorker(deps = {}) {
+    async startWorker(options = {}) {
       const nativeConnection = await NativeConnection.connect({ address });
-      const { worker } = await createHookflowWorker({
-        deps: { prisma, secretKey: () => key, slots: new SlotClient({ client: async () => client, taskQueue }), ...deps },
+      const worker = await Worker.create({
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,
-        workflowBundle: { codePath: inject('workflowBundlePath') },
+        plugins: [
+          hookflowWorkerPlugin({
+            database: prisma,
+            secretKey: () => key,
+            slots: new SlotClient({ client: async () => client, taskQueue }),
+            settings: loadSettings(),
+            workflowBundlePath: inject('workflowBundlePath'),
+            // Tests start runs themselves; a dispatcher per worker would start their pending runs behind their back.
+            dispatchPendingRuns: false,
+            ...options,
+          }),
+        ],
       });
       workers.push({ worker, running: worker.run(), connection: nativeConnection });
       return worker;

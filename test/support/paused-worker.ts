@@ -8,10 +8,11 @@
  * for it. Started with scripts/worker-process.ts (`startWorkerProcess(env, 'test/support/paused-worker.ts')`).
  */
 import { Context } from '@temporalio/activity';
-import { DefaultLogger, Runtime, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { db } from '../../lib/server/db';
 import { secretKey } from '../../lib/server/keys';
-import { createHookflowWorker } from '../../lib/plugin/worker';
+import { hookflowWorkerPlugin } from '../../lib/plugin';
+import { temporalConnectConfig } from '../../lib/server/temporal/connection';
 
 const pauseAfterSend: ActivityInterceptorsFactory = (ctx: Context) => ({
   inbound: {
@@ -28,10 +29,14 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE;
   if (!bundle) throw new Error('HOOKFLOW_WORKFLOW_BUNDLE is required');
-  const { worker } = await createHookflowWorker({
-    deps: { prisma: db(), secretKey },
-    workflowBundle: { codePath: bundle },
+  const config = temporalConnectConfig();
+  // The plugin is the wiring, as in `npm run worker`; the pause is this worker's own interceptor next to it.
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect(config.connectionOptions),
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
     interceptors: { activity: [pauseAfterSend] },
+    plugins: [hookflowWorkerPlugin({ database: db(), secretKey, workflowBundlePath: bundle })],
   });
   console.log(`polling task queue "${process.env.HOOKFLOW_TASK_QUEUE}" (paused after each sendWebhook)`);
   await worker.run();

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createPrismaClient, type PrismaClient } from '../../lib/server/db';
-import { createHookflowWorker } from '../../lib/plugin/worker';
+import { hookflowWorkerPlugin } from '../../lib/plugin';
 import { findTestServer } from '../../scripts/temporal';
 import { ingestEvent } from '../../lib/server/events/ingest';
 import type { CustomerFlowResult } from '../../lib/domain/flow/run';
@@ -41,12 +41,12 @@ export async function createTimeSkippingEnv(name: string): Promise<TimeSkippingE
   const prisma = createPrismaClient(`file:${file}`);
   const taskQueue = `ts-${id}`;
   const key = Buffer.alloc(32, 7);
-  const { worker } = await createHookflowWorker({
-    deps: { prisma, secretKey: () => key },
+  const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
+    // The time-skipping server serves no Nexus tasks.
+    plugins: [hookflowWorkerPlugin({ database: prisma, secretKey: () => key, workflowBundlePath: inject('workflowBundlePath'), nexus: false, dispatchPendingRuns: false })],
   });
   const running = worker.run();
   return {

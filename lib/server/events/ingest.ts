@@ -39,7 +39,7 @@ export async function ingestEvent(deps: IngestDeps, body: unknown): Promise<Inge
   if (!('ok' in validated)) return validated;
   const event = validated.event;
   // A repeated id (or a concurrent duplicate) starts nothing new: it answers with the first one's runs.
-  const runs = (await storeQueue(deps.prisma).submit(event)) ?? (await storedRuns(deps.prisma, event.id));
+  const runs = (await storeQueue(deps.prisma).submit({ event })) ?? (await storedRuns(deps.prisma, event.id));
 
   let pending = false;
   let started: string[] = [];
@@ -57,13 +57,39 @@ export async function ingestEvent(deps: IngestDeps, body: unknown): Promise<Inge
   return { status: 202, body: response };
 }
 
+/**
+ * Stores an event for one flow only (the Nexus `startFlow` operation): the same transaction, dedup and
+ * trigger filter as ingestEvent, but no other flow on the event's type starts. Answers the flow's run for
+ * this event id, new (pending, with its workflow input) or stored before through either entry point; or why
+ * there is none. Starting it is the caller's business.
+ */
+export async function storeEventForFlow(prisma: PrismaClient, body: unknown, flowId: string): Promise<{ run: StoredRun } | { refused: string } | EventRejection> {
+  const validated = validateEvent(body);
+  if (!('ok' in validated)) return validated;
+  const event = validated.event;
+  const fresh = await storeQueue(prisma).submit({ event, flowId });
+  const run = (fresh ?? (await storedRuns(prisma, event.id))).find((r) => r.flowId === flowId);
+  if (run) return { run };
+  return {
+    refused: fresh
+      ? `The trigger filter of flow ${flowId} does not hold for event ${event.id}; the event is stored and nothing was started`
+      : `Event ${event.id} is already stored and did not start flow ${flowId} (another type, or the trigger filter did not hold); an event id starts a flow at most once`,
+  };
+}
+
 function storedRuns(prisma: PrismaClient, eventId: string): Promise<StoredRun[]> {
   return prisma.run.findMany({ where: { eventId }, orderBy: { createdAt: 'asc' }, select: { id: true, flowId: true, workflowId: true, status: true } });
 }
 
+/** An event to store; with `flowId`, it starts that flow only (startFlow). */
+interface Submission {
+  event: EventInput;
+  flowId?: string;
+}
+
 /** Per database client: one writer for its events. The bounds keep a burst's wait for a commit to seconds. */
-const queues = new WeakMap<PrismaClient, GroupCommit<EventInput, StoredRun[] | null>>();
-function storeQueue(prisma: PrismaClient): GroupCommit<EventInput, StoredRun[] | null> {
+const queues = new WeakMap<PrismaClient, GroupCommit<Submission, StoredRun[] | null>>();
+function storeQueue(prisma: PrismaClient): GroupCommit<Submission, StoredRun[] | null> {
   let queue = queues.get(prisma);
   if (!queue) {
     queue = new GroupCommit((events) => storeEvents(prisma, events), { maxBatch: 200, maxQueue: loadSettings().HOOKFLOW_INGEST_QUEUE_LIMIT });
@@ -76,7 +102,7 @@ function storeQueue(prisma: PrismaClient): GroupCommit<EventInput, StoredRun[] |
  * Stores a batch of events in one transaction: customers (attributes merged in arrival order), events, and
  * one pending run per matching active flow. Answers, per event, its new runs, or null for a repeated id.
  */
-async function storeEvents(prisma: PrismaClient, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
+async function storeEvents(prisma: PrismaClient, events: Submission[]): Promise<(StoredRun[] | null)[]> {
   const db = sqlDb(prisma);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -90,13 +116,14 @@ async function storeEvents(prisma: PrismaClient, events: EventInput[]): Promise<
   }
 }
 
-async function storeEventsOnce(tx: SqlDb, events: EventInput[]): Promise<(StoredRun[] | null)[]> {
+async function storeEventsOnce(tx: SqlDb, submissions: Submission[]): Promise<(StoredRun[] | null)[]> {
   const provider = tx.provider;
   // Only the first of each id in this batch, and only ids not stored before, are new events.
-  const stored = await tx.query<{ id: string }>(Prisma.sql`SELECT "id" FROM "Event" WHERE "id" IN (${list(events.map((e) => e.id))})`);
+  const stored = await tx.query<{ id: string }>(Prisma.sql`SELECT "id" FROM "Event" WHERE "id" IN (${list(submissions.map((s) => s.event.id))})`);
   const known = new Set(stored.map((e) => e.id));
-  const fresh = events.filter((event) => !known.has(event.id) && (known.add(event.id), true));
-  if (fresh.length === 0) return events.map(() => null);
+  const freshSubmissions = submissions.filter(({ event }) => !known.has(event.id) && (known.add(event.id), true));
+  if (freshSubmissions.length === 0) return submissions.map(() => null);
+  const fresh = freshSubmissions.map((s) => s.event);
 
   const now = new Date();
   const customers = await storeCustomers(tx, provider, fresh, now);
@@ -105,8 +132,8 @@ async function storeEventsOnce(tx: SqlDb, events: EventInput[]): Promise<(Stored
       fresh.map((event) => [event.id, event.type, customers.get(event.customer.id)!.id, json(provider, event.data), occurredAt(event, now), now]),
     )}`,
   );
-  const runs = await createRuns(tx, fresh, customers, now);
-  return events.map((event) => (fresh.includes(event) ? (runs.get(event.id) ?? []) : null));
+  const runs = await createRuns(tx, freshSubmissions, customers, now);
+  return submissions.map((s) => (freshSubmissions.includes(s) ? (runs.get(s.event.id) ?? []) : null));
 }
 
 const occurredAt = (event: EventInput, receivedAt: Date) => (event.occurredAt ? new Date(event.occurredAt) : receivedAt);
@@ -161,17 +188,18 @@ interface LiveVersion {
 }
 
 /** One pending run per event and active flow on its type whose trigger filter holds; each run carries its workflow input. */
-async function createRuns(tx: SqlDb, events: EventInput[], customers: Map<string, StoredCustomer>, now: Date): Promise<Map<string, StoredRun[]>> {
-  const versions = await liveVersions(tx, [...new Set(events.map((e) => e.type))]);
+async function createRuns(tx: SqlDb, submissions: Submission[], customers: Map<string, StoredCustomer>, now: Date): Promise<Map<string, StoredRun[]>> {
+  const versions = await liveVersions(tx, [...new Set(submissions.map((s) => s.event.type))]);
   const byEvent = new Map<string, StoredRun[]>();
   const values: unknown[][] = [];
-  for (const event of events) {
+  for (const { event, flowId } of submissions) {
     const customer = customers.get(event.customer.id)!;
     const context = {
       Customer: customerContext(customer.externalId, customer.attributes),
       Event: eventContext({ id: event.id, type: event.type, data: event.data, occurredAt: occurredAt(event, now) }),
     };
     for (const version of versions.get(event.type) ?? []) {
+      if (flowId !== undefined && version.flowId !== flowId) continue;
       if (version.filter && !evaluateCondition(version.filter, context)) continue;
       const id = newId();
       const workflowId = workflowIdFor(version.flowId, event.id);

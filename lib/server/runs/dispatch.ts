@@ -81,22 +81,40 @@ export async function startRuns(deps: DispatchDeps, runs: StoredRun[]): Promise<
 
 async function startWorkflow(deps: DispatchDeps, workflowId: string, input: CustomerFlowInput): Promise<void> {
   const client = await deps.client();
-  const searchable = await hasSearchAttributes(client);
+  const options = await runStartOptions(client, deps.taskQueue, workflowId, input);
   try {
-    await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      client.workflow.start(CUSTOMER_FLOW_WORKFLOW, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ ...input, searchAttributes: searchable }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: runSummary(input),
-        staticDetails: runDetails(input, `${appUrl()}/flows/${input.flow.id}`),
-        ...(searchable ? { typedSearchAttributes: searchAttributesOf(input) } : {}),
-      }),
-    );
+    await client.withDeadline(Date.now() + START_DEADLINE_MS, () => client.workflow.start(CUSTOMER_FLOW_WORKFLOW, options));
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/** How every entry point starts a run: its id, input, summary, details and search attributes. */
+async function runStartOptions(client: Client, taskQueue: string, workflowId: string, input: CustomerFlowInput) {
+  const searchable = await hasSearchAttributes(client);
+  return {
+    workflowId,
+    taskQueue,
+    args: [{ ...input, searchAttributes: searchable }] as [CustomerFlowInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    staticSummary: runSummary(input),
+    staticDetails: runDetails(input, `${appUrl()}/flows/${input.flow.id}`),
+    ...(searchable ? { typedSearchAttributes: searchAttributesOf(input) } : {}),
+  };
+}
+
+/**
+ * The start options of one stored run, for an entry point that starts it itself (the Nexus startFlow
+ * operation attaches its completion callback to the start); null when the run row is gone.
+ */
+export async function storedRunStartOptions(deps: DispatchDeps, run: StoredRun) {
+  const input = (await workflowInputs(deps.prisma, [run])).get(run.id);
+  return input ? runStartOptions(await deps.client(), deps.taskQueue, run.workflowId, input) : null;
+}
+
+/** Marks a run started by an entry point of its own running (only from pending). */
+export function markRunStarted(prisma: PrismaClient, runId: string): Promise<void> {
+  return runningMarks(prisma).submit(runId);
 }
 
 /**

@@ -6,7 +6,7 @@ import { EVERYONE } from '../../../domain/access/roles';
 import { temporalRunsUrl, temporalWorkflowUrl } from '../../config';
 import { runQueries } from '../../../domain/flow/run-queries';
 import { temporalClient } from '../../temporal/connection';
-import { progressQuery } from '../../../domain/flow/run';
+import { runPath } from '../../runs/read';
 import type { RunTrace } from '../../../domain/flow/trace';
 import type { PrismaClient } from '../../db';
 
@@ -27,24 +27,6 @@ async function stepNames(prisma: PrismaClient, graph: FlowGraph): Promise<Record
     steps[node.id] = { kind: node.type, name, outputs };
   }
   return steps;
-}
-
-/** Asks the workflow where it is; old runs (or Temporal down) fall back to the steps that logged attempts. */
-async function runPath(workflowId: string, status: string, attemptNodes: string[]): Promise<{ path: string[]; outputs: Record<string, string>; live: boolean }> {
-  if (status !== 'pending') {
-    try {
-      const client = await temporalClient();
-      const progress = await Promise.race([
-        client.workflow.getHandle(workflowId).query(progressQuery),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('query timed out')), 3_000).unref()),
-      ]);
-      // Runs started before the query reported outputs have none.
-      return { path: progress.path, outputs: progress.outputs ?? {}, live: true };
-    } catch {
-      // below
-    }
-  }
-  return { path: [...new Set(attemptNodes)], outputs: {}, live: false };
 }
 
 export const runsRouter = router({
@@ -76,7 +58,7 @@ export const runsRouter = router({
       },
     });
     if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: 'This run no longer exists' });
-    const { path, outputs, live } = await runPath(run.workflowId, run.status, run.attempts.flatMap((a) => (a.nodeId ? [a.nodeId] : [])));
+    const { path, outputs, live } = await runPath(temporalClient, run.workflowId, run.status, run.attempts.flatMap((a) => (a.nodeId ? [a.nodeId] : [])));
     const attempts: Record<string, { count: number; lastStatus: number | null; lastError: string | null }> = {};
     for (const a of run.attempts) {
       if (!a.nodeId) continue;

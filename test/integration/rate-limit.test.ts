@@ -1,12 +1,9 @@
 /**
  * The per-integration rate limit on the real dev server with two real worker processes and a loopback
- * receiver that timestamps every request. The workers continue the limiter as new every 5 updates,
+ * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
  * so every test here also crosses continue-as-new.
  */
-import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../../scripts/worker-process';
@@ -14,7 +11,6 @@ import { startReceiverProcess, type ReceiverProcess } from '../../scripts/receiv
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { ingestEvent } from '../../lib/server/events/ingest';
 import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/server/ratelimit/client';
-import { acquireUpdate, statusQuery } from '../../lib/domain/ratelimit/messages';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
 import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
@@ -23,7 +19,6 @@ let env: TestEnv;
 let workers: WorkerProcess[] = [];
 const receivers: ReceiverProcess[] = [];
 let seq = 0;
-const recorded: { name: string; workflowId: string; runIds: string[] }[] = [];
 
 beforeAll(async () => {
   env = await createTestEnv('rate-limit');
@@ -37,15 +32,6 @@ beforeAll(async () => {
   workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
 }, 120_000);
 afterAll(async () => {
-  // HOOKFLOW_RECORD_HISTORIES=<label> saves the limiter runs of the continue-as-new and upgrade tests for the
-  // replay test.
-  const label = process.env.HOOKFLOW_RECORD_HISTORIES;
-  for (const { name, workflowId, runIds } of label ? recorded : []) {
-    for (const [i, runId] of runIds.entries()) {
-      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-      writeFileSync(path.join(import.meta.dirname, '../replay/histories', `${label}-${name}-run${i + 1}.json`), historyToJSON(history));
-    }
-  }
   await Promise.all(workers.map((w) => w.stop()));
   await Promise.all(receivers.map((r) => r.close()));
   await env?.close();
@@ -92,14 +78,9 @@ async function postEvents(type: string, count: number, workflowIds: string[]): P
 const results = (ids: string[]) => Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<CustomerFlowResult>));
 
 async function limiterRuns(integrationId: string): Promise<number> {
-  return (await limiterRunIds(integrationId)).length;
-}
-
-/** Run ids of an integration's limiter, oldest first. */
-async function limiterRunIds(integrationId: string): Promise<string[]> {
-  const runs: { runId: string; startTime: Date }[] = [];
-  for await (const run of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs.push(run);
-  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
+  let runs = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs++;
+  return runs;
 }
 
 describe('per-integration rate limit', () => {
@@ -131,47 +112,6 @@ describe('per-integration rate limit', () => {
     const attempts = await env.prisma.webhookAttempt.findMany({ where: { webhookId: { in: (await env.prisma.webhook.findMany({ where: { integrationId: integration.id } })).map((w) => w.id) } } });
     expect(attempts).toHaveLength(60);
   }, 120_000);
-
-  it('hands out every slot once across continue-as-new, and a released slot goes to a later request', async () => {
-    const integration = await createIntegration(env.prisma, { rootUrl: 'http://127.0.0.1:9', rateLimitPerSecond: 20 });
-    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue, limiterInput: { maxUpdatesPerRun: 4 } });
-    const acquireWave = () => Promise.all(Array.from({ length: 5 }, () => slots.acquire(integration.id, 20, null)));
-    const used = await acquireWave();
-    // Give back the two latest slots (still ahead), as a cancelled activity does, then ask for more.
-    used.sort((a, b) => a - b);
-    const givenBack = used.splice(-2);
-    await slots.release(integration.id, givenBack);
-    for (let wave = 0; wave < 4; wave++) used.push(...(await acquireWave()));
-    expect(new Set(used).size).toBe(used.length);
-    used.sort((a, b) => a - b);
-    const gaps = used.slice(1).map((t, i) => t - used[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / 20 - 0.001);
-    const runIds = await limiterRunIds(integration.id);
-    expect(runIds.length).toBeGreaterThan(1);
-    recorded.push({ name: 'rate-limiter', workflowId: limiterWorkflowId(integration.id), runIds });
-  }, 60_000);
-
-  it('a limiter still running revision 1 moves to leases at the first lease request, carrying its schedule on', async () => {
-    const integrationId = `upgrade-${++seq}`;
-    // As the previous release started it: no revision in the input, slots granted through `acquire`.
-    const handle = await env.client.workflow.start('rateLimiter', { taskQueue: env.taskQueue, workflowId: limiterWorkflowId(integrationId), args: [{ ratePerSecond: 20 }] });
-    const before = await handle.executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: Array.from({ length: 5 }, () => ({ maxWaitMs: 60_000 })), notBefore: Date.now() + 100 }] });
-    const old = before.map((g) => ('slotAt' in g ? g.slotAt : NaN));
-    expect(old.every(Number.isFinite)).toBe(true);
-    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue });
-    const after = await Promise.all(Array.from({ length: 5 }, () => slots.acquire(integrationId, 20, null)));
-    // Nothing granted before the move is handed out again.
-    expect(Math.min(...after)).toBeGreaterThanOrEqual(Math.max(...old) + 1040 / 20 - 0.001);
-    const runIds = await limiterRunIds(integrationId);
-    expect(runIds).toHaveLength(2);
-    recorded.push({ name: 'rate-limiter-upgrade', workflowId: limiterWorkflowId(integrationId), runIds });
-    const status = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).query(statusQuery);
-    expect(status.holders).toBe(1);
-    // The old request path still works on the new revision, from the same schedule.
-    const late = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: [{ maxWaitMs: 60_000 }] }] });
-    expect(late).toHaveLength(1);
-    expect(after).not.toContain((late[0] as { slotAt: number }).slotAt);
-  }, 60_000);
 
   it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {
     const r = await receiver();

@@ -2,8 +2,7 @@
  * Determinism: histories recorded from earlier versions of the workflows (test/replay/histories) must
  * replay on the current workflow code. A change to the sequence of commands a workflow issues gets a new
  * revision in the workflow's input (docs/runtime.md), and a fresh history recorded with
- * `HOOKFLOW_RECORD_HISTORIES=v<n> npx vitest run test/integration/runtime.test.ts` (customerFlow) or
- * `… test/integration/rate-limit.test.ts` (the rate limiter, every run of one limiter across continue-as-new).
+ * `HOOKFLOW_RECORD_HISTORIES=v<n> npx vitest run test/integration/runtime.test.ts` (customerFlow).
  * The replay worker is made of Hookflow's worker plugin alone, as any team hosting Hookflow would replay it
  * (docs/plugin.md).
  */

@@ -12,7 +12,7 @@ import { captureFields, type CaptureField } from '../lib/domain/webhook/capture'
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
 import { recordAttempt } from '../lib/server/runs/attempts';
-import type { SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
+import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
@@ -57,6 +57,7 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     const webhook = await loadSendableWebhook(deps.prisma, input.webhookId, deps.secretKey);
     if (!webhook) fail(attempt, { message: `The webhook ${input.webhookId} no longer exists`, errorClass: 'config', status: null });
     const built = await render(deps, attempt, webhook);
+    if (input.dryRun) return answerDryRun(deps, attempt, webhook, built, input.dryRun);
     // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
     if (number > 1 && !webhook.idempotent) {
       fail(attempt, { message: 'Not retried: the webhook no longer carries ${WebhookRequest.TransactionalId}', errorClass: 'config', status: null });
@@ -95,6 +96,22 @@ async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<S
   const webhook = await deps.prisma.webhook.findUnique({ where: { id: webhookId }, select: { captureEnabled: true, captureFields: true } });
   const capture = webhook?.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [];
   return successResult(done.responseStatus!, done.responseBody, capture, done.attempt);
+}
+
+/**
+ * A dry-run test step: the request is rendered (above) but never sent. It is recorded as a dry-run attempt
+ * with secret header values masked, and answered with the sample response the person gave: a status of 400
+ * or more fails the step like a real rejection would, so branches on the outcome can be followed.
+ */
+async function answerDryRun(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook, built: BuiltRequest, sample: SampleResponse): Promise<SendWebhookResult> {
+  const body = sample.body === undefined || sample.body === null ? null : typeof sample.body === 'string' ? sample.body : JSON.stringify(sample.body);
+  const ok = sample.status < 400;
+  const errorClass: ErrorClass | null = ok ? null : sample.status >= 500 ? 'http_5xx' : sample.status === 429 ? 'http_429' : 'http_4xx';
+  const outcome: Partial<SendOutcome> = { status: sample.status, body, durationMs: 0, headers: {}, errorClass, errorMessage: ok ? null : `HTTP ${sample.status} (sample response of a dry run)` };
+  await record(deps, attempt, built, outcome, true);
+  const request = { method: built.method, url: built.url, headers: redactHeaders(built.headers).map(({ name, value }) => ({ name, value })), body: built.body };
+  if (!ok) fail(attempt, { message: outcome.errorMessage!, errorClass: errorClass!, status: sample.status });
+  return { ...successResult(sample.status, body, webhook.capture, attempt.number), request };
 }
 
 /** Renders the request; a template or configuration problem is recorded and never retried. */
@@ -138,6 +155,10 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
   const { runId, nodeId, webhookId, transactionalId, completesRun } = attempt.input;
   const marksRun = final && completesRun === true;
   try {
+    if (attempt.input.dryRun) {
+      await recordDryRunAttempt(deps, attempt, request, outcome);
+      return false;
+    }
     await recordAttempt(
       deps.prisma,
       {
@@ -166,6 +187,31 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
     log.error('could not record webhook attempt', { error: (error as Error).message, runId, nodeId, attempt: attempt.number });
     return false;
   }
+}
+
+/** Dry-run attempts are off the event path: written through Prisma, marked as never sent. */
+async function recordDryRunAttempt(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome>): Promise<void> {
+  const { runId, nodeId, webhookId, transactionalId } = attempt.input;
+  await deps.prisma.webhookAttempt.create({
+    data: {
+      runId,
+      nodeId,
+      webhookId,
+      transactionalId,
+      attempt: attempt.number,
+      scheduledAt: new Date(attempt.scheduledAtMs),
+      durationMs: 0,
+      requestMethod: request.method,
+      requestUrl: request.url,
+      requestHeaders: redactHeaders(request.headers ?? []),
+      requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
+      responseStatus: outcome.status ?? null,
+      responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
+      errorClass: outcome.errorClass ?? null,
+      errorMessage: outcome.errorMessage ?? null,
+      dryRun: true,
+    },
+  });
 }
 
 interface Failure {

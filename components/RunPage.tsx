@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from './trpc';
 import { ErrorBanner, Loading, useTitle } from './ui';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, TestBadge } from './StatusBadge';
 
 /** One run: its event, customer, and every request and response it made (secrets were masked when logged). */
 export function RunPage({ id }: { id: string }) {
@@ -16,9 +16,9 @@ export function RunPage({ id }: { id: string }) {
     <main className="page">
       <div className="page-head">
         <h1>
-          {r.flow.name} <span className="muted">v{r.flowVersion.version}</span>
+          {r.flow.name} <span className="muted">{r.flowVersion ? `v${r.flowVersion.version}` : 'draft'}</span>
         </h1>
-        <StatusBadge status={r.status} />
+        <StatusBadge status={r.status} /> <TestBadge mode={r.testMode as 'live' | 'dry' | null} />
       </div>
       <section className="card">
         <dl className="details">
@@ -45,7 +45,8 @@ export function RunPage({ id }: { id: string }) {
             <details key={a.id} className="attempt" open={a.errorClass !== null}>
               <summary>
                 <code>{a.nodeId}</code> attempt {a.attempt}: {a.requestMethod} {a.requestUrl} →{' '}
-                {a.responseStatus ? `HTTP ${a.responseStatus}` : a.errorClass} {a.durationMs !== null ? `(${a.durationMs} ms)` : ''}
+                {a.responseStatus ? `HTTP ${a.responseStatus}` : a.errorClass} {a.durationMs !== null && !a.dryRun ? `(${a.durationMs} ms)` : ''}
+                {a.dryRun ? <span className="badge badge-test">dry run: not sent, sample response</span> : null}
               </summary>
               {a.errorMessage ? <p className="error">{a.errorMessage}</p> : null}
               <div className="side-by-side">

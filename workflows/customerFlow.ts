@@ -104,7 +104,8 @@ async function runNode(
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
-      const { outcome, runRecorded } = await sendOne(node, input, context, run.revision, run.revision >= 2 && isLastIoStep(input.plan, node));
+      const dry = run.revision >= 2 && input.test?.mode === 'dry';
+      const { outcome, runRecorded } = await sendOne(node, input, context, run.revision, run.revision >= 2 && !dry && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
       run.recorded = runRecorded;
       return node.next;
@@ -115,6 +116,8 @@ async function runNode(
       return taken ? taken.next : node.elseNext;
     }
     case 'wait': {
+      // A test run may skip waits (revision 2 only: tests start under it), so its whole path shows now.
+      if (run.revision >= 2 && input.test?.skipWaits) return node.next;
       // Date.now() inside a workflow is Temporal's deterministic workflow-task time.
       const ms = 'seconds' in node ? node.seconds * 1000 : msUntilTimeOfDay(Date.now(), node.until.time, node.until.timeZone);
       await sleep(ms);
@@ -143,6 +146,7 @@ async function sendOne(
       context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
       retry: node.retry,
       completesRun,
+      ...(revision >= 2 && input.test?.mode === 'dry' ? { dryRun: input.test.responses?.[node.id] ?? { status: 200, body: {} } } : {}),
     });
     return {
       outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt },

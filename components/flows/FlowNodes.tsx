@@ -30,7 +30,8 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
       {children}
       {run?.attempts ? (
         <div className={`flow-node-run ${run.attempts.lastStatus !== null && run.attempts.lastStatus < 400 ? 'ok' : 'bad'}`} data-testid="node-run-state">
-          {run.attempts.count} attempt{run.attempts.count === 1 ? '' : 's'} · {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
+          {run.attempts.dryRun ? 'dry run, not sent · sample ' : `${run.attempts.count} attempt${run.attempts.count === 1 ? '' : 's'} · `}
+          {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
         </div>
       ) : null}
       {problems.length ? (

@@ -292,6 +292,7 @@ describe('flows', () => {
 
   it('publish, pause, resume and archive move the status; versions are immutable and numbered', async () => {
     const { id } = await marketer.flows.create({ name: 'Lifecycle', triggerEventType: 'order.placed' });
+    await marketer.flows.saveDraft({ id, graph: { nodes: [], edges: [] } });
     expect(await marketer.flows.publish({ id })).toMatchObject({ ok: false, problems: [expect.objectContaining({ message: expect.stringMatching(/trigger/i) })] });
     const trigger: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'order.placed' } }], edges: [] };
     await marketer.flows.saveDraft({ id, graph: trigger });
@@ -427,9 +428,9 @@ describe('first admin', () => {
 });
 
 describe('the flows list and the editor helpers', () => {
-  it('a new flow starts as an empty canvas; rename and duplicate keep the graph; the list shows status, edits and 24 h runs', async () => {
+  it('a new flow starts with its trigger on the event it was created with; rename and duplicate keep the graph; the list shows status, edits and 24 h runs', async () => {
     const { id } = await marketer.flows.create({ name: 'Cart reminder', triggerEventType: 'cart.abandoned' });
-    expect((await marketer.flows.get({ id })).draftGraph).toEqual({ nodes: [], edges: [] });
+    expect((await marketer.flows.get({ id })).draftGraph).toEqual({ nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'cart.abandoned' } }], edges: [] });
     const graph: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'cart.abandoned' } }], edges: [] };
     await marketer.flows.saveDraft({ id, graph });
     await marketer.flows.rename({ id, name: 'Cart reminder (EU)' });
@@ -445,17 +446,17 @@ describe('the flows list and the editor helpers', () => {
     await expect(marketer.flows.rename({ id: 'nope', name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('versions open read-only by number; a test event needs a published, active flow', async () => {
+  it('versions open read-only by number; testing the published flow needs a version, and a test is bounded in size', async () => {
     const { id } = await marketer.flows.create({ name: 'Versions', triggerEventType: 'versions.test' });
     const graph: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'versions.test' } }, { id: 'x', type: 'end', position: { x: 0, y: 100 } }], edges: [{ id: 'e', source: 't', target: 'x' }] };
-    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('Publish the flow first') });
+    const test = { id, source: 'published' as const, mode: 'dry' as const, customerId: 'c1', attributes: {}, data: {} };
+    await expect(marketer.flows.testRun(test)).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('no published version yet') });
     await marketer.flows.saveDraft({ id, graph });
     await marketer.flows.publish({ id });
     expect(await marketer.flows.version({ id, version: 1 })).toMatchObject({ version: 1, graph, publishedBy: expect.stringMatching(/^marketer-/) });
     await expect(marketer.flows.version({ id, version: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Version 2 of this flow does not exist' });
-    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: { note: 'x'.repeat(300 * 1024) }, data: {} })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('at most 256 KB') });
-    await marketer.flows.pause({ id });
-    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ message: expect.stringContaining('paused') });
+    await expect(marketer.flows.testRun({ ...test, attributes: { note: 'x'.repeat(600 * 1024) } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('at most 512 KB') });
+    await expect(marketer.flows.testRun({ ...test, customerId: ' ' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Enter a customer id') });
     expect(await marketer.flows.runs({ id })).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ export function StatusBadge({ status, label }: { status: string; label?: string 
 }
 
 /** The one word for a flow's state everywhere: draft, published vN, paused, archived. */
-export function flowStatusLabel(flow: { status: string; version: number | null }): string {
+function flowStatusLabel(flow: { status: string; version: number | null }): string {
   if (flow.status === 'active') return flow.version ? `published v${flow.version}` : 'published';
   return flow.status;
 }

@@ -58,6 +58,139 @@ function SampleResponseFields({ nodeId, name, answer, onChange }: { nodeId: stri
   );
 }
 
+interface Sample {
+  customerId: string;
+  attributes: string;
+  data: string;
+}
+
+/** The sample customer and event: picked from recent real events of the trigger's type, or typed. */
+function SampleInputs({
+  ids,
+  eventType,
+  recent,
+  loading,
+  sample,
+  errors,
+  onChange,
+}: {
+  ids: string;
+  eventType: string;
+  recent: { id: string; customerId: string; receivedAt: string | Date; attributes: Record<string, unknown>; data: Record<string, unknown> }[] | undefined;
+  loading: boolean;
+  sample: Sample;
+  errors: { attributes?: string; data?: string };
+  onChange: (next: Partial<Sample>) => void;
+}) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${ids}-recent`}>Start from a recent event</label>
+        <select
+          id={`${ids}-recent`}
+          value=""
+          onChange={(e) => {
+            const picked = recent?.find((r) => r.id === e.target.value);
+            if (!picked) return;
+            onChange({ customerId: picked.customerId, attributes: JSON.stringify(picked.attributes, null, 2), data: JSON.stringify(picked.data, null, 2) });
+          }}
+        >
+          <option value="">{loading ? 'Loading…' : recent?.length ? 'Choose an event…' : `No ${eventType} events received yet: type a sample below`}</option>
+          {(recent ?? []).map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.customerId} · {new Date(r.receivedAt).toLocaleString()}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field label="Customer id" htmlFor={`${ids}-customer`} error={sample.customerId.trim() ? undefined : 'Enter a customer id'}>
+        <input id={`${ids}-customer`} value={sample.customerId} onChange={(e) => onChange({ customerId: e.target.value })} />
+      </Field>
+      <div className="row wrap">
+        <Field label="Customer attributes (JSON)" htmlFor={`${ids}-attributes`} error={errors.attributes}>
+          <textarea id={`${ids}-attributes`} rows={6} value={sample.attributes} onChange={(e) => onChange({ attributes: e.target.value })} spellCheck={false} className="mono" />
+        </Field>
+        <Field label="Event data (JSON)" htmlFor={`${ids}-data`} error={errors.data}>
+          <textarea id={`${ids}-data`} rows={6} value={sample.data} onChange={(e) => onChange({ data: e.target.value })} spellCheck={false} className="mono" />
+        </Field>
+      </div>
+    </>
+  );
+}
+
+/** What runs (the draft or the published version) and how (dry or live). */
+function RunChoices({
+  source,
+  mode,
+  publishedVersion,
+  problemCount,
+  onSource,
+  onMode,
+}: {
+  source: 'draft' | 'published';
+  mode: 'dry' | 'live';
+  publishedVersion: number | null;
+  /** the draft's problems, when the draft is chosen */
+  problemCount: number;
+  onSource: (source: 'draft' | 'published') => void;
+  onMode: (mode: 'dry' | 'live') => void;
+}) {
+  return (
+    <>
+      <fieldset className="choice-row">
+        <legend>What runs</legend>
+        <label>
+          <input type="radio" name="test-source" checked={source === 'draft'} onChange={() => onSource('draft')} /> The draft, as drawn now
+        </label>
+        <label>
+          <input type="radio" name="test-source" checked={source === 'published'} disabled={publishedVersion === null} onChange={() => onSource('published')} />{' '}
+          {publishedVersion === null ? 'The published version (none yet)' : `Published v${publishedVersion}`}
+        </label>
+      </fieldset>
+      {problemCount > 0 ? <p className="field-error" role="alert">The draft has {problemCount} problem{problemCount === 1 ? '' : 's'}: fix {problemCount === 1 ? 'it' : 'them'} to test the draft.</p> : null}
+      <fieldset className="choice-row">
+        <legend>How</legend>
+        <label>
+          <input type="radio" name="test-mode" checked={mode === 'dry'} onChange={() => onMode('dry')} /> Dry run: show each request, send nothing
+        </label>
+        <label>
+          <input type="radio" name="test-mode" checked={mode === 'live'} onChange={() => onMode('live')} /> Live: really send the requests
+        </label>
+      </fieldset>
+    </>
+  );
+}
+
+/** A dry run's sample response for each webhook step of the graph. */
+function SampleResponses({
+  steps,
+  catalog,
+  answerOf,
+  onChange,
+}: {
+  steps: FlowGraph['nodes'];
+  catalog: ReadonlyMap<string, CatalogEntry>;
+  answerOf: (nodeId: string) => SampleAnswer;
+  onChange: (nodeId: string, answer: SampleAnswer) => void;
+}) {
+  if (steps.length === 0) return null;
+  return (
+    <div className="sample-responses">
+      <h3>Sample responses</h3>
+      <p className="hint">What each webhook answers in this dry run. A status of 400 or more counts as a failed webhook.</p>
+      {steps.map((n) => (
+        <SampleResponseFields
+          key={n.id}
+          nodeId={n.id}
+          name={catalog.get(String((n.data as { webhookId?: string }).webhookId))?.name ?? 'Webhook step'}
+          answer={answerOf(n.id)}
+          onChange={(a) => onChange(n.id, a)}
+        />
+      ))}
+    </div>
+  );
+}
+
 export function TestRunDialog({
   flowId,
   eventType,
@@ -136,79 +269,27 @@ export function TestRunDialog({
             void submit();
           }}
         >
-          <fieldset className="choice-row">
-            <legend>What runs</legend>
-            <label>
-              <input type="radio" name="test-source" checked={source === 'draft'} onChange={() => setSource('draft')} /> The draft, as drawn now
-            </label>
-            <label>
-              <input type="radio" name="test-source" checked={source === 'published'} disabled={publishedVersion === null} onChange={() => setSource('published')} />{' '}
-              {publishedVersion === null ? 'The published version (none yet)' : `Published v${publishedVersion}`}
-            </label>
-          </fieldset>
-          {draftBlocked ? <p className="field-error" role="alert">The draft has {problemCount} problem{problemCount === 1 ? '' : 's'}: fix {problemCount === 1 ? 'it' : 'them'} to test the draft.</p> : null}
-          <fieldset className="choice-row">
-            <legend>How</legend>
-            <label>
-              <input type="radio" name="test-mode" checked={mode === 'dry'} onChange={() => setMode('dry')} /> Dry run: show each request, send nothing
-            </label>
-            <label>
-              <input type="radio" name="test-mode" checked={mode === 'live'} onChange={() => setMode('live')} /> Live: really send the requests
-            </label>
-          </fieldset>
+          <RunChoices source={source} mode={mode} publishedVersion={publishedVersion} problemCount={draftBlocked ? problemCount : 0} onSource={setSource} onMode={setMode} />
           <p className="hint">
             Only this flow runs, for a <code>{eventType}</code> event with the sample below. The run is marked as a test: it never counts as a customer run.
           </p>
-          <div className="field">
-            <label htmlFor={`${ids}-recent`}>Start from a recent event</label>
-            <select
-              id={`${ids}-recent`}
-              value=""
-              onChange={(e) => {
-                const picked = recent.data?.find((r) => r.id === e.target.value);
-                if (!picked) return;
-                setCustomerId(picked.customerId);
-                setAttributes(JSON.stringify(picked.attributes, null, 2));
-                setData(JSON.stringify(picked.data, null, 2));
-              }}
-            >
-              <option value="">{recent.isPending ? 'Loading…' : recent.data?.length ? 'Choose an event…' : `No ${eventType} events received yet: type a sample below`}</option>
-              {(recent.data ?? []).map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.customerId} · {new Date(r.receivedAt).toLocaleString()}
-                </option>
-              ))}
-            </select>
-          </div>
-          <Field label="Customer id" htmlFor={`${ids}-customer`} error={customerId.trim() ? undefined : 'Enter a customer id'}>
-            <input id={`${ids}-customer`} value={customerId} onChange={(e) => setCustomerId(e.target.value)} />
-          </Field>
-          <div className="row wrap">
-            <Field label="Customer attributes (JSON)" htmlFor={`${ids}-attributes`} error={parsedAttributes.error}>
-              <textarea id={`${ids}-attributes`} rows={6} value={attributes} onChange={(e) => setAttributes(e.target.value)} spellCheck={false} className="mono" />
-            </Field>
-            <Field label="Event data (JSON)" htmlFor={`${ids}-data`} error={parsedData.error}>
-              <textarea id={`${ids}-data`} rows={6} value={data} onChange={(e) => setData(e.target.value)} spellCheck={false} className="mono" />
-            </Field>
-          </div>
+          <SampleInputs
+            ids={ids}
+            eventType={eventType}
+            recent={recent.data}
+            loading={recent.isPending}
+            sample={{ customerId, attributes, data }}
+            errors={{ attributes: parsedAttributes.error, data: parsedData.error }}
+            onChange={(next) => {
+              if (next.customerId !== undefined) setCustomerId(next.customerId);
+              if (next.attributes !== undefined) setAttributes(next.attributes);
+              if (next.data !== undefined) setData(next.data);
+            }}
+          />
           <label className="checkbox">
             <input type="checkbox" checked={skipWaits} onChange={(e) => setSkipWaits(e.target.checked)} /> Skip waits, so the whole path shows now
           </label>
-          {mode === 'dry' && webhookSteps.length > 0 ? (
-            <div className="sample-responses">
-              <h3>Sample responses</h3>
-              <p className="hint">What each webhook answers in this dry run. A status of 400 or more counts as a failed webhook.</p>
-              {webhookSteps.map((n) => (
-                <SampleResponseFields
-                  key={n.id}
-                  nodeId={n.id}
-                  name={catalog.get(String((n.data as { webhookId?: string }).webhookId))?.name ?? 'Webhook step'}
-                  answer={answerOf(n.id)}
-                  onChange={(a) => setAnswers((all) => ({ ...all, [n.id]: a }))}
-                />
-              ))}
-            </div>
-          ) : null}
+          {mode === 'dry' ? <SampleResponses steps={webhookSteps} catalog={catalog} answerOf={answerOf} onChange={(nodeId, a) => setAnswers((all) => ({ ...all, [nodeId]: a }))} /> : null}
           <ErrorBanner error={run.error} />
           <div className="actions">
             <button

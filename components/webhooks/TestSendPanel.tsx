@@ -39,9 +39,16 @@ function JsonBox({ id, label, value, onChange }: { id: string; label: string; va
 
 function RequestView({ request }: { request: RequestPreview }) {
   return (
-    <pre className="http" data-testid="test-request">
-      {`${request.method} ${request.url}\n${request.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}${request.body ? `\n\n${request.body}` : ''}`}
-    </pre>
+    <>
+      {request.incomplete?.length ? (
+        <p className="hint" role="note" data-testid="preview-incomplete">
+          Not shown until fixed: {request.incomplete.join(', ')}.
+        </p>
+      ) : null}
+      <pre className="http" data-testid="test-request">
+        {`${request.method} ${request.url}\n${request.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}${request.body ? `\n\n${request.body}` : ''}`}
+      </pre>
+    </>
   );
 }
 
@@ -67,7 +74,7 @@ export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: 
       <div className="side-by-side">
         <div>
           <h3>Request</h3>
-          {result?.request ? <RequestView request={result.request} /> : preview ? <RequestView request={preview} /> : <p className="muted">Fix the template errors to see the request.</p>}
+          {result?.request ? <RequestView request={result.request} /> : preview ? <RequestView request={preview} /> : <p className="muted">Choose an integration to see the request.</p>}
         </div>
         <div aria-live="polite">
           <h3>Response</h3>

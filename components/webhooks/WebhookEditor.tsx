@@ -21,6 +21,28 @@ import { useWebhookActions } from './useWebhookActions';
 import { useVariableTarget } from './useVariableTarget';
 import { EMPTY_SAMPLE, type SetDraft, type WebhookDraft, type WebhookSample } from './draft';
 
+const FIELD_IDS: Record<string, string> = {
+  'wh-integration': 'integrationId',
+  'wh-name': 'name',
+  'wh-system': 'systemName',
+  'wh-description': 'description',
+  'wh-path': 'path',
+  'wh-retries': 'maxRetries',
+  'wh-window': 'retryWindowSeconds',
+};
+
+/** The draft field an element edits, as the checks key their messages ("headers.0.value"). */
+function fieldOf(element: EventTarget): string | null {
+  if (!(element instanceof HTMLElement)) return null;
+  if (FIELD_IDS[element.id]) return FIELD_IDS[element.id]!;
+  const marked = element.closest<HTMLElement>('[data-field]');
+  if (marked) return marked.dataset.field!;
+  const label = element.getAttribute('aria-label') ?? '';
+  const row = /^(Webhook header|Captured field) (\d+) (name|value|path)$/.exec(label);
+  if (!row) return null;
+  return `${row[1] === 'Webhook header' ? 'headers' : 'captureFields'}.${Number(row[2]) - 1}.${row[3]}`;
+}
+
 export function WebhookEditor({ webhookId, initial }: { webhookId: string | null; initial: WebhookDraft }) {
   const trpc = useTRPC();
   const [draft, setDraft] = useState<WebhookDraft>(initial);
@@ -35,10 +57,14 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
 
   const saveErrors = fieldErrorsOf(save.error);
   const liveErrors = check.data?.fieldErrors ?? {};
-  const errorsFor = (field: string) => saveErrors[field] ?? liveErrors[field];
+  // A field's live problems show once the person has left it (or tried to save), not while they type.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const errorsFor = (field: string) => saveErrors[field] ?? (submitted || touched.has(field) ? liveErrors[field] : undefined);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setSubmitted(true);
     saveDraft(draft);
   };
 
@@ -56,7 +82,15 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
         ) : null}
       </div>
       <ErrorBanner error={remove.error ?? copy.error} />
-      <form onSubmit={submit} className="editor-grid" noValidate>
+      <form
+        onSubmit={submit}
+        className="editor-grid"
+        noValidate
+        onBlurCapture={(event) => {
+          const field = fieldOf(event.target);
+          if (field && !touched.has(field)) setTouched(new Set([...touched, field]));
+        }}
+      >
         <div className="editor-main">
           <BasicsSection
             webhookId={webhookId}

@@ -154,6 +154,26 @@ describe('integrations', () => {
       expect(await prisma.webhook.count()).toBe(count);
     });
 
+    it('check previews whatever is valid and names each problem in words, whatever else is wrong', async () => {
+      const sample = { customer: { email: 'ada@example.com' }, event: { type: 'x', data: {} }, webhooks: {} };
+      // A dashed system name, an unclosed tag in the body and a bad retry count: the URL, headers and rule still show.
+      const check = await marketer.webhooks.check({
+        webhook: { ...webhookData(integrationId), systemName: 'create-ticket', bodyTemplate: '{\n  "a": 1,\n  {% if Customer.Email %}\n  "b": 2 {% endif\n}', maxRetries: 7 },
+        sample,
+      });
+      expect(check.fieldErrors.systemName).toEqual([expect.stringContaining('no dashes or spaces')]);
+      expect(check.fieldErrors.bodyTemplate).toEqual([expect.stringMatching(/^Line 4, column 10: /)]);
+      expect(check.fieldErrors.maxRetries).toEqual(['Retries: a whole number from 0 to 3']);
+      expect(check.usesTransactionalId).toBe(true);
+      expect(check.retryRule).toBe('retried up to 3 times within 6 minutes on 5xx/429');
+      expect(check.preview).toMatchObject({ method: 'POST', url: `${receiver.url}/tickets`, body: null, incomplete: ['body'] });
+      expect(check.preview!.headers.map((h) => h.name)).toContain('Idempotency-Key');
+      // A body that renders to broken JSON is reported at the template line that produced it.
+      const json = await marketer.webhooks.check({ webhook: { ...webhookData(integrationId), bodyTemplate: '{\n  "email": "${Customer.Email}"\n  "x": 1\n}' }, sample });
+      expect(json.fieldErrors.bodyTemplate).toEqual([expect.stringMatching(/^Line 3: The body is not valid JSON with this data: unexpected "/)]);
+      expect(json.preview).toMatchObject({ url: `${receiver.url}/tickets`, incomplete: ['body'] });
+    });
+
     it('check previews the exact request with secrets masked for everyone, and the retry rule', async () => {
       const check = await marketer.webhooks.check({ webhook: webhookData(integrationId), sample: { customer: { email: 'ada@example.com' }, event: { type: 'x', data: { plan: 'pro' } }, webhooks: {} } });
       expect(check.fieldErrors).toEqual({});

@@ -40,7 +40,7 @@ export interface SampleResponse {
   body: unknown;
 }
 
-export interface TestRunOptions {
+interface TestRunOptions {
   /** live: webhooks really send; dry: each is rendered and recorded, nothing is sent */
   mode: 'live' | 'dry';
   /** dry runs: the response per webhook step (node id); a step without one answers 200 with an empty object */

@@ -42,7 +42,7 @@ export class TestRunRefused extends Error {
   }
 }
 
-export function testWorkflowId(flowId: string, eventId: string): string {
+function testWorkflowId(flowId: string, eventId: string): string {
   return `test/${flowId}/${eventId}`;
 }
 

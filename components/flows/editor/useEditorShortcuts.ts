@@ -11,6 +11,22 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
+ * Keys that move the focus for keyboard-only building: `a` to the palette (add a step), `i` to the
+ * inspector's first field (edit the selected step and where its outputs lead). Returns whether it handled it.
+ */
+function focusShortcut(key: string): boolean {
+  const target =
+    key === 'a'
+      ? document.querySelector<HTMLElement>('.flow-palette .palette-item:not(:disabled)')
+      : key === 'i'
+        ? document.querySelector<HTMLElement>('#flow-inspector .node-panel :is(input, select, textarea):not(:disabled), #flow-inspector .connections select')
+        : null;
+  if (!target) return false;
+  target.focus();
+  return true;
+}
+
+/**
  * Keyboard: undo/redo, copy/paste/duplicate. Never while typing in a field or a dialog, never on a
  * read-only version, and Ctrl/Cmd+C leaves selected page text to the browser. Pastes land around
  * `viewportCentre()`. `notify` and `viewportCentre` should be stable: the listener is added again when
@@ -21,6 +37,10 @@ export function useEditorShortcuts(editor: EditorStore, view: ViewStore, viewpor
     const onKey = (event: KeyboardEvent) => {
       if (view.getState().readOnly || isTyping(event.target)) return;
       const mod = event.metaKey || event.ctrlKey;
+      if (!mod && !event.altKey && focusShortcut(event.key)) {
+        event.preventDefault();
+        return;
+      }
       if (!mod) return;
       const key = event.key.toLowerCase();
       const state = editor.getState();

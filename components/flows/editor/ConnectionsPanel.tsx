@@ -13,7 +13,7 @@ import { checkConnection } from '@/components/flows/canvas/connections';
 import type { CatalogEntry } from '../editor-context';
 
 /** A step as a person tells it apart in a list: its kind and what it does. */
-export function stepName(node: Pick<FlowNode, 'type' | 'data'> | EditorNode, catalog: ReadonlyMap<string, CatalogEntry>): string {
+function stepName(node: Pick<FlowNode, 'type' | 'data'> | EditorNode, catalog: ReadonlyMap<string, CatalogEntry>): string {
   const data = (node.data ?? {}) as Record<string, unknown>;
   switch (node.type) {
     case 'trigger':

@@ -52,7 +52,7 @@ function describeValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function describeCondition(condition: Condition, webhookName: (systemName: string) => string = (s) => s): string {
+function describeCondition(condition: Condition, webhookName: (systemName: string) => string = (s) => s): string {
   switch (condition.kind) {
     case 'webhook':
       return `${webhookName(condition.webhook)} ${condition.outcome}`;

@@ -16,10 +16,21 @@ export function UsersPage() {
   const setDisabled = useMutation(trpc.users.setDisabled.mutationOptions({ onSuccess: refresh }));
   const [role, setRole] = useState<Role>('marketer');
   const errors = fieldErrorsOf(invite.error);
+  const me = useQuery(trpc.users.me.queryOptions());
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    invite.mutate({ email: String(form.get('email')), name: String(form.get('name') ?? ''), role });
+    const element = event.currentTarget;
+    const form = new FormData(element);
+    // The form starts over for the next person once this invite exists.
+    invite.mutate(
+      { email: String(form.get('email')), name: String(form.get('name') ?? ''), role },
+      {
+        onSuccess: () => {
+          element.reset();
+          setRole('marketer');
+        },
+      },
+    );
   };
   const inviteUrl = invite.data ? `${window.location.origin}${invite.data.invitePath}` : null;
   return (
@@ -34,11 +45,11 @@ export function UsersPage() {
           <Field label="Name" htmlFor="invite-name">
             <input id="invite-name" name="name" />
           </Field>
-          <Field label="Role" htmlFor="invite-role">
+          <Field label="Role" htmlFor="invite-role" hint={ROLE_LABELS[role]}>
             <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
+                  {r}
                 </option>
               ))}
             </select>
@@ -50,9 +61,9 @@ export function UsersPage() {
           </div>
         </form>
         {invite.error && Object.keys(errors).length === 0 ? <ErrorBanner error={invite.error} /> : null}
-        {inviteUrl ? (
-          <div className="banner banner-ok" role="status">
-            Send this one-time link to the person (valid 7 days): <code data-testid="invite-link">{inviteUrl}</code>
+        {inviteUrl && invite.variables ? (
+          <div className="banner banner-ok invite-link" role="status">
+            Send this one-time link to {invite.variables.email} (valid 7 days): <code data-testid="invite-link">{inviteUrl}</code>
           </div>
         ) : null}
       </section>
@@ -78,7 +89,7 @@ export function UsersPage() {
                   <td>{u.email}</td>
                   <td>{u.name}</td>
                   <td>
-                    <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => updateRole.mutate({ id: u.id, role: e.target.value as Role })}>
+                    <select className="role-select" aria-label={`Role of ${u.email}`} value={u.role} disabled={u.id === me.data?.id} title={u.id === me.data?.id ? 'You cannot change your own role' : undefined} onChange={(e) => updateRole.mutate({ id: u.id, role: e.target.value as Role })}>
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
                           {r}
@@ -88,7 +99,9 @@ export function UsersPage() {
                   </td>
                   <td>{u.disabled ? 'disabled' : u.invitePending ? 'invited' : 'active'}</td>
                   <td>
-                    {u.disabled ? (
+                    {u.id === me.data?.id ? (
+                      <span className="muted">you</span>
+                    ) : u.disabled ? (
                       <button type="button" onClick={() => setDisabled.mutate({ id: u.id, disabled: false })}>
                         Enable
                       </button>

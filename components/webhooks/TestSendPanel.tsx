@@ -60,6 +60,11 @@ export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: 
     <section className="card" aria-labelledby="test-heading">
       <h2 id="test-heading">Test send</h2>
       <p className="hint">Renders the request with this sample data and sends it for real. Secret values go on the wire but are masked here.</p>
+      <div className="field">
+        <label htmlFor="sample-event-type">Event type</label>
+        <input id="sample-event-type" value={sample.event.type} onChange={(e) => setSample({ ...sample, event: { ...sample.event, type: e.target.value } })} placeholder="order.placed" maxLength={100} />
+      </div>
+      <p className="hint">Kept for you and this webhook: the next time you open it, this sample is here.</p>
       <div className="row wrap">
         <JsonBox id="sample-customer" label="Customer attributes" value={sample.customer} onChange={(customer) => setSample({ ...sample, customer })} />
         <JsonBox id="sample-event" label="Event data" value={sample.event.data} onChange={(data) => setSample({ ...sample, event: { ...sample.event, data } })} />

@@ -18,6 +18,7 @@ import { CaptureSection } from './CaptureSection';
 import { TestSendPanel } from './TestSendPanel';
 import { useWebhookCheck } from './useWebhookCheck';
 import { useWebhookActions } from './useWebhookActions';
+import { useWebhookSample } from './useWebhookSample';
 import { useVariableTarget } from './useVariableTarget';
 import { EMPTY_SAMPLE, type SetDraft, type WebhookDraft, type WebhookSample } from './draft';
 
@@ -47,12 +48,13 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
   const trpc = useTRPC();
   const [draft, setDraft] = useState<WebhookDraft>(initial);
   const [sample, setSample] = useState<WebhookSample>(EMPTY_SAMPLE);
+  const samples = useWebhookSample(webhookId, sample, setSample);
   useTitle(draft.name || 'New webhook');
 
   const set = useCallback<SetDraft>((patch) => setDraft((d) => ({ ...d, ...patch })), []);
   const integration = useQuery({ ...trpc.integrations.get.queryOptions({ id: draft.integrationId }), enabled: draft.integrationId !== '' });
   const check = useWebhookCheck(draft, sample);
-  const { save, submit: saveDraft, copy, remove } = useWebhookActions(webhookId, draft.integrationId);
+  const { save, submit: saveDraft, copy, remove } = useWebhookActions(webhookId, draft.integrationId, (id) => samples.saveFor(id));
   const variables = useVariableTarget(draft, set);
 
   const saveErrors = fieldErrorsOf(save.error);
@@ -119,7 +121,7 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
 
           <CaptureSection draft={draft} set={set} errorsFor={errorsFor} />
 
-          <TestSendPanel webhookId={webhookId} draft={draft} sample={sample} setSample={setSample} preview={check.data?.preview ?? null} />
+          <TestSendPanel key={samples.loadedKey} webhookId={webhookId} draft={draft} sample={sample} setSample={setSample} preview={check.data?.preview ?? null} />
 
           <div className="actions sticky-actions">
             <button type="submit" className="primary" disabled={save.isPending}>

@@ -48,7 +48,10 @@ const EXPECTED: Record<string, Access> = {
   'flows.duplicate': 'everyone',
   'flows.version': 'everyone',
   'flows.runs': 'everyone',
-  'flows.sendTestEvent': 'everyone',
+  'flows.testRun': 'everyone',
+  'flows.recentEvents': 'everyone',
+  'webhooks.sample': 'everyone',
+  'webhooks.saveSample': 'everyone',
   'runs.get': 'everyone',
   'runs.progress': 'everyone',
   'flowsAsCode.export': 'integration',
@@ -59,6 +62,7 @@ const EXPECTED: Record<string, Access> = {
   'users.updateRole': 'admin',
   'users.setDisabled': 'admin',
   'account.acceptInvite': 'public',
+  'account.invite': 'public',
   'account.setup': 'public',
 };
 const allowed: Record<Access, (Role | 'anonymous')[]> = {

@@ -346,10 +346,59 @@ describe('users', () => {
     await expect(admin.users.invite({ email: 'new.person@example.com', role: 'admin', name: '' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('the invite page learns the invited email and who invited; a bad link learns nothing', async () => {
+    const anonymous = callerFor(prisma, null);
+    const me = await admin.users.me();
+    await prisma.user.update({ where: { id: me.id }, data: { name: 'Ines Admin' } });
+    const { invitePath } = await admin.users.invite({ email: 'invited@example.com', name: 'Ivo', role: 'developer' });
+    const token = new URL(invitePath, 'http://x').searchParams.get('token')!;
+    expect(await anonymous.account.invite({ token })).toEqual({ valid: true, email: 'invited@example.com', name: 'Ivo', role: 'developer', invitedBy: 'Ines Admin' });
+    expect(await anonymous.account.invite({ token: 'not-a-token' })).toEqual({ valid: false });
+  });
+
+  it('nobody can disable or demote the last admin who can sign in, or their own account', async () => {
+    const file = path.join(inject('scratchDir'), `last-admin-${Date.now()}.db`);
+    copyFileSync(inject('templateDatabase'), file);
+    const fresh = createPrismaClient(`file:${file}`);
+    try {
+      const passwordHash = await hashPassword('a-long-password');
+      const ana = await fresh.user.create({ data: { email: 'ana@example.com', role: 'admin', passwordHash } });
+      const bo = await fresh.user.create({ data: { email: 'bo@example.com', role: 'admin', passwordHash } });
+      const asAna = callerFor(fresh, ana);
+      await expect(asAna.users.updateRole({ id: ana.id, role: 'marketer' })).rejects.toThrow('You cannot remove your own admin role: ask another admin');
+      await expect(asAna.users.setDisabled({ id: ana.id, disabled: true })).rejects.toThrow('You cannot disable your own account: ask another admin');
+      // Bo is not the last admin while Ana can sign in.
+      await asAna.users.updateRole({ id: bo.id, role: 'developer' });
+      await asAna.users.updateRole({ id: bo.id, role: 'admin' });
+      // Once Ana is disabled (by Bo), Bo is the last admin: nobody may demote or disable Bo.
+      await callerFor(fresh, bo).users.setDisabled({ id: ana.id, disabled: true });
+      const asAnother = callerFor(fresh, await fresh.user.create({ data: { email: 'cy@example.com', role: 'admin' } }));
+      await expect(asAnother.users.updateRole({ id: bo.id, role: 'marketer' })).rejects.toThrow('bo@example.com is the last admin who can sign in: make someone else an admin first');
+      await expect(asAnother.users.setDisabled({ id: bo.id, disabled: true })).rejects.toThrow(/last admin/);
+      expect(await fresh.user.findUniqueOrThrow({ where: { id: bo.id } })).toMatchObject({ role: 'admin', disabledAt: null });
+      await expect(asAnother.users.updateRole({ id: 'nope', role: 'marketer' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await fresh.$disconnect();
+    }
+  });
+
+  it('the test-send sample is kept per webhook and per person', async () => {
+    const integration = await prisma.integration.create({ data: { name: 'Samples', rootUrl: 'http://127.0.0.1:9' } });
+    const webhook = await prisma.webhook.create({ data: { integrationId: integration.id, name: 'Sampled', systemName: `sampled_${Date.now()}`, headers: [], disabledHeaders: [], captureFields: [] } });
+    const other = callerFor(prisma, await userWithRole(prisma, 'developer'));
+    expect(await marketer.webhooks.sample({ id: webhook.id })).toBeNull();
+    const sample = { customer: { id: 'c-9', tier: 'gold' }, event: { type: 'order.placed', data: { total: 12 } }, webhooks: { crm: { Ok: true } } };
+    await marketer.webhooks.saveSample({ id: webhook.id, sample });
+    expect(await marketer.webhooks.sample({ id: webhook.id })).toEqual(sample);
+    expect(await other.webhooks.sample({ id: webhook.id })).toBeNull();
+    await expect(marketer.webhooks.saveSample({ id: 'nope', sample })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(marketer.webhooks.saveSample({ id: webhook.id, sample: { ...sample, customer: { note: 'x'.repeat(300 * 1024) } } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('admins change roles but cannot demote or disable themselves', async () => {
     const me = await admin.users.me();
     await expect(admin.users.updateRole({ id: me.id, role: 'marketer' })).rejects.toThrow(/your own admin role/);
-    await expect(admin.users.setDisabled({ id: me.id, disabled: true })).rejects.toThrow(/disable yourself/);
+    await expect(admin.users.setDisabled({ id: me.id, disabled: true })).rejects.toThrow(/your own account/);
     const target = await userWithRole(prisma, 'marketer');
     await admin.users.updateRole({ id: target.id, role: 'developer' });
     expect((await prisma.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe('developer');

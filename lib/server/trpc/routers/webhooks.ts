@@ -141,6 +141,7 @@ export const webhooksRouter = router({
     }
     await ctx.prisma.$transaction([
       ctx.prisma.webhookAttempt.deleteMany({ where: { webhookId: input.id, runId: null } }),
+      ctx.prisma.webhookSample.deleteMany({ where: { webhookId: input.id } }),
       ctx.prisma.webhook.delete({ where: { id: input.id } }),
     ]);
     return { ok: true };
@@ -149,6 +150,25 @@ export const webhooksRouter = router({
   testSend: procedure(EVERYONE)
     .input(z.object({ webhookId: z.string().nullable(), webhook: webhookInput, sample: sampleDataInput }))
     .mutation(({ ctx, input }) => testSend({ prisma: ctx.prisma, secretKey: ctx.secretKey }, input)),
+
+  /** The test-send sample this person last used for this webhook (kept per webhook and per person). */
+  sample: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
+    const row = await ctx.prisma.webhookSample.findUnique({ where: { userId_webhookId: { userId: ctx.user.id, webhookId: input.id } } });
+    return row ? sampleDataInput.parse(row.sample) : null;
+  }),
+
+  saveSample: procedure(EVERYONE)
+    .input(z.object({ id: z.string().min(1), sample: sampleDataInput }).refine((input) => JSON.stringify(input.sample).length <= 256 * 1024, { message: 'A sample must be at most 256 KB' }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await ctx.prisma.webhook.findUnique({ where: { id: input.id }, select: { id: true } }))) throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
+      const sample = input.sample as unknown as Prisma.InputJsonObject;
+      await ctx.prisma.webhookSample.upsert({
+        where: { userId_webhookId: { userId: ctx.user.id, webhookId: input.id } },
+        create: { userId: ctx.user.id, webhookId: input.id, sample },
+        update: { sample },
+      });
+      return { ok: true as const };
+    }),
 
   /** What the variable picker offers. */
   variables: procedure(EVERYONE)

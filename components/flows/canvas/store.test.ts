@@ -76,6 +76,18 @@ describe('editor store', () => {
     expect(s().edges.filter((e) => e.source === 'w').map((e) => e.target)).toEqual(['e']);
   });
 
+  it('moves the selection by keyboard; quick repeats are one undo step', () => {
+    const { s, tick } = setup();
+    expect(s().moveSelection(10, 0)).toBe(0);
+    s().select(['w']);
+    s().moveSelection(10, 0);
+    tick(100);
+    s().moveSelection(0, 50);
+    expect(s().nodes.find((n) => n.id === 'w')!.position).toEqual({ x: 10, y: 200 });
+    s().undo();
+    expect(s().nodes.find((n) => n.id === 'w')!.position).toEqual({ x: 0, y: 150 });
+  });
+
   it('undo and redo a move: a whole drag is one step', () => {
     const { s } = setup();
     s().onNodesChange([{ type: 'position', id: 'w', position: { x: 10, y: 160 }, dragging: true }]);

@@ -61,6 +61,8 @@ interface EditorActions {
   addNode(type: FlowNodeType, position: Point, options?: { connectFrom?: string; intoEdge?: string }): string;
   updateNodeData(id: string, data: Record<string, unknown>): void;
   select(ids: readonly string[]): void;
+  /** Moves the selected steps by (dx, dy): the keyboard's drag. Quick repeats are one undo step. */
+  moveSelection(dx: number, dy: number): number;
   deleteSelection(): void;
   copySelection(): number;
   paste(centre: Point): number;
@@ -211,7 +213,7 @@ function changeActions({ set, get, remember, changed, restore }: StoreKit): Pick
 }
 
 /** Adding, connecting, editing, selecting and deleting steps. */
-function editActions({ set, get, newId, eventType, remember, changed, selectedIds }: StoreKit): Pick<EditorActions, 'canConnect' | 'connect' | 'setConnection' | 'addNode' | 'updateNodeData' | 'select' | 'deleteSelection'> {
+function editActions({ set, get, newId, eventType, remember, changed, selectedIds }: StoreKit): Pick<EditorActions, 'canConnect' | 'connect' | 'setConnection' | 'addNode' | 'updateNodeData' | 'select' | 'moveSelection' | 'deleteSelection'> {
   return {
     canConnect(connection) {
       return checkConnection({ nodes: get().nodes.map(toFlowNode), edges: get().edges.map(toFlowEdge) }, connection);
@@ -272,6 +274,15 @@ function editActions({ set, get, newId, eventType, remember, changed, selectedId
         nodes: s.nodes.map((n) => (Boolean(n.selected) === wanted.has(n.id) ? n : { ...n, selected: wanted.has(n.id) })),
         edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
       }));
+    },
+
+    moveSelection(dx, dy) {
+      const ids = selectedIds();
+      if (ids.size === 0) return 0;
+      remember(`move:${[...ids].sort().join(',')}`);
+      set((s) => ({ nodes: s.nodes.map((n) => (ids.has(n.id) ? { ...n, position: { x: n.position.x + dx, y: n.position.y + dy } } : n)) }));
+      changed(true);
+      return ids.size;
     },
 
     deleteSelection() {

@@ -61,7 +61,7 @@ export function StepPalette({ readOnly, hasTrigger, problems, onAdd, onFocus }: 
         <ul className="plain-list">
           <li>A: go to these steps, Enter adds one</li>
           <li>Tab to a step, Enter selects it</li>
-          <li>I: edit the selected step and its connections</li>
+          <li>I: edit the selected step and its connections; Esc back to the canvas</li>
           <li>Arrow keys move it (Shift: further)</li>
           <li>Backspace or Delete removes it</li>
           <li>Ctrl/Cmd+Z undo, Shift+Ctrl/Cmd+Z redo</li>

@@ -10,6 +10,8 @@ function isTyping(target: EventTarget | null): boolean {
   return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName) || Boolean(element.closest?.('.cm-editor, dialog'));
 }
 
+const ARROWS: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+
 /**
  * Keys that move the focus for keyboard-only building: `a` to the palette (add a step), `i` to the
  * inspector's first field (edit the selected step and where its outputs lead). Returns whether it handled it.
@@ -35,10 +37,22 @@ function focusShortcut(key: string): boolean {
 export function useEditorShortcuts(editor: EditorStore, view: ViewStore, viewportCentre: () => Point, notify: (message: string) => void) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Escape leaves the palette or the inspector, so the canvas keys (arrows, Backspace, A, I) work again.
+      if (event.key === 'Escape' && (event.target as HTMLElement | null)?.closest?.('#flow-inspector, .flow-palette')) {
+        (event.target as HTMLElement).blur();
+        return;
+      }
       if (view.getState().readOnly || isTyping(event.target)) return;
       const mod = event.metaKey || event.ctrlKey;
       if (!mod && !event.altKey && focusShortcut(event.key)) {
         event.preventDefault();
+        return;
+      }
+      // Arrow keys move the selected steps (xyflow does it itself when the focus is on a step).
+      const arrow = ARROWS[event.key];
+      if (arrow && !mod && !(event.target as HTMLElement | null)?.closest?.('.react-flow__node')) {
+        const step = event.shiftKey ? 50 : 10;
+        if (editor.getState().moveSelection(arrow[0] * step, arrow[1] * step) > 0) event.preventDefault();
         return;
       }
       if (!mod) return;

@@ -29,7 +29,8 @@ export const webhookInput = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(100),
   systemName: systemNameSchema,
   description: z.string().max(2000, 'At most 2,000 characters').default(''),
-  method: z.enum(METHODS, 'Choose a method'),
+  // A missing method keeps zod's own message (flows as code reports it at its JSON path).
+  method: z.enum(METHODS, { error: (issue) => (issue.input === undefined ? undefined : 'Choose a method') }),
   path: z.string().max(2000).default(''),
   headers: z.array(z.object({ name: headerNameSchema, value: z.string().max(8000) })).max(50).default([]),
   disabledHeaders: z.array(z.string().max(200)).max(50).default([]),

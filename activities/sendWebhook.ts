@@ -80,7 +80,7 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     const failure = outcome.ok ? null : retryVerdict(attempt, outcome);
     const runRecorded = await record(deps, attempt, built, outcome, failure?.nextRetryDelay === undefined);
     if (failure) fail(attempt, { ...failure, runRecorded });
-    return { ...successResult(outcome.status!, outcome.body, webhook.capture, number), runRecorded };
+    return { ...successResult(outcome.status!, outcome.body, webhook.capture, number), runRecorded, durationMs: outcome.durationMs };
   };
 }
 
@@ -220,6 +220,8 @@ interface Failure {
   status: number | null;
   /** retry after this many ms; none: the attempt is final */
   nextRetryDelay?: number;
+  /** why a retryable failure is not retried (the window ended, Retry-After too far) */
+  gaveUp?: string;
   runRecorded?: boolean;
 }
 
@@ -236,20 +238,34 @@ function retryVerdict(attempt: Attempt, outcome: SendOutcome): Failure {
     windowSeconds: retry.windowSeconds,
     retryAfterSeconds: outcome.retryAfterSeconds,
   });
-  if (decision.delayMs === null) return { ...failure, message: `${failure.message}; ${decision.reason}` };
+  if (decision.delayMs === null) return { ...failure, gaveUp: decision.reason };
   return { ...failure, nextRetryDelay: decision.delayMs };
 }
 
 /** Ends the attempt with a typed failure: retried after `nextRetryDelay` when given, otherwise never. */
 function fail(attempt: Attempt, failure: Failure): never {
-  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded };
+  const plain = failure.gaveUp ? `${failure.message}; ${failure.gaveUp}` : failure.message;
+  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded, message: plain };
   throw ApplicationFailure.create({
-    message: failure.message,
+    message: failureMessage(attempt, failure),
     type: failure.errorClass,
     nonRetryable: failure.nextRetryDelay === undefined,
     details: [details],
     nextRetryDelay: failure.nextRetryDelay,
   });
+}
+
+/**
+ * The failure as the Temporal UI shows it, naming the webhook and how it ended: "create_ticket: HTTP 503 …
+ * after 4 attempts; gave up at the end of the 6-minute retry window".
+ */
+function failureMessage(attempt: Attempt, failure: Failure): string {
+  const who = attempt.input.systemName ?? attempt.input.webhookId;
+  if (failure.nextRetryDelay !== undefined) {
+    return `${who}: ${failure.message} (attempt ${attempt.number} of ${attempt.input.retry.maxAttempts}; retrying in ${Math.round(failure.nextRetryDelay / 1000)} s)`;
+  }
+  const tries = attempt.number > 1 ? ` after ${attempt.number} attempts` : '';
+  return `${who}: ${failure.message}${tries}${failure.gaveUp ? `; ${failure.gaveUp}` : ''}`;
 }
 
 function parseBody(text: string | null): unknown {

@@ -91,7 +91,8 @@ async function main() {
 
   const taskQueue = 'hookflow-bench';
   const jitter = process.env.BENCH_JITTER_MS ?? '40';
-  const workerEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, HOOKFLOW_TASK_QUEUE: taskQueue, HOOKFLOW_WORKFLOW_BUNDLE: bundlePath, HOOKFLOW_RATE_LIMIT_JITTER_MS: jitter };
+  // The receiver listens on loopback, which webhooks may only call when allowed.
+  const workerEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, HOOKFLOW_TASK_QUEUE: taskQueue, HOOKFLOW_WORKFLOW_BUNDLE: bundlePath, HOOKFLOW_RATE_LIMIT_JITTER_MS: jitter, HOOKFLOW_ALLOWED_NETWORKS: '127.0.0.0/8' };
   const workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
   cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
   const receiver = await startReceiverProcess();

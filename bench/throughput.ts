@@ -183,6 +183,8 @@ async function startHookflow(base: Base, withWait: boolean): Promise<{ prisma: P
   const env = {
     DATABASE_URL: databaseUrl,
     HOOKFLOW_DATA_DIR: base.scratch,
+    // The receiver listens on loopback, which webhooks may only call when allowed.
+    HOOKFLOW_ALLOWED_NETWORKS: `127.0.0.1:${new URL(base.receiver.url).port}`,
     HOOKFLOW_INGEST_KEY: INGEST_KEY,
     HOOKFLOW_SECRET_KEY: SECRET_KEY,
     TEMPORAL_ADDRESS: base.address,

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from './trpc';
 import { ErrorBanner, Loading, useTitle } from './ui';
 import { StatusBadge, TestBadge } from './StatusBadge';
+import { TemporalLink } from './TemporalLink';
 
 /** One run: its event, customer, and every request and response it made (secrets were masked when logged). */
 export function RunPage({ id }: { id: string }) {
@@ -30,10 +31,12 @@ export function RunPage({ id }: { id: string }) {
           </dd>
           <dt>Event</dt>
           <dd>
-            <code>{r.event.type}</code> {r.event.id}
+            <code>{r.event.type}</code> {r.event.id} <TemporalLink href={r.temporalLinks.event}>all runs for this event</TemporalLink>
           </dd>
           <dt>Customer</dt>
-          <dd>{r.customer.externalId}</dd>
+          <dd>
+            {r.customer.externalId} <TemporalLink href={r.temporalLinks.customer}>all runs for this customer</TemporalLink>
+          </dd>
         </dl>
       </section>
       <section className="card" aria-labelledby="attempts-heading">

@@ -111,7 +111,10 @@ async function main() {
   }
   if (temporalAddress) await waitForTemporal(temporalAddress, 90_000, settings.TEMPORAL_NAMESPACE);
 
-  const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir };
+  // Webhooks may call the demo receiver, and nothing else on this machine's private networks unless allowed.
+  const demoService = `127.0.0.1:${new URL(receiver.url).port}`;
+  const allowed = [process.env.HOOKFLOW_ALLOWED_NETWORKS, demoService].filter(Boolean).join(',');
+  const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ALLOWED_NETWORKS: allowed };
   // Straight through node (tsx as a loader), not tsx's CLI, which would run a second process around it.
   group.spawn('worker', process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], {
     cwd: ROOT,

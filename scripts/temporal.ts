@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeArgs } from '../lib/server/temporal/search-attributes';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const LOCAL_TOOLS = path.join(ROOT, '.tools', 'temporal');
@@ -93,6 +94,8 @@ export interface DevServerOptions {
   uiPort: number;
   /** SQLite pragmas, e.g. CRASH_SAFE_PRAGMAS; none: SQLite's defaults (rollback journal, synchronous=FULL) */
   pragmas?: string[];
+  /** register Hookflow's search attributes at start (default); off to test `npm run temporal:setup` */
+  searchAttributes?: boolean;
   /** the web UI costs memory and a port; tests that don't look at it turn it off */
   headless?: boolean;
 }
@@ -102,6 +105,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   for (const pragma of options.pragmas ?? []) args.push('--sqlite-pragma', pragma);
+  if (options.searchAttributes !== false) args.push(...devServerSearchAttributeArgs());
   return args;
 }
 

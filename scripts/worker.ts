@@ -12,6 +12,7 @@ import { loadSettings } from '../lib/server/config';
 import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
+import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
 
 async function main() {
   const settings = loadSettings();
@@ -26,7 +27,7 @@ async function main() {
     limiterInput: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN ? { maxUpdatesPerRun: settings.HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN } : undefined,
   });
   const bundle = process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR));
-  const { worker } = await createHookflowWorker({
+  const { worker, connection } = await createHookflowWorker({
     deps: { prisma, secretKey, slots },
     workflowBundle: { codePath: bundle },
     maxCachedWorkflows: settings.HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS,
@@ -36,6 +37,7 @@ async function main() {
     settings.HOOKFLOW_DISPATCH_INTERVAL_MS,
     (error) => console.warn(`could not start pending runs yet: ${(error as Error).message}`),
   );
+  void warnIfSearchAttributesMissing(connection, config.namespace, (line) => console.warn(line));
   console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();

@@ -11,8 +11,10 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
+  upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -20,7 +22,8 @@ import { evaluateCondition } from '../lib/domain/flow/conditions';
 import { isLastIoStep, type PlanNode } from '../lib/domain/flow/plan';
 import { msUntilTimeOfDay } from '../lib/domain/flow/time';
 import { sendRetryPolicy } from '../lib/domain/webhook/retry';
-import { progressQuery, type CustomerFlowInput, type CustomerFlowResult, type SendFailureDetails, type WebhookOutcome } from '../lib/domain/flow/run';
+import { progressQuery, SEARCH_ATTRIBUTES, type CustomerFlowInput, type CustomerFlowResult, type RunOutcome, type SendFailureDetails, type WebhookOutcome } from '../lib/domain/flow/run';
+import { waitSummary, webhookSummary } from '../lib/domain/flow/describe';
 
 const RECORD_RUN_STATUS = {
   startToCloseTimeout: '30 seconds',
@@ -74,11 +77,19 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       await CancellationScope.nonCancellable(() => recordStatus(run, input.runId, 'cancelled'));
     } else {
       await recordStatus(run, input.runId, 'failed');
+      setOutcome(input, run, 'failed');
     }
     throw error;
   }
   if (!run.recorded) await recordStatus(run, input.runId, 'completed');
+  setOutcome(input, run, Object.values(webhooks).some((w) => !w.Ok) ? 'has-failed-webhooks' : 'completed');
   return { path, webhooks };
+}
+
+/** HookflowOutcome, for finding runs by how they ended (runs started with Hookflow's search attributes). */
+function setOutcome(input: CustomerFlowInput, run: RunState, outcome: RunOutcome): void {
+  setCurrentDetails(`Finished: **${outcome}**`);
+  if (run.revision >= 2 && input.searchAttributes) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: outcome }]);
 }
 
 interface RunState {
@@ -90,8 +101,8 @@ interface RunState {
 
 /** Mirrors the run's status into the Run table: a local activity, or the activity task revision 1 had. */
 async function recordStatus(run: RunState, runId: string, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
-  const record = run.revision >= 2 ? recordRunStatus : recordRunStatusTask;
-  await record({ runId, status });
+  if (run.revision < 2) return recordRunStatusTask({ runId, status });
+  await recordRunStatus.executeWithOptions({ summary: `Record run ${status}` }, [{ runId, status }]);
 }
 
 async function runNode(
@@ -104,6 +115,7 @@ async function runNode(
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
+      setCurrentDetails(`Running **${webhookSummary(node)}** (step \`${node.id}\`)`);
       const dry = run.revision >= 2 && input.test?.mode === 'dry';
       const { outcome, runRecorded } = await sendOne(node, input, context, run.revision, run.revision >= 2 && !dry && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
@@ -120,7 +132,9 @@ async function runNode(
       if (run.revision >= 2 && input.test?.skipWaits) return node.next;
       // Date.now() inside a workflow is Temporal's deterministic workflow-task time.
       const ms = 'seconds' in node ? node.seconds * 1000 : msUntilTimeOfDay(Date.now(), node.until.time, node.until.timeZone);
-      await sleep(ms);
+      const summary = waitSummary(node);
+      setCurrentDetails(`**${summary}**: until ${new Date(Date.now() + ms).toISOString()} (step \`${node.id}\`)`);
+      await sleep(ms, { summary });
       return node.next;
     }
     case 'end':
@@ -138,16 +152,20 @@ async function sendOne(
   const transactionalId = uuid4();
   const sendWebhook = sendWebhookProxy(node.retry, revision);
   try {
-    const result = await sendWebhook({
-      webhookId: node.webhookId,
-      nodeId: node.id,
-      runId: input.runId,
-      transactionalId,
-      context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
-      retry: node.retry,
-      completesRun,
-      ...(revision >= 2 && input.test?.mode === 'dry' ? { dryRun: input.test.responses?.[node.id] ?? { status: 200, body: {} } } : {}),
-    });
+    const result = await sendWebhook.executeWithOptions({ summary: webhookSummary(node) }, [
+      {
+        webhookId: node.webhookId,
+        systemName: node.systemName,
+        name: node.name,
+        nodeId: node.id,
+        runId: input.runId,
+        transactionalId,
+        context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
+        retry: node.retry,
+        completesRun,
+        ...(revision >= 2 && input.test?.mode === 'dry' ? { dryRun: input.test.responses?.[node.id] ?? { status: 200, body: {} } } : {}),
+      },
+    ]);
     return {
       outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt },
       runRecorded: result.runRecorded === true,
@@ -157,7 +175,8 @@ async function sendOne(
     if (!(error instanceof ActivityFailure) || (revision >= 2 && isCancellation(error))) throw error;
     const cause = error.cause;
     const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as SendFailureDetails | undefined) : undefined;
-    const message = cause?.message ?? error.message;
+    // The failure's message names the webhook for the Temporal UI; the flow sees the plain one.
+    const message = details?.message ?? cause?.message ?? error.message;
     log.info('webhook failed; the flow continues', { nodeId: node.id, systemName: node.systemName, error: message });
     return {
       outcome: { Ok: false, Status: details?.status ?? null, Error: message, Attempts: details?.attempt ?? node.retry.maxAttempts },

@@ -7,7 +7,7 @@ import { memo, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { ELSE_HANDLE } from '@/lib/domain/flow/graph';
 import type { Condition } from '@/lib/domain/flow/conditions';
-import { conditionSentence, describeDuration } from '@/lib/domain/flow/describe';
+import { conditionSentence, durationInWords } from '@/lib/domain/flow/words';
 import type { EditorNodeOf } from '@/components/flows/canvas/store';
 import { useView } from './editor-context';
 
@@ -110,7 +110,7 @@ const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<Ed
 });
 
 const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps<EditorNodeOf<'wait'>>) {
-  const title = data.mode === 'until' ? `until ${data.time} ${data.timeZone}` : describeDuration(Number(data.seconds));
+  const title = data.mode === 'until' ? `until ${data.time} ${data.timeZone}` : durationInWords(Number(data.seconds));
   return (
     <>
       <Handle type="target" position={Position.Top} />

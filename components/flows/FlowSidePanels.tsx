@@ -6,14 +6,26 @@ import type { FlowGraph } from '@/lib/domain/flow/graph';
 import { useTRPC } from '../trpc';
 import { ErrorBanner, Loading } from '../ui';
 import { StatusBadge, TestBadge } from '../StatusBadge';
+import { TemporalLink } from '../TemporalLink';
+
+function VersionRunsLink({ flowId, version }: { flowId: string; version: number }) {
+  const trpc = useTRPC();
+  const links = useQuery(trpc.flows.temporalLinks.queryOptions({ id: flowId }));
+  return <TemporalLink href={links.data?.byVersion[version]}>runs of v{version}</TemporalLink>;
+}
 
 export function RunsPanel({ flowId, watched, onWatch }: { flowId: string; watched: string | null; onWatch: (runId: string) => void }) {
   const trpc = useTRPC();
   const runs = useQuery(trpc.flows.runs.queryOptions({ id: flowId }, { refetchInterval: 3_000 }));
+  const links = useQuery(trpc.flows.temporalLinks.queryOptions({ id: flowId }));
   if (runs.isPending) return <Loading what="runs" />;
   if (runs.isError) return <ErrorBanner error={runs.error} />;
   if (runs.data.length === 0) return <p className="empty">No runs yet. Test the draft (a dry run sends nothing): its run shows up here and on the canvas.</p>;
   return (
+    <>
+    <p className="hint">
+      In the Temporal UI: <TemporalLink href={links.data?.all}>all runs</TemporalLink> · <TemporalLink href={links.data?.failed}>failed runs</TemporalLink>
+    </p>
     <ul className="plain-list run-list" aria-label="Recent runs">
       {runs.data.map((run) => (
         <li key={run.id} className={run.id === watched ? 'watched' : undefined}>
@@ -27,6 +39,7 @@ export function RunsPanel({ flowId, watched, onWatch }: { flowId: string; watche
         </li>
       ))}
     </ul>
+    </>
   );
 }
 
@@ -64,7 +77,8 @@ export function VersionsPanel({
             }}
           >
             {viewing === v.version ? 'Open now' : `Open v${v.version}`}
-          </button>
+          </button>{' '}
+          <VersionRunsLink flowId={flowId} version={v.version} />
         </li>
       ))}
     </ul>

@@ -41,9 +41,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return parsed.data;
 }
 
+/** The web app's public URL, without a trailing slash. */
+export function appUrl(settings: Settings = loadSettings()): string {
+  return (settings.HOOKFLOW_APP_URL ?? `http://localhost:${settings.HOOKFLOW_APP_PORT}`).replace(/\/+$/, '');
+}
+
 /** Base URL of the Temporal Web UI, without a trailing slash. */
 export function temporalUiUrl(settings: Settings = loadSettings()): string {
   return (settings.TEMPORAL_UI_URL ?? `http://localhost:${settings.TEMPORAL_UI_PORT}`).replace(/\/+$/, '');
+}
+
+/** The Temporal Web UI's list of workflows, filtered by a visibility query (lib/domain/flow/run-queries.ts). */
+export function temporalRunsUrl(query: string | null, settings: Settings = loadSettings()): string | null {
+  if (query === null) return null;
+  return `${temporalUiUrl(settings)}/namespaces/${encodeURIComponent(settings.TEMPORAL_NAMESPACE)}/workflows?query=${encodeURIComponent(query)}`;
 }
 
 /** Deep link to one workflow execution in the Temporal Web UI. */

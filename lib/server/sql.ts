@@ -28,8 +28,13 @@ export interface SqlDb {
   transaction<T>(work: (tx: SqlDb) => Promise<T>): Promise<T>;
 }
 
-const urls = new WeakMap<object, string>();
-const databases = new Map<string, SqlDb>();
+// On globalThis, like the Prisma client (lib/server/db.ts): Next.js dev re-evaluates modules, and a client
+// made by an earlier copy of this module must still be known.
+const registry = ((globalThis as { hookflowSql?: { urls: WeakMap<object, string>; databases: Map<string, SqlDb> } }).hookflowSql ??= {
+  urls: new WeakMap(),
+  databases: new Map(),
+});
+const { urls, databases } = registry;
 
 /** Called by createPrismaClient: the database a client talks to, so the event path can reach it too. */
 export function registerDatabase(client: object, url: string): void {

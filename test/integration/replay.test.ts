@@ -1,7 +1,7 @@
 /**
  * Determinism: histories recorded from earlier versions of the interpreter (test/replay/histories) must
  * replay on the current workflow code. A change to the sequence of commands customerFlow issues must be
- * guarded with `patched()` (docs/runtime.md), and a fresh history recorded with
+ * made a new interpreter revision (docs/runtime.md), and a fresh history recorded with
  * `HOOKFLOW_RECORD_HISTORIES=v<n> npx vitest run test/integration/runtime.test.ts`.
  */
 import { readdirSync, readFileSync } from 'node:fs';

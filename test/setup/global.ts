@@ -19,6 +19,8 @@ declare module 'vitest' {
     templateDatabase: string;
     workflowBundlePath: string;
     scratchDir: string;
+    /** the dev server's Web UI; null when TEMPORAL_ADDRESS names a server of your own */
+    temporalUiUrl: string | null;
   }
 }
 
@@ -33,16 +35,19 @@ export default async function setup(project: TestProject) {
 
   let server: ChildProcess | undefined;
   let address = process.env.TEMPORAL_ADDRESS;
+  let temporalUiUrl: string | null = null;
   if (!address) {
     const port = await freePort();
+    // With its Web UI: a browser test follows the app's links into it.
+    const uiPort = await freePort();
     server = spawnDevServer({
       cli: findTemporalCli({ install: true }),
       dbFile: path.join(scratch, 'temporal.db'),
       port,
-      uiPort: 0,
+      uiPort,
       pragmas: TEST_PRAGMAS,
-      headless: true,
     });
+    temporalUiUrl = `http://127.0.0.1:${uiPort}`;
     address = `127.0.0.1:${port}`;
     let output = '';
     server.stdout?.on('data', (chunk) => (output += chunk));
@@ -62,6 +67,7 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabase', templateDatabase);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('scratchDir', scratch);
+  project.provide('temporalUiUrl', temporalUiUrl);
 
   return async () => {
     if (server?.pid) {

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import { ELSE_HANDLE, outputHandles, type FlowNode } from '@/lib/domain/flow/graph';
-import { describeDuration } from '@/lib/domain/flow/describe';
+import { durationInWords } from '@/lib/domain/flow/words';
 import type { EditorNode, EditorStore } from '@/components/flows/canvas/store';
 import { checkConnection } from '@/components/flows/canvas/connections';
 import type { CatalogEntry } from '../editor-context';
@@ -23,7 +23,7 @@ function stepName(node: Pick<FlowNode, 'type' | 'data'> | EditorNode, catalog: R
     case 'branch':
       return `Branch: ${((data.branches as { label: string }[]) ?? []).map((b) => b.label).join(' / ') || 'no outputs'}`;
     case 'wait':
-      return data.mode === 'until' ? `Wait until ${String(data.time)}` : `Wait ${describeDuration(Number(data.seconds))}`;
+      return data.mode === 'until' ? `Wait until ${String(data.time)}` : `Wait ${durationInWords(Number(data.seconds))}`;
     default:
       return 'End';
   }

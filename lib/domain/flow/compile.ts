@@ -96,7 +96,16 @@ function buildPlan(graph: FlowGraph, webhooks: ReadonlyMap<string, WebhookInfo>)
         break;
       case 'webhook': {
         const webhook = webhooks.get(node.data.webhookId)!;
-        nodes[node.id] = { kind: 'webhook', id: node.id, webhookId: webhook.id, systemName: webhook.systemName, retry: webhook.retry, next: next(node.id, null) };
+        nodes[node.id] = {
+          kind: 'webhook',
+          id: node.id,
+          webhookId: webhook.id,
+          systemName: webhook.systemName,
+          name: webhook.name,
+          request: webhook.method === undefined ? undefined : { method: webhook.method, integration: webhook.integrationName ?? '', path: webhook.path ?? '' },
+          retry: webhook.retry,
+          next: next(node.id, null),
+        };
         break;
       }
       case 'branch':

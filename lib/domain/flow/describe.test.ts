@@ -1,29 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { conditionSentence, describeDuration } from './describe';
+import { describeDuration, runDetails, runSummary, waitSummary, webhookSummary } from './describe';
+import { runQueries } from './run-queries';
 
-const names = (s: string) => ({ crm_lookup: 'CRM lookup' })[s] ?? s;
+const input = {
+  flow: { id: 'f1', name: 'Welcome new customers', versionId: 'v', version: 3 },
+  customer: { Id: 'c-42', Email: 'ada@example.com' },
+  event: { Id: 'evt-1', Type: 'customer.signed_up', Data: {}, OccurredAt: '2026-12-01T10:00:00.000Z' },
+};
 
-describe('conditions in words', () => {
-  it('reads like a sentence', () => {
-    expect(conditionSentence({ kind: 'field', path: 'Customer.Tier', op: 'eq', value: 'gold' })).toBe('Tier is gold');
-    expect(conditionSentence({ kind: 'field', path: 'Customer.first_name', op: 'exists' })).toBe('First name is set');
-    expect(conditionSentence({ kind: 'field', path: 'Event.Data.total', op: 'gte', value: 100 })).toBe('Event total is at least 100');
-    expect(conditionSentence({ kind: 'field', path: 'Webhooks.crm_lookup.Fields.tier', op: 'neq', value: 'gold' }, names)).toBe('CRM lookup tier is not gold');
-    expect(conditionSentence({ kind: 'webhook', webhook: 'crm_lookup', outcome: 'failed' }, names)).toBe('CRM lookup failed');
-    expect(conditionSentence({ kind: 'status', webhook: 'crm_lookup', op: 'in_range', min: 200, max: 299 }, names)).toBe('CRM lookup status is 200–299');
-    expect(
-      conditionSentence({
-        kind: 'group',
-        combinator: 'or',
-        conditions: [
-          { kind: 'field', path: 'Customer.Tier', op: 'eq', value: 'gold' },
-          { kind: 'group', combinator: 'and', conditions: [{ kind: 'field', path: 'Customer.Tier', op: 'eq', value: 'silver' }, { kind: 'field', path: 'Event.Data.total', op: 'gt', value: 50 }] },
-        ],
-      }),
-    ).toBe('Tier is gold or (tier is silver and event total is more than 50)');
+describe('how runs read in the Temporal UI', () => {
+  it('names the flow, version, customer and event type in the summary', () => {
+    expect(runSummary(input)).toBe('Welcome new customers v3 · customer c-42 · customer.signed_up');
   });
 
-  it('waits in the largest whole unit', () => {
-    expect([describeDuration(86400 * 2), describeDuration(3600), describeDuration(90), describeDuration(6), describeDuration(0)]).toEqual(['2 days', '1 hour', '90 seconds', '6 seconds', 'choose how long']);
+  it('links the flow in the details and names the event and trigger', () => {
+    const details = runDetails(input, 'http://localhost:3000/flows/f1');
+    expect(details).toContain('[Welcome new customers](http://localhost:3000/flows/f1)');
+    expect(details).toContain('`evt-1`');
+    expect(details).toContain('customer.signed_up');
+  });
+
+  it('summarises a webhook step by its request, and old plans by their system name', () => {
+    const base = { kind: 'webhook' as const, id: 'w', webhookId: 'wh', systemName: 'create_ticket', retry: { maxAttempts: 1, windowSeconds: 0 }, next: null };
+    expect(webhookSummary({ ...base, request: { method: 'POST', integration: 'Helpdesk', path: '/tickets' } })).toBe('Webhook create_ticket · POST Helpdesk /tickets');
+    expect(webhookSummary(base)).toBe('Webhook create_ticket');
+  });
+
+  it('summarises waits in the largest two units', () => {
+    expect(waitSummary({ kind: 'wait', id: 'w', seconds: 7200, next: null })).toBe('Wait 2 h');
+    expect(waitSummary({ kind: 'wait', id: 'w', until: { time: '09:00', timeZone: 'Europe/Paris' }, next: null })).toBe('Wait until 09:00 Europe/Paris');
+    expect(describeDuration(90)).toBe('1 min 30 s');
+    expect(describeDuration(86_400 + 6 * 3600 + 59)).toBe('1 d 6 h');
+    expect(describeDuration(0)).toBe('0 s');
+  });
+});
+
+describe('visibility queries', () => {
+  it('find a flow, a version, failed runs, a customer and an event', () => {
+    expect(runQueries.flow('f1')).toBe('HookflowFlowId = "f1"');
+    expect(runQueries.version('f1', 3)).toBe('HookflowFlowId = "f1" AND HookflowFlowVersion = 3');
+    expect(runQueries.failed('f1')).toContain('HookflowOutcome IN ("failed", "has-failed-webhooks")');
+    expect(runQueries.event('evt-1')).toBe('HookflowEventId = "evt-1"');
+  });
+
+  it('quote customer ids that hold quotes, and give up on ids that hold both kinds', () => {
+    expect(runQueries.customer('o"brien')).toBe(`HookflowCustomerId = 'o"brien'`);
+    expect(runQueries.customer(`o"b'rien`)).toBeNull();
   });
 });

@@ -1,93 +1,51 @@
 /**
- * Branch conditions and waits in words, as the canvas shows them on their steps: "Tier is gold",
- * "crm lookup failed", "Wait 2 hours". Pure; `webhookName` turns a system name into the webhook's name.
+ * How a run and its steps read in the Temporal UI: the run's summary and details, each step's summary,
+ * and what the run is doing now. Pure; the workflow and the dispatcher share it.
  */
-import type { Condition, FieldOperator } from './conditions';
+import type { PlanNode } from './plan';
+import type { CustomerFlowInput } from './run';
 
-const OPERATOR_WORDS: Record<FieldOperator, string> = {
-  eq: 'is',
-  neq: 'is not',
-  contains: 'contains',
-  exists: 'is set',
-  not_exists: 'is not set',
-  gt: 'is more than',
-  gte: 'is at least',
-  lt: 'is less than',
-  lte: 'is at most',
-  matches: 'matches',
-};
-
-/** `first_name` / `FirstName` → "first name" */
-function words(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .trim()
-    .toLowerCase();
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** `Customer.Tier` → "tier", `Event.Data.total` → "event total", `Webhooks.crm.Fields.tier` → "crm lookup tier". */
-function describePath(path: string, webhookName: (systemName: string) => string): string {
-  const parts = path.split('.');
-  const [root, second, third, ...rest] = parts;
-  if (root === 'Customer' && second) return words([second, third, ...rest].filter(Boolean).join(' '));
-  if (root === 'Event' && second === 'Data' && third) return `event ${words([third, ...rest].join(' '))}`;
-  if (root === 'Event' && second) return `event ${words(second)}`;
-  if (root === 'Webhooks' && second) {
-    const name = webhookName(second);
-    if (third === 'Fields' && rest.length) return `${name} ${words(rest.join(' '))}`;
-    if (third === 'Status') return `${name} status`;
-    if (third === 'Ok') return `${name} succeeded`;
-    return [name, ...[third, ...rest].filter((p): p is string => Boolean(p)).map(words)].join(' ');
-  }
-  return words(parts.join(' '));
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined || value === '') return '(empty)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function describeCondition(condition: Condition, webhookName: (systemName: string) => string = (s) => s): string {
-  switch (condition.kind) {
-    case 'webhook':
-      return `${webhookName(condition.webhook)} ${condition.outcome}`;
-    case 'status':
-      return condition.op === 'eq'
-        ? `${webhookName(condition.webhook)} status is ${condition.value}`
-        : `${webhookName(condition.webhook)} status is ${condition.min}–${condition.max}`;
-    case 'field': {
-      const subject = describePath(condition.path, webhookName);
-      const op = OPERATOR_WORDS[condition.op] ?? condition.op;
-      return condition.op === 'exists' || condition.op === 'not_exists' ? `${subject} ${op}` : `${subject} ${op} ${describeValue(condition.value)}`;
-    }
-    case 'group': {
-      if (condition.conditions.length === 0) return condition.combinator === 'and' ? 'always' : 'never';
-      const joined = condition.conditions.map((c) => describeCondition(c, webhookName)).join(condition.combinator === 'and' ? ' and ' : ' or ');
-      return condition.conditions.length > 1 ? `(${joined})` : joined;
-    }
-  }
-}
-
-/** A condition as the first words of a sentence: "Tier is gold". */
-export function conditionSentence(condition: Condition, webhookName?: (systemName: string) => string): string {
-  return capitalize(describeCondition(condition, webhookName).replace(/^\((.*)\)$/, '$1'));
-}
-
-const UNITS = [
-  { name: 'day', seconds: 86_400 },
-  { name: 'hour', seconds: 3_600 },
-  { name: 'minute', seconds: 60 },
-  { name: 'second', seconds: 1 },
-] as const;
-
+/** "2 h", "1 d 6 h", "90 s": the largest two units. */
 export function describeDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds <= 0) return 'choose how long';
-  const unit = UNITS.find((u) => seconds % u.seconds === 0) ?? UNITS[3];
-  const amount = seconds / unit.seconds;
-  return `${Number.isInteger(amount) ? amount : amount.toFixed(1)} ${unit.name}${amount === 1 ? '' : 's'}`;
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ];
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [unit, size] of units) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join(' ') || '0 s';
+}
+
+/** "Webhook create_ticket · POST Helpdesk /tickets" (plans published before carry only the system name). */
+export function webhookSummary(node: Extract<PlanNode, { kind: 'webhook' }>): string {
+  const request = node.request ? ` · ${[node.request.method, node.request.integration, node.request.path].filter(Boolean).join(' ')}` : '';
+  return `Webhook ${node.systemName}${request}`;
+}
+
+/** "Wait 2 h", or "Wait until 09:00 Europe/Paris". */
+export function waitSummary(node: Extract<PlanNode, { kind: 'wait' }>): string {
+  return 'seconds' in node ? `Wait ${describeDuration(node.seconds)}` : `Wait until ${node.until.time} ${node.until.timeZone}`;
+}
+
+/** "Welcome new customers v3 · customer c-42 · customer.signed_up" */
+export function runSummary(input: Pick<CustomerFlowInput, 'flow' | 'customer' | 'event'>): string {
+  return `${input.flow.name} v${input.flow.version} · customer ${String(input.customer.Id)} · ${input.event.Type}`;
+}
+
+/** The run's details in the Temporal UI (markdown): the flow with a link to it, the event, the trigger. */
+export function runDetails(input: Pick<CustomerFlowInput, 'flow' | 'event' | 'customer'>, flowUrl: string): string {
+  return [
+    `**Flow:** [${input.flow.name}](${flowUrl}) (version ${input.flow.version}, id \`${input.flow.id}\`)`,
+    `**Event:** \`${input.event.Id}\` (${input.event.Type}, occurred ${input.event.OccurredAt})`,
+    `**Customer:** \`${String(input.customer.Id)}\``,
+    `**Trigger:** the event type \`${input.event.Type}\``,
+  ].join('\n\n');
 }

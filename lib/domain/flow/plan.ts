@@ -8,7 +8,17 @@ import type { RetryRule } from '../webhook/idempotency';
 export const PLAN_FORMAT = 1;
 
 export type PlanNode =
-  | { kind: 'webhook'; id: string; webhookId: string; systemName: string; retry: RetryRule; next: string | null }
+  | {
+      kind: 'webhook';
+      id: string;
+      webhookId: string;
+      systemName: string;
+      /** the webhook's name and request as published, for the Temporal UI; absent in plans published before */
+      name?: string;
+      request?: { method: string; integration: string; path: string };
+      retry: RetryRule;
+      next: string | null;
+    }
   | { kind: 'branch'; id: string; branches: { id: string; label: string; condition: Condition; next: string | null }[]; elseNext: string | null }
   | { kind: 'wait'; id: string; seconds: number; next: string | null }
   | { kind: 'wait'; id: string; until: { time: string; timeZone: string }; next: string | null }

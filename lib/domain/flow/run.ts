@@ -2,6 +2,7 @@
  * The contract of the `customerFlow` workflow: its input and result, what its activities take and give,
  * and its query. Shared by the workflow, the activities and the code that starts or queries runs.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 import type { Plan } from './plan';
 
@@ -25,6 +26,8 @@ export interface CustomerFlowInput {
   runId: string;
   /** absent on runs started before revision 2 */
   interpreter?: number;
+  /** the run was started with Hookflow's search attributes, so it may set HookflowOutcome at its end */
+  searchAttributes?: boolean;
   /** `versionId` null and `version` 0: a test run of the draft */
   flow: { id: string; name: string; versionId: string | null; version: number };
   plan: Plan;
@@ -61,6 +64,9 @@ export interface WebhookOutcome {
 
 export interface SendWebhookInput {
   webhookId: string;
+  /** for people reading the run in the Temporal UI; the activity loads the webhook by id */
+  systemName?: string;
+  name?: string;
   nodeId: string;
   runId: string;
   transactionalId: string;
@@ -84,6 +90,8 @@ export interface SendWebhookResult {
   attempt: number;
   /** the run was marked completed with this attempt (`completesRun`) */
   runRecorded?: boolean;
+  /** how long the request took, ms */
+  durationMs?: number;
   /** a dry run: the request as it would have been sent, secret header values masked */
   request?: { method: string; url: string; headers: { name: string; value: string }[]; body: string | null };
 }
@@ -95,6 +103,8 @@ export interface SendFailureDetails {
   attempt: number;
   /** the run was marked completed with this final attempt (`completesRun`) */
   runRecorded?: boolean;
+  /** what the flow sees as `Webhooks.<sys>.Error`; the failure's own message also names the webhook */
+  message?: string;
 }
 
 /** Where a run is: the node ids it has entered, in order (the last one is running while the run is). */
@@ -112,3 +122,21 @@ export interface CustomerFlowResult {
   path: string[];
   webhooks: Record<string, WebhookOutcome>;
 }
+
+/**
+ * Search attributes every run carries, so that runs can be found in the Temporal UI and CLI by flow,
+ * customer and event (docs/temporal.md). `npm start` registers them on the embedded server, and
+ * `npm run temporal:setup` on any other.
+ */
+export const SEARCH_ATTRIBUTES = {
+  flowId: defineSearchAttributeKey('HookflowFlowId', SearchAttributeType.KEYWORD),
+  flowName: defineSearchAttributeKey('HookflowFlowName', SearchAttributeType.KEYWORD),
+  flowVersion: defineSearchAttributeKey('HookflowFlowVersion', SearchAttributeType.INT),
+  customerId: defineSearchAttributeKey('HookflowCustomerId', SearchAttributeType.KEYWORD),
+  eventId: defineSearchAttributeKey('HookflowEventId', SearchAttributeType.KEYWORD),
+  eventType: defineSearchAttributeKey('HookflowEventType', SearchAttributeType.KEYWORD),
+  /** set when the run ends: completed, failed or has-failed-webhooks */
+  outcome: defineSearchAttributeKey('HookflowOutcome', SearchAttributeType.KEYWORD),
+} as const;
+
+export type RunOutcome = 'completed' | 'failed' | 'has-failed-webhooks';

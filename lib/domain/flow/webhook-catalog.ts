@@ -8,6 +8,10 @@ export interface WebhookInfo {
   name: string;
   systemName: string;
   retry: RetryRule;
+  /** for the run's Temporal UI summary ("POST Helpdesk /tickets"), as of publishing */
+  method?: string;
+  path?: string;
+  integrationName?: string;
   /** system names of other webhooks its templates read (`Webhooks.<sys>.…`) */
   readsWebhooks: string[];
   /** template problems, already worded */
@@ -18,7 +22,9 @@ export interface StoredWebhook {
   id: string;
   name: string;
   systemName: string;
+  method: string;
   path: string;
+  integration?: { name: string };
   bodyTemplate: string;
   headers: unknown;
   maxRetries: number | null;
@@ -49,6 +55,9 @@ export function webhookInfo(webhook: StoredWebhook): WebhookInfo {
     name: webhook.name,
     systemName: webhook.systemName,
     retry: retryRule(usesTransactionalId({ path: webhook.path, bodyTemplate: webhook.bodyTemplate, headers }), webhook),
+    method: webhook.method,
+    path: webhook.path,
+    integrationName: webhook.integration?.name,
     readsWebhooks: [...readsWebhooks],
     templateErrors,
   };

@@ -40,7 +40,7 @@ function backoffMs(attempt: number, windowSeconds: number): number {
 
 export function nextRetryDelayMs(t: RetryTiming): RetryDecision {
   const remaining = t.windowEndMs - t.nowMs;
-  if (remaining <= 0) return { delayMs: null, reason: 'the retry window is used up' };
+  if (remaining <= 0) return { delayMs: null, reason: `gave up at the end of the ${describeWindow(t.windowSeconds)} retry window` };
   const backoff = backoffMs(t.attempt, t.windowSeconds);
   if (t.retryAfterSeconds !== null) {
     const asked = t.retryAfterSeconds * 1000;
@@ -50,4 +50,9 @@ export function nextRetryDelayMs(t: RetryTiming): RetryDecision {
     return { delayMs: Math.max(asked, Math.min(backoff, remaining)) };
   }
   return { delayMs: Math.min(backoff, remaining) };
+}
+
+/** "6-minute", "12-second" */
+function describeWindow(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}-minute` : `${seconds}-second`;
 }

@@ -13,7 +13,7 @@ export type PublishResult = { ok: true; versionId: string; version: number } | {
 type Db = Prisma.TransactionClient;
 
 export async function webhookCatalog(prisma: Db): Promise<Map<string, WebhookInfo>> {
-  const webhooks = await prisma.webhook.findMany();
+  const webhooks = await prisma.webhook.findMany({ include: { integration: { select: { name: true } } } });
   return new Map(webhooks.map((w) => [w.id, webhookInfo(w)]));
 }
 

@@ -7,7 +7,9 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { PrismaClient } from '../db';
 import type { Plan } from '../../domain/flow/plan';
 import { customerContext, eventContext } from '../../domain/events/context';
-import { CUSTOMER_FLOW_WORKFLOW, INTERPRETER_REVISION, type CustomerFlowInput } from '../../domain/flow/run';
+import { CUSTOMER_FLOW_WORKFLOW, INTERPRETER_REVISION, SEARCH_ATTRIBUTES, type CustomerFlowInput } from '../../domain/flow/run';
+import { runDetails, runSummary } from '../../domain/flow/describe';
+import { appUrl } from '../config';
 import { GroupCommit } from '../group-commit';
 import { list, Prisma, sqlDb } from '../sql';
 
@@ -79,14 +81,57 @@ export async function startRuns(deps: DispatchDeps, runs: StoredRun[]): Promise<
 
 async function startWorkflow(deps: DispatchDeps, workflowId: string, input: CustomerFlowInput): Promise<void> {
   const client = await deps.client();
+  const searchable = await hasSearchAttributes(client);
   try {
     await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      client.workflow.start(CUSTOMER_FLOW_WORKFLOW, { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+      client.workflow.start(CUSTOMER_FLOW_WORKFLOW, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ ...input, searchAttributes: searchable }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: runSummary(input),
+        staticDetails: runDetails(input, `${appUrl()}/flows/${input.flow.id}`),
+        ...(searchable ? { typedSearchAttributes: searchAttributesOf(input) } : {}),
+      }),
     );
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
+
+/**
+ * Whether the client's namespace has Hookflow's search attributes, asked once per client: a start with an
+ * unknown attribute is refused, so without them runs start unsearchable (and the worker and the web app say
+ * at start-up that `npm run temporal:setup` adds them).
+ */
+const searchAttributeSupport = new WeakMap<Client, Promise<boolean>>();
+function hasSearchAttributes(client: Client): Promise<boolean> {
+  let known = searchAttributeSupport.get(client);
+  if (!known) {
+    known = client.connection.operatorService
+      .listSearchAttributes({ namespace: client.options.namespace })
+      .then(({ customAttributes }) => Object.values(SEARCH_ATTRIBUTES).every((key) => key.name in (customAttributes ?? {})))
+      .catch(() => {
+        // Unreachable or no operator service: ask again next time.
+        searchAttributeSupport.delete(client);
+        return false;
+      });
+    searchAttributeSupport.set(client, known);
+  }
+  return known;
+}
+
+function searchAttributesOf(input: CustomerFlowInput) {
+  return [
+    { key: SEARCH_ATTRIBUTES.flowId, value: input.flow.id },
+    { key: SEARCH_ATTRIBUTES.flowName, value: input.flow.name },
+    { key: SEARCH_ATTRIBUTES.flowVersion, value: input.flow.version },
+    { key: SEARCH_ATTRIBUTES.customerId, value: String(input.customer.Id) },
+    { key: SEARCH_ATTRIBUTES.eventId, value: input.event.Id },
+    { key: SEARCH_ATTRIBUTES.eventType, value: input.event.Type },
+  ];
+}
+
 
 /** The workflow input of each run: the one in hand, or built from the database for runs stored earlier. */
 async function workflowInputs(prisma: PrismaClient, runs: StoredRun[]): Promise<Map<string, CustomerFlowInput>> {

@@ -4,7 +4,7 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import type { BuiltRequest } from '../../domain/webhook/request';
-import { checkDestination, guardedLookup, BlockedDestinationError } from './destination';
+import { checkDestination, guardedLookup, isAllowedService, BlockedDestinationError } from './destination';
 
 export type ErrorClass =
   | 'http_4xx'
@@ -45,12 +45,14 @@ export interface SendOutcome {
   retryAfterSeconds: number | null;
 }
 
-const agents = new Map<number, Agent>();
-function agentFor(connectTimeoutMs: number): Dispatcher {
-  let agent = agents.get(connectTimeoutMs);
+const agents = new Map<string, Agent>();
+/** Connections check every resolved address, unless HOOKFLOW_ALLOWED_NETWORKS names the service itself. */
+function agentFor(connectTimeoutMs: number, guarded: boolean): Dispatcher {
+  const key = `${connectTimeoutMs}:${guarded}`;
+  let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs, lookup: guardedLookup }, keepAliveTimeout: 4_000 });
-    agents.set(connectTimeoutMs, agent);
+    agent = new Agent({ connect: { timeout: connectTimeoutMs, ...(guarded ? { lookup: guardedLookup } : {}) }, keepAliveTimeout: 4_000 });
+    agents.set(key, agent);
   }
   return agent;
 }
@@ -82,7 +84,7 @@ export async function sendRequest(built: BuiltRequest, options: SendOptions = DE
       method: built.method,
       headers,
       body: built.body ?? undefined,
-      dispatcher: agentFor(options.connectTimeoutMs),
+      dispatcher: agentFor(options.connectTimeoutMs, !isAllowedService(built.url)),
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
       signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.requestTimeoutMs)]) : AbortSignal.timeout(options.requestTimeoutMs),

@@ -24,7 +24,7 @@ const EXPLAIN: Record<string, string> = {
   connection: 'The connection failed: nothing answered at that address and port, or it closed the connection. Is the service running and reachable from the Hookflow server?',
   timeout: 'The service did not answer in time. It may be slow or unreachable; the integration timeouts can be raised.',
   tls: 'The HTTPS connection failed (certificate or TLS problem). Check that the service has a valid certificate.',
-  blocked: 'This address is blocked for webhooks (cloud metadata and blocked networks).',
+  blocked: 'Webhooks may not call private, loopback or link-local addresses unless the administrator allows them (HOOKFLOW_ALLOWED_NETWORKS).',
   http_4xx: 'The service rejected the request (4xx). Check credentials, the URL path and the body against its API docs.',
   http_429: 'The service is rate limiting (429). Consider setting the integration rate limit.',
   http_5xx: 'The service had an error on its side (5xx). With the TransactionalId the flow would retry it.',

@@ -9,7 +9,8 @@ import { webhookInfo } from '../../../domain/flow/webhook-catalog';
 import { eventTypeSchema, MAX_EVENT_BYTES } from '../../../domain/events/schema';
 import { startTestRun, TestRunRefused } from '../../runs/test-run';
 import { appIngestDeps } from '../../events/deps';
-import { temporalWorkflowUrl } from '../../config';
+import { temporalRunsUrl, temporalWorkflowUrl } from '../../config';
+import { runQueries } from '../../../domain/flow/run-queries';
 import type { PrismaClient } from '../../db';
 import type { Prisma } from '../../../generated/prisma/client';
 
@@ -145,6 +146,16 @@ export const flowsRouter = router({
       if (!version) throw new TRPCError({ code: 'NOT_FOUND', message: `Version ${input.version} of this flow does not exist` });
       return { version: version.version, publishedAt: version.publishedAt, publishedBy: version.publishedBy?.email ?? null, graph: version.graph as unknown as FlowGraph };
     }),
+
+  /** The flow's runs in the Temporal UI: all, failed, and per published version. */
+  temporalLinks: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
+    const versions = await ctx.prisma.flowVersion.findMany({ where: { flowId: input.id }, select: { version: true } });
+    return {
+      all: temporalRunsUrl(runQueries.flow(input.id)),
+      failed: temporalRunsUrl(runQueries.failed(input.id)),
+      byVersion: Object.fromEntries(versions.map((v) => [v.version, temporalRunsUrl(runQueries.version(input.id, v.version))])),
+    };
+  }),
 
   /** Recent runs of this flow, newest first. */
   runs: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {

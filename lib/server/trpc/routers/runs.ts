@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { FlowGraph } from '../../../domain/flow/graph';
 import { procedure, router } from '../init';
 import { EVERYONE } from '../../../domain/access/roles';
-import { temporalWorkflowUrl } from '../../config';
+import { temporalRunsUrl, temporalWorkflowUrl } from '../../config';
+import { runQueries } from '../../../domain/flow/run-queries';
 import { temporalClient } from '../../temporal/connection';
 import { progressQuery } from '../../../domain/flow/run';
 
@@ -33,7 +34,11 @@ export const runsRouter = router({
       include: { flow: { select: { name: true } }, flowVersion: { select: { version: true } }, event: true, customer: true, attempts: { orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }] } },
     });
     if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: 'This run no longer exists' });
-    return { ...run, temporalUrl: temporalWorkflowUrl(run.workflowId) };
+    return {
+      ...run,
+      temporalUrl: temporalWorkflowUrl(run.workflowId),
+      temporalLinks: { customer: temporalRunsUrl(runQueries.customer(run.customer.externalId)), event: temporalRunsUrl(runQueries.event(run.eventId)) },
+    };
   }),
 
   /** For the canvas overlay: the steps a run reached and each webhook step's attempts. */

@@ -137,7 +137,7 @@ describe('the webhook editor explains problems where they are', () => {
     await page.waitForTimeout(800);
     expect(await page.getByText('no dashes or spaces').count()).toBe(0);
     await page.getByLabel('System name').press('Tab');
-    await page.getByText('Use letters, digits and underscores, starting with a letter (no dashes or spaces)').waitFor();
+    await page.getByText('Use letters, digits and underscores, starting with a letter (no dashes or spaces)').first().waitFor();
     // The other parts still preview and the rule still follows the key, whatever is wrong with the name.
     await page.getByLabel('URL path').fill('/loyalty');
     await expect.poll(() => page.getByTestId('test-request').textContent()).toContain(`${app.receiver.url}/loyalty`);
@@ -145,13 +145,13 @@ describe('the webhook editor explains problems where they are', () => {
     await expect.poll(() => page.getByTestId('retry-rule').textContent()).toContain('retried up to 3 times');
     await page.locator('#wh-body .cm-content').fill('{\n  "a": 1,\n  {% if Customer.Email %}\n  "b": 2 {% endif\n}');
     await page.getByLabel('URL path').click();
-    await page.getByText(/^Line 4, column 10: expected block end in endif statement/).waitFor();
+    await page.getByText(/^Line 4, column 10: expected block end in endif statement/).first().waitFor();
     await expect.poll(() => page.getByTestId('preview-incomplete').textContent()).toContain('body');
     expect(await page.getByTestId('test-request').textContent()).toContain('Idempotency-Key');
     // A body that renders to broken JSON is explained at the template line that produced it.
     await page.locator('#wh-body .cm-content').fill('{\n  "email": "${Customer.Email}"\n  "tier": 1\n}');
     await page.getByLabel('URL path').click();
-    await page.getByText(/^Line 3: The body is not valid JSON with this data/).waitFor();
+    await page.getByText(/^Line 3: The body is not valid JSON with this data/).first().waitFor();
     await shot(page, 'webhook-editor-errors.png');
     await context.close();
   });

@@ -8,10 +8,12 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { PrismaClient } from '../lib/server/db';
 import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest } from '../lib/domain/webhook/request';
 import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
-import { captureFields, type CaptureField } from '../lib/domain/webhook/capture';
+import { captureFromResponse, type CaptureField, type CaptureResult } from '../lib/domain/webhook/capture';
+import { redactOutcome } from '../lib/server/webhooks/redact';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
 import { recordAttempt } from '../lib/server/runs/attempts';
+import { signRequest } from '../lib/server/webhooks/signing';
 import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
@@ -56,7 +58,9 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     }
     const webhook = await loadSendableWebhook(deps.prisma, input.webhookId, deps.secretKey);
     if (!webhook) fail(attempt, { message: `The webhook ${input.webhookId} no longer exists`, errorClass: 'config', status: null });
-    const built = await render(deps, attempt, webhook);
+    // Signed after rendering, over the exact body sent; every attempt of one call has the same webhook-id.
+    const built = signRequest(await render(deps, attempt, webhook), webhook.signing, webhook.idempotent ? input.transactionalId : null);
+    // A dry run shows the request as it would go out, signature included, and sends nothing.
     if (input.dryRun) return answerDryRun(deps, attempt, webhook, built, input.dryRun);
     // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
     if (number > 1 && !webhook.idempotent) {
@@ -77,12 +81,16 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     } finally {
       clearInterval(heartbeat);
     }
-    const failure = outcome.ok ? null : retryVerdict(attempt, outcome);
-    const runRecorded = await record(deps, attempt, built, outcome, failure?.nextRetryDelay === undefined);
+    // Secret values the service echoed never reach the log, the workflow's history or the flow.
+    const answer = redactOutcome(outcome, webhook.redact);
+    const failure = answer.ok ? null : retryVerdict(attempt, answer);
+    const captured = answer.ok ? captureFromResponse(answer.body, answer.truncated, webhook.capture, deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
+    const runRecorded = await record(deps, attempt, built, { ...answer, captureError: captured?.error ?? null }, failure?.nextRetryDelay === undefined);
     if (failure) fail(attempt, { ...failure, runRecorded });
-    return { ...successResult(outcome.status!, outcome.body, webhook.capture, number), runRecorded, durationMs: outcome.durationMs };
+    return { ...successResult(answer.status!, answer.body, captured!, number), runRecorded, durationMs: answer.durationMs };
   };
 }
+
 
 /** An earlier attempt of this step that already succeeded, answered from the log instead of sending again. */
 async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<SendWebhookResult | null> {
@@ -95,7 +103,8 @@ async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<S
   log.warn('attempt already succeeded; not sending again', { runId, nodeId, webhookId });
   const webhook = await deps.prisma.webhook.findUnique({ where: { id: webhookId }, select: { captureEnabled: true, captureFields: true } });
   const capture = webhook?.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [];
-  return successResult(done.responseStatus!, done.responseBody, capture, done.attempt);
+  const limit = deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes;
+  return successResult(done.responseStatus!, done.responseBody, captureFromResponse(done.responseBody, done.responseTruncated, capture, limit), done.attempt);
 }
 
 /**
@@ -107,11 +116,12 @@ async function answerDryRun(deps: SendWebhookDeps, attempt: Attempt, webhook: Se
   const body = sample.body === undefined || sample.body === null ? null : typeof sample.body === 'string' ? sample.body : JSON.stringify(sample.body);
   const ok = sample.status < 400;
   const errorClass: ErrorClass | null = ok ? null : sample.status >= 500 ? 'http_5xx' : sample.status === 429 ? 'http_429' : 'http_4xx';
-  const outcome: Partial<SendOutcome> = { status: sample.status, body, durationMs: 0, headers: {}, errorClass, errorMessage: ok ? null : `HTTP ${sample.status} (sample response of a dry run)` };
+  const captured = ok ? captureFromResponse(body, false, webhook.capture, deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
+  const outcome = { status: sample.status, body, durationMs: 0, headers: {}, errorClass, errorMessage: ok ? null : `HTTP ${sample.status} (sample response of a dry run)`, captureError: captured?.error ?? null };
   await record(deps, attempt, built, outcome, true);
   const request = { method: built.method, url: built.url, headers: redactHeaders(built.headers).map(({ name, value }) => ({ name, value })), body: built.body };
   if (!ok) fail(attempt, { message: outcome.errorMessage!, errorClass: errorClass!, status: sample.status });
-  return { ...successResult(sample.status, body, webhook.capture, attempt.number), request };
+  return { ...successResult(sample.status, body, captured!, attempt.number), request };
 }
 
 /** Renders the request; a template or configuration problem is recorded and never retried. */
@@ -151,7 +161,7 @@ type RecordedRequest = { url: string; method: string; headers?: BuiltRequest['he
  * step (`completesRun` and no retry follows), marks the run completed in the same transaction. Returns
  * whether the run was marked. Losing the row never turns a delivery into a resend.
  */
-async function record(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome>, final: boolean): Promise<boolean> {
+async function record(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome> & { captureError?: string | null }, final: boolean): Promise<boolean> {
   const { runId, nodeId, webhookId, transactionalId, completesRun } = attempt.input;
   const marksRun = final && completesRun === true;
   try {
@@ -179,6 +189,7 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
         responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
         errorClass: outcome.errorClass ?? null,
         errorMessage: outcome.errorMessage ?? null,
+        captureError: outcome.captureError ?? null,
       },
       marksRun,
     );
@@ -190,7 +201,7 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
 }
 
 /** Dry-run attempts are off the event path: written through Prisma, marked as never sent. */
-async function recordDryRunAttempt(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome>): Promise<void> {
+async function recordDryRunAttempt(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome> & { captureError?: string | null }): Promise<void> {
   const { runId, nodeId, webhookId, transactionalId } = attempt.input;
   await deps.prisma.webhookAttempt.create({
     data: {
@@ -209,6 +220,7 @@ async function recordDryRunAttempt(deps: SendWebhookDeps, attempt: Attempt, requ
       responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
       errorClass: outcome.errorClass ?? null,
       errorMessage: outcome.errorMessage ?? null,
+      captureError: outcome.captureError ?? null,
       dryRun: true,
     },
   });
@@ -268,17 +280,7 @@ function failureMessage(attempt: Attempt, failure: Failure): string {
   return `${who}: ${failure.message}${tries}${failure.gaveUp ? `; ${failure.gaveUp}` : ''}`;
 }
 
-function parseBody(text: string | null): unknown {
-  if (text === null || text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function successResult(status: number, text: string | null, fields: CaptureField[], attempt: number): SendWebhookResult {
-  const parsed = parseBody(text);
-  const body = (text?.length ?? 0) > WORKFLOW_BODY_CAP ? null : parsed;
-  return { status, body, fields: fields.length > 0 ? captureFields(parsed, fields) : {}, attempt };
+function successResult(status: number, text: string | null, captured: CaptureResult, attempt: number): SendWebhookResult {
+  const body = (text?.length ?? 0) > WORKFLOW_BODY_CAP ? null : captured.body;
+  return { status, body, fields: captured.fields, attempt, ...(captured.error ? { captureError: captured.error } : {}) };
 }

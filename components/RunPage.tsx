@@ -52,6 +52,7 @@ export function RunPage({ id }: { id: string }) {
                 {a.dryRun ? <span className="badge badge-test">dry run: not sent, sample response</span> : null}
               </summary>
               {a.errorMessage ? <p className="error">{a.errorMessage}</p> : null}
+              {a.captureError ? <p className="error">Capture: {a.captureError}</p> : null}
               <div className="side-by-side">
                 <pre className="http">{`${a.requestMethod} ${a.requestUrl}\n${(a.requestHeaders as { name: string; value: string }[]).map((h) => `${h.name}: ${h.value}`).join('\n')}${a.requestBody ? `\n\n${a.requestBody}` : ''}`}</pre>
                 <pre className="http">{a.responseStatus ? `HTTP ${a.responseStatus}\n${Object.entries((a.responseHeaders as Record<string, string>) ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${a.responseBody ?? ''}${a.responseTruncated ? '\n… (truncated)' : ''}` : 'no response'}</pre>

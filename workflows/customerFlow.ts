@@ -167,7 +167,7 @@ async function sendOne(
       },
     ]);
     return {
-      outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt },
+      outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt, ...(result.captureError ? { CaptureError: result.captureError } : {}) },
       runRecorded: result.runRecorded === true,
     };
   } catch (error) {

@@ -6,6 +6,7 @@ import { useTRPC } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, useTitle } from '../ui';
 import { IntegrationForm, rowKey, toInput } from './IntegrationForm';
 import { RateLimitPanel } from './RateLimitPanel';
+import { SigningPanel } from './SigningPanel';
 
 export function IntegrationPage({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -72,6 +73,8 @@ export function IntegrationPage({ id }: { id: string }) {
       </section>
 
       <RateLimitPanel integrationId={id} limit={data.rateLimitPerSecond} />
+
+      <SigningPanel integrationId={id} signing={data.signing} canEdit={data.canEdit} />
 
       <section className="card" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Settings</h2>

@@ -105,6 +105,11 @@ export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: 
                   <pre className="http" data-testid="test-fields">{JSON.stringify(result.fields, null, 2)}</pre>
                 </>
               ) : null}
+              {result.captureError ? (
+                <p className="error" role="alert">
+                  Capture: {result.captureError}
+                </p>
+              ) : null}
             </>
           )}
         </div>

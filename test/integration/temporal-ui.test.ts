@@ -24,6 +24,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 let env: TestEnv;
 let receiver: Receiver;
 let seq = 0;
+/** Unique per run: the test Temporal server is shared with other files that may use the same customer ids. */
+const CUSTOMER = `ui-customer-${process.pid}-${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   env = await createTestEnv('temporal-ui');
@@ -62,21 +64,21 @@ const decode = (payload: unknown) => defaultPayloadConverter.fromPayload(payload
 
 describe('a run in the Temporal UI', () => {
   it('carries a summary, details and search attributes, is found by customer, and ends with its outcome', async () => {
-    const run = await flowWith('/tickets', 'c-42');
+    const run = await flowWith('/tickets', CUSTOMER);
     const handle = env.client.workflow.getHandle(run.workflowId);
     const description = await handle.describe();
-    expect(await description.staticSummary()).toBe(`${run.flowName} v1 · customer c-42 · ${run.type}`);
+    expect(await description.staticSummary()).toBe(`${run.flowName} v1 · customer ${CUSTOMER} · ${run.type}`);
     expect(await description.staticDetails()).toContain(`/flows/${run.flowId}`);
     const attributes = description.typedSearchAttributes;
     expect(attributes.get(SEARCH_ATTRIBUTES.flowId)).toBe(run.flowId);
     expect(attributes.get(SEARCH_ATTRIBUTES.flowName)).toBe(run.flowName);
     expect(attributes.get(SEARCH_ATTRIBUTES.flowVersion)).toBe(1);
-    expect(attributes.get(SEARCH_ATTRIBUTES.customerId)).toBe('c-42');
+    expect(attributes.get(SEARCH_ATTRIBUTES.customerId)).toBe(CUSTOMER);
     expect(attributes.get(SEARCH_ATTRIBUTES.eventId)).toBe(run.eventId);
     expect(attributes.get(SEARCH_ATTRIBUTES.eventType)).toBe(run.type);
     expect(attributes.get(SEARCH_ATTRIBUTES.outcome)).toBe('completed');
 
-    await expect.poll(() => listed(env.client, 'HookflowCustomerId = "c-42"')).toEqual([run.workflowId]);
+    await expect.poll(() => listed(env.client, `HookflowCustomerId = "${CUSTOMER}"`)).toEqual([run.workflowId]);
     await expect.poll(() => listed(env.client, `HookflowFlowId = "${run.flowId}" AND HookflowOutcome = "completed"`)).toEqual([run.workflowId]);
 
     const history = await handle.fetchHistory();

@@ -42,8 +42,12 @@ export async function POST(request: Request): Promise<Response> {
     const result = await ingestEvent(appIngestDeps(), body);
     return json(result.status, result.body);
   } catch (error) {
-    if (!(error instanceof QueueFullError)) throw error;
     // Saturated: answer now rather than let the client wait; nothing was stored, so a retry is safe.
-    return json(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
+    if (error instanceof QueueFullError) {
+      return json(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
+    }
+    // The database failed: the event was not stored. Say so in JSON, never with an empty body.
+    console.error('[events] could not store an event:', error);
+    return json(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' });
   }
 }

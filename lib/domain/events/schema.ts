@@ -30,6 +30,32 @@ export type EventInput = z.infer<typeof eventInputSchema>;
 
 export const MAX_EVENT_BYTES = 256 * 1024;
 
+/** Shape limits of an event (docs/security.md, "Ingest"), checked before anything is stored. */
+export const EVENT_LIMITS = { depth: 32, keys: 1_000, stringLength: 32 * 1024 } as const;
+
+/**
+ * The first limit an event breaks, with the path of the value, or null. Iterative, so that no input can
+ * exhaust the stack however deep it nests.
+ */
+function checkEventLimits(body: unknown): { field: string; message: string } | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
+  let keys = 0;
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    const field = path || '(body)';
+    if (typeof value === 'string' && value.length > EVENT_LIMITS.stringLength) {
+      return { field, message: `is ${value.length} characters long; strings may be at most ${EVENT_LIMITS.stringLength}` };
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= EVENT_LIMITS.depth) return { field, message: `nests deeper than ${EVENT_LIMITS.depth} levels, the most an event may` };
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    if (!Array.isArray(value)) keys += entries.length;
+    if (keys > EVENT_LIMITS.keys) return { field: '(body)', message: `has more than ${EVENT_LIMITS.keys} keys in all, the most an event may` };
+    for (const [key, child] of entries) stack.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+  }
+  return null;
+}
+
 /** A refused event: 400 with the first field that is wrong, and every problem. */
 export interface EventRejection {
   status: 400;
@@ -37,6 +63,11 @@ export interface EventRejection {
 }
 
 export function validateEvent(body: unknown): { ok: true; event: EventInput } | EventRejection {
+  const limit = checkEventLimits(body);
+  if (limit) {
+    const message = limit.field === '(body)' ? `The event ${limit.message}` : `${limit.field} ${limit.message}`;
+    return { status: 400, body: { error: 'invalid_event', message, field: limit.field, issues: [{ field: limit.field, message: limit.message }] } };
+  }
   const parsed = eventInputSchema.safeParse(body);
   if (parsed.success) return { ok: true, event: parsed.data };
   const issues = parsed.error.issues.map((issue) => {

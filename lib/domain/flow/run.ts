@@ -59,6 +59,8 @@ export interface WebhookOutcome {
   Body?: unknown;
   Fields?: Record<string, unknown>;
   Error?: string;
+  /** why a field to capture could not be read from a successful response */
+  CaptureError?: string;
   Attempts: number;
 }
 
@@ -92,6 +94,8 @@ export interface SendWebhookResult {
   runRecorded?: boolean;
   /** how long the request took, ms */
   durationMs?: number;
+  /** why a field to capture could not be read (`Webhooks.<sys>.CaptureError`) */
+  captureError?: string;
   /** a dry run: the request as it would have been sent, secret header values masked */
   request?: { method: string; url: string; headers: { name: string; value: string }[]; body: string | null };
 }

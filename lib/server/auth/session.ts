@@ -3,6 +3,7 @@
  * session has a CSRF token, sent to the browser in a readable cookie and required back in the
  * `x-csrf-token` header on every mutation (double submit, compared with the session's copy).
  */
+import { loadSettings } from '../config';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../db';
 import type { Role } from '../../domain/access/roles';
@@ -70,4 +71,10 @@ export function sessionCookies(token: string, csrfToken: string, expiresAt: Date
 
 export function clearedCookies(): string[] {
   return [`${SESSION_COOKIE}=; HttpOnly; Path=/; Max-Age=0; SameSite=Lax`, `${CSRF_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`];
+}
+
+/** Cookies are Secure behind HTTPS: HOOKFLOW_APP_URL's scheme decides, else the request's own. */
+export function secureCookies(request: Request): boolean {
+  const appUrl = loadSettings().HOOKFLOW_APP_URL;
+  return (appUrl ? new URL(appUrl) : new URL(request.url)).protocol === 'https:';
 }

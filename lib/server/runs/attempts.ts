@@ -25,6 +25,7 @@ export interface AttemptRecord {
   responseTruncated: boolean;
   errorClass: string | null;
   errorMessage: string | null;
+  captureError?: string | null;
 }
 
 /** Writes the attempt; with `completesRun`, marks its run completed in the same transaction. */
@@ -46,11 +47,11 @@ function insertAttempt(db: SqlDb, record: AttemptRecord, now: Date): Promise<num
   const responseHeaders = record.responseHeaders === null || record.responseHeaders === undefined ? null : json(db.provider, record.responseHeaders);
   return db.execute(Prisma.sql`INSERT INTO "WebhookAttempt" ("id", "runId", "nodeId", "webhookId", "transactionalId", "attempt", "scheduledAt", "startedAt",
       "durationMs", "requestMethod", "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
-      "responseTruncated", "errorClass", "errorMessage")
+      "responseTruncated", "errorClass", "errorMessage", "captureError")
     VALUES (${newId()}, ${record.runId}, ${record.nodeId}, ${record.webhookId}, ${record.transactionalId}, ${record.attempt}, ${record.scheduledAt}, ${now},
       ${record.durationMs}, ${record.requestMethod}, ${record.requestUrl}, ${json(db.provider, record.requestHeaders)}, ${record.requestBody},
       ${record.responseStatus}, ${responseHeaders ?? Prisma.sql`NULL`}, ${record.responseBody}, ${record.responseTruncated},
-      ${record.errorClass}, ${record.errorMessage})`);
+      ${record.errorClass}, ${record.errorMessage}, ${record.captureError ?? null})`);
 }
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';

@@ -13,6 +13,8 @@ import type { WebhookDefinition } from '../../domain/webhook/request';
 import type { CaptureField } from '../../domain/webhook/capture';
 import { usesTransactionalId } from '../../domain/webhook/idempotency';
 import { sqlDb } from '../sql';
+import { secretRedactor, type Redactor } from './redact';
+import type { SigningKeys } from './signing';
 
 interface StoredHeader {
   value: string;
@@ -42,6 +44,24 @@ function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer
 export async function loadIntegrationHeaders(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
   const integration = await prisma.integration.findUnique({ where: { id: integrationId }, include: withHeaders });
   return integration && integrationHeaders(integration, secretKey, reveal);
+}
+
+/** The integration's signing secrets, decrypted; null when signing is off. */
+function signingKeysOf(
+  integration: { signingSecret: string | null; previousSigningSecret: string | null; signingRotatedAt: Date | null },
+  secretKey: () => Buffer,
+): SigningKeys | null {
+  if (!integration.signingSecret) return null;
+  return {
+    current: decryptSecret(integration.signingSecret, secretKey()),
+    previous: integration.previousSigningSecret ? decryptSecret(integration.previousSigningSecret, secretKey()) : null,
+    rotatedAt: integration.signingRotatedAt,
+  };
+}
+
+export async function loadSigningKeys(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer): Promise<SigningKeys | null> {
+  const integration = await prisma.integration.findUnique({ where: { id: integrationId }, select: { signingSecret: true, previousSigningSecret: true, signingRotatedAt: true } });
+  return integration && signingKeysOf(integration, secretKey);
 }
 
 /** A stored webhook as the editor's input shape (plus its id): what the API returns and flows-as-code exports. */
@@ -78,6 +98,10 @@ export interface SendableWebhook {
   idempotent: boolean;
   /** the fields to capture from a successful response (empty when capture is off) */
   capture: CaptureField[];
+  /** masks every form of the integration's secret values (lib/server/webhooks/redact.ts) */
+  redact: Redactor;
+  /** the Standard Webhooks signing secrets (null: signing is off) */
+  signing: SigningKeys | null;
 }
 
 /**
@@ -110,6 +134,7 @@ async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKe
   const row = await prisma.webhook.findUnique({ where: { id: webhookId }, include: { integration: { include: withHeaders } } });
   if (!row) return null;
   const webhook = webhookFromRow(row);
+  const headers = integrationHeaders(row.integration, secretKey, true);
   return {
     id: row.id,
     version: row.version,
@@ -118,8 +143,10 @@ async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKe
     rateLimitPerSecond: row.integration.rateLimitPerSecond,
     connectTimeoutMs: row.integration.connectTimeoutMs,
     requestTimeoutMs: row.integration.requestTimeoutMs,
-    definition: definitionOf({ ...webhook, version: row.version }, integrationHeaders(row.integration, secretKey, true)),
+    definition: definitionOf({ ...webhook, version: row.version }, headers),
     idempotent: usesTransactionalId(webhook),
     capture: webhook.captureEnabled ? webhook.captureFields : [],
+    redact: secretRedactor(headers.headers.filter((h) => h.secret).map((h) => h.value)),
+    signing: signingKeysOf(row.integration, secretKey),
   };
 }

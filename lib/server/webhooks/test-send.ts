@@ -5,9 +5,11 @@
 import type { PrismaClient } from '../db';
 import { buildRequest, redactHeaders, RequestBuildError } from '../../domain/webhook/request';
 import { sendRequest, DEFAULT_SEND_OPTIONS, type SendOutcome } from './send';
-import { captureFields } from '../../domain/webhook/capture';
+import { captureFromResponse } from '../../domain/webhook/capture';
+import { redactOutcome, secretRedactor } from './redact';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
-import { loadIntegrationHeaders } from './definition';
+import { loadIntegrationHeaders, loadSigningKeys } from './definition';
+import { signRequest } from './signing';
 import { recordAttempt } from '../runs/attempts';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
@@ -15,6 +17,8 @@ export interface TestSendResult {
   request: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null } | null;
   response: Omit<SendOutcome, 'retryAfterSeconds'> | null;
   fields: Record<string, unknown>;
+  /** why a field to capture could not be read from the response */
+  captureError?: string | null;
   /** plain-words explanation when it did not work */
   problem: string | null;
 }
@@ -39,16 +43,19 @@ export async function testSend(
   if (!integration) return { request: null, response: null, fields: {}, problem: 'The integration no longer exists.' };
   let built;
   try {
-    built = buildRequest(definitionOf(input.webhook, integration), sampleContext(input.sample));
+    // Signed like a real send, so that a receiver's verification can be tried out.
+    const context = sampleContext(input.sample);
+    built = signRequest(buildRequest(definitionOf(input.webhook, integration), context), await loadSigningKeys(deps.prisma, input.webhook.integrationId, deps.secretKey), null);
   } catch (error) {
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
     throw error;
   }
-  const outcome = await sendRequest(built, {
-    ...DEFAULT_SEND_OPTIONS,
-    connectTimeoutMs: integration.connectTimeoutMs,
-    requestTimeoutMs: integration.requestTimeoutMs,
-  });
+  // What the service answered, with every form of the integration's secret values masked: it may echo them.
+  const outcome = redactOutcome(
+    await sendRequest(built, { ...DEFAULT_SEND_OPTIONS, connectTimeoutMs: integration.connectTimeoutMs, requestTimeoutMs: integration.requestTimeoutMs }),
+    secretRedactor(integration.headers.filter((h) => h.secret).map((h) => h.value)),
+  );
+  const captured = outcome.ok ? captureFromResponse(outcome.body, outcome.truncated, input.webhook.captureEnabled ? input.webhook.captureFields : [], DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
   const request = { ...built, headers: redactHeaders(built.headers) };
   if (input.webhookId) {
     await recordAttempt(deps.prisma, {
@@ -69,21 +76,15 @@ export async function testSend(
       responseTruncated: outcome.truncated,
       errorClass: outcome.errorClass,
       errorMessage: outcome.errorMessage,
+      captureError: captured?.error ?? null,
     });
-  }
-  let fields: Record<string, unknown> = {};
-  if (outcome.ok && input.webhook.captureEnabled && outcome.body) {
-    try {
-      fields = captureFields(JSON.parse(outcome.body), input.webhook.captureFields);
-    } catch {
-      fields = {};
-    }
   }
   const { retryAfterSeconds: _ignored, ...response } = outcome;
   return {
     request,
     response,
-    fields,
+    fields: captured?.fields ?? {},
+    captureError: captured?.error ?? null,
     problem: outcome.ok ? null : `${outcome.errorMessage ?? 'The request failed.'} ${EXPLAIN[outcome.errorClass ?? ''] ?? ''}`.trim(),
   };
 }

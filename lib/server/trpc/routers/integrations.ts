@@ -9,6 +9,7 @@ import type { PrismaClient } from '../../db';
 import { readLimiterStatus } from '../../ratelimit/status';
 import { temporalClient } from '../../temporal/connection';
 import { temporalWorkflowUrl } from '../../config';
+import { newSigningSecret, SIGNING_OVERLAP_MS } from '../../webhooks/signing';
 
 async function headerRows(prisma: PrismaClient, integrationId: string | null, input: IntegrationInput, key: () => Buffer) {
   const existing = integrationId ? await prisma.integrationHeader.findMany({ where: { integrationId } }) : [];
@@ -41,8 +42,15 @@ export const integrationsRouter = router({
     });
     if (!integration) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
     const reveal = hasIntegrationAccess(ctx.user.role);
+    const { signingSecret, previousSigningSecret, signingRotatedAt, ...rest } = integration;
     return {
-      ...integration,
+      ...rest,
+      signing: {
+        enabled: signingSecret !== null,
+        rotatedAt: signingRotatedAt,
+        /** until when requests are also signed with the previous secret */
+        previousValidUntil: previousSigningSecret && signingRotatedAt ? new Date(signingRotatedAt.getTime() + SIGNING_OVERLAP_MS) : null,
+      },
       canEdit: reveal,
       headers: integration.headers.map((h) => ({
         id: h.id,
@@ -73,6 +81,35 @@ export const integrationsRouter = router({
       ctx.prisma.webhook.updateMany({ where: { integrationId: input.id }, data: { version: { increment: 1 } } }),
     ]);
     return { id: input.id };
+  }),
+
+  /**
+   * Standard Webhooks signing (docs/signing.md). Turning it on and rotating answer the new secret once; it is
+   * stored encrypted and never shown again. A rotation keeps signing with the previous secret for 24 h.
+   */
+  enableSigning: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const secret = newSigningSecret();
+    const { count } = await ctx.prisma.integration.updateMany({ where: { id: input.id }, data: { signingSecret: encryptSecret(secret, ctx.secretKey()), previousSigningSecret: null, signingRotatedAt: null } });
+    if (count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    return { secret };
+  }),
+
+  rotateSigningSecret: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const integration = await ctx.prisma.integration.findUnique({ where: { id: input.id }, select: { signingSecret: true } });
+    if (!integration) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    if (!integration.signingSecret) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Signing is off for this integration: turn it on first' });
+    const secret = newSigningSecret();
+    await ctx.prisma.integration.update({
+      where: { id: input.id },
+      data: { signingSecret: encryptSecret(secret, ctx.secretKey()), previousSigningSecret: integration.signingSecret, signingRotatedAt: new Date() },
+    });
+    return { secret, previousValidUntil: new Date(Date.now() + SIGNING_OVERLAP_MS) };
+  }),
+
+  disableSigning: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const { count } = await ctx.prisma.integration.updateMany({ where: { id: input.id }, data: { signingSecret: null, previousSigningSecret: null, signingRotatedAt: null } });
+    if (count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    return { ok: true };
   }),
 
   /** Live numbers from the integration's limiter workflow, and the link to it in the Temporal UI. */

@@ -62,10 +62,11 @@ CREATE TABLE "new_WebhookAttempt" (
     "responseTruncated" BOOLEAN NOT NULL DEFAULT false,
     "errorClass" TEXT,
     "errorMessage" TEXT,
+    "captureError" TEXT,
     "dryRun" BOOLEAN NOT NULL DEFAULT false,
     CONSTRAINT "WebhookAttempt_runId_fkey" FOREIGN KEY ("runId") REFERENCES "Run" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
-INSERT INTO "new_WebhookAttempt" ("attempt", "durationMs", "errorClass", "errorMessage", "id", "nodeId", "requestBody", "requestHeaders", "requestMethod", "requestUrl", "responseBody", "responseHeaders", "responseStatus", "responseTruncated", "runId", "scheduledAt", "startedAt", "transactionalId", "webhookId") SELECT "attempt", "durationMs", "errorClass", "errorMessage", "id", "nodeId", "requestBody", "requestHeaders", "requestMethod", "requestUrl", "responseBody", "responseHeaders", "responseStatus", "responseTruncated", "runId", "scheduledAt", "startedAt", "transactionalId", "webhookId" FROM "WebhookAttempt";
+INSERT INTO "new_WebhookAttempt" ("attempt", "captureError", "durationMs", "errorClass", "errorMessage", "id", "nodeId", "requestBody", "requestHeaders", "requestMethod", "requestUrl", "responseBody", "responseHeaders", "responseStatus", "responseTruncated", "runId", "scheduledAt", "startedAt", "transactionalId", "webhookId") SELECT "attempt", "captureError", "durationMs", "errorClass", "errorMessage", "id", "nodeId", "requestBody", "requestHeaders", "requestMethod", "requestUrl", "responseBody", "responseHeaders", "responseStatus", "responseTruncated", "runId", "scheduledAt", "startedAt", "transactionalId", "webhookId" FROM "WebhookAttempt";
 DROP TABLE "WebhookAttempt";
 ALTER TABLE "new_WebhookAttempt" RENAME TO "WebhookAttempt";
 CREATE INDEX "WebhookAttempt_webhookId_startedAt_idx" ON "WebhookAttempt"("webhookId", "startedAt");

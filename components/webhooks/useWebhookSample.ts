@@ -8,7 +8,8 @@ const SAVE_AFTER_MS = 800;
 /**
  * The test-send sample kept on the server per webhook and per person: loaded once when the editor opens a
  * saved webhook, saved shortly after each change, and handed to a webhook just created (`saveFor`).
- * `loadedKey` changes when a stored sample arrives, so the sample's text boxes start from it.
+ * `loadedKey` changes when a stored sample arrives, so the sample's text boxes start from it; what the person
+ * already typed before it arrived wins (and is saved), so a slow load never throws their typing away.
  */
 export function useWebhookSample(webhookId: string | null, sample: WebhookSample, setSample: (sample: WebhookSample) => void) {
   const trpc = useTRPC();
@@ -18,16 +19,20 @@ export function useWebhookSample(webhookId: string | null, sample: WebhookSample
   const [loadedKey, setLoadedKey] = useState('initial');
   const applied = useRef(false);
   const lastSaved = useRef<string | null>(null);
+  const [untouched] = useState(() => JSON.stringify(sample));
 
   useEffect(() => {
     if (applied.current || !stored.isSuccess) return;
     applied.current = true;
-    if (stored.data) {
+    if (stored.data && JSON.stringify(sample) === untouched) {
       lastSaved.current = JSON.stringify(stored.data);
       setSample(stored.data);
       setLoadedKey('stored');
+    } else if (webhookId && JSON.stringify(sample) !== untouched) {
+      lastSaved.current = JSON.stringify(sample);
+      void saveSample({ id: webhookId, sample }).catch(() => undefined);
     }
-  }, [stored.isSuccess, stored.data, setSample]);
+  }, [stored.isSuccess, stored.data, setSample, sample, untouched, webhookId, saveSample]);
 
   useEffect(() => {
     if (!webhookId || !applied.current) return;

@@ -5,6 +5,7 @@
  * another active flow on the same event type starts nothing. Test runs never count as customer runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
@@ -110,6 +111,23 @@ describe('testing a draft', () => {
     expect(failed.status).toBe('completed');
     expect(failed.attempts).toHaveLength(1);
     expect(failed.attempts[0]).toMatchObject({ dryRun: true, errorClass: 'http_5xx', responseStatus: 503 });
+    expect(receiver.requests.length).toBe(before);
+  });
+
+  it('a dry run shows the signature headers a signing integration would send, and a sample body no field can be read from sets the capture error', async () => {
+    const developer = callerFor(env.prisma, await userWithRole(env.prisma, 'developer'));
+    const integration = await createIntegration(env.prisma, { rootUrl: receiver.url });
+    const { secret } = await developer.integrations.enableSigning({ id: integration.id });
+    const signed = await createWebhook(env.prisma, integration.id, { systemName: 'signed_lookup', path: '/signed', bodyTemplate: '{"email": "${Customer.Email}"}', captureFields: [{ name: 'tier', path: '$.tier' }] });
+    const flow = await draftFlow('dry.signed', linearGraph('dry.signed', [signed.id]));
+    const before = receiver.requests.length;
+    const started = await startTestRun(deps, { flowId: flow.id, source: 'draft', mode: 'dry', customerId: 'sig-1', attributes: { email: 'ada@example.com' }, data: {}, responses: { w0: { status: 200, body: 'not json' } } });
+    const run = await finished(started.runId);
+    expect(run.status).toBe('completed');
+    const attempt = run.attempts[0]!;
+    const headers = Object.fromEntries((attempt.requestHeaders as { name: string; value: string }[]).map((h) => [h.name.toLowerCase(), h.value]));
+    expect(new Webhook(secret).verify(attempt.requestBody!, headers)).toEqual({ email: 'ada@example.com' });
+    expect(attempt).toMatchObject({ dryRun: true, captureError: 'The response is not JSON, so no field could be read from it' });
     expect(receiver.requests.length).toBe(before);
   });
 

@@ -21,6 +21,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface BrowserApp {
   env: TestEnv;
+  /** the app's HOOKFLOW_DATA_DIR (where a setup token is kept) */
+  dataDir: string;
   prisma: PrismaClient;
   baseUrl: string;
   receiver: Receiver;
@@ -28,8 +30,11 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-/** Starts the app for one test file, with an admin, a developer and a marketer who sign in with PASSWORD. */
-export async function startBrowserApp(name: string): Promise<BrowserApp> {
+/**
+ * Starts the app for one test file, with an admin, a developer and a marketer who sign in with PASSWORD
+ * (`users: false`: nobody yet, as on a new install).
+ */
+export async function startBrowserApp(name: string, options: { users?: boolean } = {}): Promise<BrowserApp> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
   mkdirSync(SHOTS, { recursive: true });
   const env = await createTestEnv(name);
@@ -37,7 +42,7 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
   const dataDir = path.join(inject('scratchDir'), `${name}-${Date.now()}`);
   mkdirSync(dataDir, { recursive: true });
   const passwordHash = await hashPassword(PASSWORD);
-  for (const role of ['admin', 'developer', 'marketer'] as const) {
+  for (const role of options.users === false ? [] : (['admin', 'developer', 'marketer'] as const)) {
     await prisma.user.create({ data: { email: `${role}@example.com`, name: { admin: 'Ada Admin', developer: 'Dev', marketer: 'Mara' }[role], role, passwordHash } });
   }
   const receiver = await startReceiver();
@@ -60,7 +65,7 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
     await env.close();
     throw error;
   }
-  const app = { env, prisma, baseUrl: server.url, receiver, browser };
+  const app = { env, dataDir, prisma, baseUrl: server.url, receiver, browser };
   return {
     ...app,
     async close() {

@@ -96,7 +96,8 @@ describe('every page at 1280×800 and 1920×1080, light and dark', () => {
       expect(problems).toEqual([]);
     });
 
-    it(`signed-in pages fit and pass axe (${scheme})`, async () => {
+    // Twelve pages, two sizes, axe on each: minutes on a busy two-core machine.
+    it(`signed-in pages fit and pass axe (${scheme})`, { timeout: 360_000 }, async () => {
       const problems: string[] = [];
       for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
         const context = await app.browser.newContext({ viewport, colorScheme: scheme });

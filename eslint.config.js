@@ -83,7 +83,7 @@ export default tseslint.config(
   {
     // Workflow code is replayed: deterministic only. No randomness, no wall clock outside Temporal's
     // deterministic Date, no timers, and no forgotten promises. Also the domain modules workflows run.
-    files: ['workflows/**/*.ts', 'lib/domain/flow/{conditions,plan,time,run}.ts', 'lib/domain/webhook/{retry,idempotency}.ts', 'lib/domain/ratelimit/*.ts'],
+    files: ['workflows/**/*.ts', 'lib/domain/flow/{conditions,plan,time,run,trace}.ts', 'lib/domain/webhook/{retry,idempotency}.ts', 'lib/domain/ratelimit/*.ts'],
     ignores: ['**/*.test.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -11,7 +11,11 @@ const nextConfig = {
     '@prisma/adapter-pg',
     'pg',
     'nunjucks',
+    'pino',
+    'pino-pretty',
   ],
+  // The container image (Dockerfile) ships the self-contained server Next traces into .next/standalone.
+  ...(process.env.HOOKFLOW_STANDALONE === '1' ? { output: 'standalone' } : {}),
   typedRoutes: false,
   poweredByHeader: false,
   reactStrictMode: true,

@@ -4,6 +4,7 @@
  */
 import { createSendWebhook, type SendWebhookDeps } from './sendWebhook';
 import { createRecordRunStatus } from './runs';
+import { createRetentionActivities } from './retention';
 
 export type ActivityDeps = SendWebhookDeps;
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     sendWebhook: createSendWebhook(deps),
     recordRunStatus: createRecordRunStatus(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

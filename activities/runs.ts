@@ -1,9 +1,10 @@
 import type { PrismaClient } from '../lib/server/db';
-import { recordRunStatus as writeRunStatus, type RunStatus } from '../lib/server/runs/attempts';
+import { recordRunStatus as writeRunStatus } from '../lib/server/runs/attempts';
+import type { RecordRunStatusInput } from '../lib/domain/flow/run';
 
-/** Mirrors a run's state into the Run table; Temporal stays the source of truth. */
+/** Mirrors a run's final state and path into the Run table; Temporal stays the source of truth. */
 export function createRecordRunStatus(deps: { prisma: PrismaClient }) {
-  return async function recordRunStatus(input: { runId: string; status: RunStatus }): Promise<void> {
-    await writeRunStatus(deps.prisma, input.runId, input.status);
+  return async function recordRunStatus(input: RecordRunStatusInput): Promise<void> {
+    await writeRunStatus(deps.prisma, input);
   };
 }

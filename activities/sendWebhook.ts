@@ -6,15 +6,17 @@
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { PrismaClient } from '../lib/server/db';
+import { outcomeOf } from '../lib/domain/logs/outcome';
 import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest } from '../lib/domain/webhook/request';
 import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
 import { captureFromResponse, type CaptureField, type CaptureResult } from '../lib/domain/webhook/capture';
 import { redactOutcome } from '../lib/server/webhooks/redact';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
-import { recordAttempt } from '../lib/server/runs/attempts';
+import { contextIds, recordAttempt, type RunCompletion } from '../lib/server/runs/attempts';
 import { signRequest } from '../lib/server/webhooks/signing';
-import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult } from '../lib/domain/flow/run';
+import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult, WebhookOutcome } from '../lib/domain/flow/run';
+import { failedOutcome, succeededOutcome, walkTail } from '../lib/domain/flow/trace';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
@@ -85,12 +87,17 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     const answer = redactOutcome(outcome, webhook.redact);
     const failure = answer.ok ? null : retryVerdict(attempt, answer);
     const captured = answer.ok ? captureFromResponse(answer.body, answer.truncated, webhook.capture, deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
-    const runRecorded = await record(deps, attempt, built, { ...answer, captureError: captured?.error ?? null }, failure?.nextRetryDelay === undefined);
+    const success = answer.ok ? successResult(answer.status!, answer.body, captured!, number) : null;
+    const runRecorded = await record(deps, attempt, webhook, built, { ...answer, captureError: captured?.error ?? null }, {
+      final: failure?.nextRetryDelay === undefined,
+      step: success ? succeededOutcome(success) : failedOutcome(failure!.status, plainMessage(failure!), number),
+      captured: success && webhook.capture.length > 0 ? success.fields : null,
+      retry: failure ? { delayMs: failure.nextRetryDelay ?? null, reason: failure.reason ?? null } : null,
+    });
     if (failure) fail(attempt, { ...failure, runRecorded });
-    return { ...successResult(answer.status!, answer.body, captured!, number), runRecorded, durationMs: answer.durationMs };
+    return { ...success!, runRecorded, durationMs: answer.durationMs };
   };
 }
-
 
 /** An earlier attempt of this step that already succeeded, answered from the log instead of sending again. */
 async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<SendWebhookResult | null> {
@@ -118,10 +125,16 @@ async function answerDryRun(deps: SendWebhookDeps, attempt: Attempt, webhook: Se
   const errorClass: ErrorClass | null = ok ? null : sample.status >= 500 ? 'http_5xx' : sample.status === 429 ? 'http_429' : 'http_4xx';
   const captured = ok ? captureFromResponse(body, false, webhook.capture, deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
   const outcome = { status: sample.status, body, durationMs: 0, headers: {}, errorClass, errorMessage: ok ? null : `HTTP ${sample.status} (sample response of a dry run)`, captureError: captured?.error ?? null };
-  await record(deps, attempt, built, outcome, true);
+  const result = ok ? successResult(sample.status, body, captured!, attempt.number) : null;
+  await record(deps, attempt, webhook, built, outcome, {
+    final: true,
+    step: result ? succeededOutcome(result) : failedOutcome(sample.status, outcome.errorMessage!, attempt.number),
+    captured: result && webhook.capture.length > 0 ? result.fields : null,
+    retry: null,
+  });
   const request = { method: built.method, url: built.url, headers: redactHeaders(built.headers).map(({ name, value }) => ({ name, value })), body: built.body };
   if (!ok) fail(attempt, { message: outcome.errorMessage!, errorClass: errorClass!, status: sample.status });
-  return { ...successResult(sample.status, body, captured!, attempt.number), request };
+  return { ...result!, request };
 }
 
 /** Renders the request; a template or configuration problem is recorded and never retried. */
@@ -132,7 +145,8 @@ async function render(deps: SendWebhookDeps, attempt: Attempt, webhook: Sendable
     const template = error instanceof RequestBuildError;
     const message = template ? `Template error in ${error.message}` : `Invalid webhook configuration: ${(error as Error).message}`;
     const errorClass = template ? 'template' : 'config';
-    const runRecorded = await record(deps, attempt, { method: webhook.definition.method, url: webhook.definition.integration.rootUrl }, { errorClass, errorMessage: message }, true);
+    const request = { method: webhook.definition.method, url: webhook.definition.integration.rootUrl };
+    const runRecorded = await record(deps, attempt, webhook, request, { errorClass, errorMessage: message }, finalFailure(attempt, message, `${errorClass} errors are not retried`));
     fail(attempt, { message, errorClass, status: null, runRecorded });
   }
 }
@@ -149,24 +163,60 @@ async function waitForSlot(deps: SendWebhookDeps, attempt: Attempt, webhook: Sen
     await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms));
   } catch (error) {
     if (!(error instanceof RateLimitQueueFullError)) throw error;
-    const runRecorded = await record(deps, attempt, built, { errorClass: 'rate_limit', errorMessage: error.message }, true);
+    const runRecorded = await record(deps, attempt, webhook, built, { errorClass: 'rate_limit', errorMessage: error.message }, finalFailure(attempt, error.message, 'a full rate-limit queue is not retried'));
     fail(attempt, { message: error.message, errorClass: 'rate_limit', status: null, runRecorded });
   }
 }
 
 type RecordedRequest = { url: string; method: string; headers?: BuiltRequest['headers']; body?: string | null };
 
+/** What the log keeps besides the request and response. */
+interface AttemptSummary {
+  /** no retry follows */
+  final: boolean;
+  /** what a later step sees of this one (`Webhooks.<sys>`), when this attempt is final */
+  step: WebhookOutcome;
+  captured: Record<string, unknown> | null;
+  /** the delay chosen before the next attempt, or why there is none */
+  retry: { delayMs: number | null; reason: string | null } | null;
+}
+
+function finalFailure(attempt: Attempt, message: string, reason: string): AttemptSummary {
+  return { final: true, step: failedOutcome(null, message, attempt.number), captured: null, retry: { delayMs: null, reason } };
+}
+
+/**
+ * The path the run records when this attempt finishes it: its trace so far, this step's outcome, and the
+ * branches after it, walked on the context the workflow will walk them on.
+ */
+function completion(attempt: Attempt, summary: AttemptSummary): RunCompletion {
+  const { completion: step, context, nodeId } = attempt.input;
+  const flowId = contextIds(context).flowId;
+  if (!step) return { flowId, trace: null };
+  const { WebhookRequest: _request, ...workflowContext } = context;
+  const webhooks = { ...(context.Webhooks as Record<string, unknown>), [step.systemName]: summary.step };
+  const failed = summary.step.Ok ? step.trace.failed : [...step.trace.failed, nodeId];
+  return { flowId, trace: walkTail(step.nodes, step.next, { ...workflowContext, Webhooks: webhooks }, { ...step.trace, failed }) };
+}
+
 /**
  * Writes the attempt log row, with secret header values masked, and, when this attempt is the run's final
- * step (`completesRun` and no retry follows), marks the run completed in the same transaction. Returns
- * whether the run was marked. Losing the row never turns a delivery into a resend.
+ * step (`completesRun` and no retry follows), marks the run completed, with its path, in the same
+ * transaction. Returns whether the run was marked. Losing the row never turns a delivery into a resend.
  */
-async function record(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome> & { captureError?: string | null }, final: boolean): Promise<boolean> {
-  const { runId, nodeId, webhookId, transactionalId, completesRun } = attempt.input;
-  const marksRun = final && completesRun === true;
+async function record(
+  deps: SendWebhookDeps,
+  attempt: Attempt,
+  webhook: SendableWebhook,
+  request: RecordedRequest,
+  outcome: Partial<SendOutcome> & { captureError?: string | null },
+  summary: AttemptSummary,
+): Promise<boolean> {
+  const { runId, nodeId, webhookId, transactionalId, completesRun, context, retry } = attempt.input;
+  const marksRun = summary.final && completesRun === true;
   try {
     if (attempt.input.dryRun) {
-      await recordDryRunAttempt(deps, attempt, request, outcome);
+      await recordDryRunAttempt(deps, attempt, webhook, request, outcome);
       return false;
     }
     await recordAttempt(
@@ -176,6 +226,14 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
         nodeId,
         webhookId,
         transactionalId,
+        ...contextIds(context),
+        integrationId: webhook.integrationId,
+        maxAttempts: retry.maxAttempts,
+        retryDelayMs: summary.retry?.delayMs ?? null,
+        retryReason: summary.retry?.reason ?? null,
+        captured: summary.captured,
+        // Retries render from the same context: the first attempt keeps it for a resend.
+        context: attempt.number === 1 ? context : null,
         attempt: attempt.number,
         scheduledAt: new Date(attempt.scheduledAtMs),
         durationMs: outcome.durationMs ?? null,
@@ -191,7 +249,7 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
         errorMessage: outcome.errorMessage ?? null,
         captureError: outcome.captureError ?? null,
       },
-      marksRun,
+      marksRun ? completion(attempt, summary) : null,
     );
     return marksRun;
   } catch (error) {
@@ -201,14 +259,24 @@ async function record(deps: SendWebhookDeps, attempt: Attempt, request: Recorded
 }
 
 /** Dry-run attempts are off the event path: written through Prisma, marked as never sent. */
-async function recordDryRunAttempt(deps: SendWebhookDeps, attempt: Attempt, request: RecordedRequest, outcome: Partial<SendOutcome> & { captureError?: string | null }): Promise<void> {
-  const { runId, nodeId, webhookId, transactionalId } = attempt.input;
+async function recordDryRunAttempt(
+  deps: SendWebhookDeps,
+  attempt: Attempt,
+  webhook: SendableWebhook,
+  request: RecordedRequest,
+  outcome: Partial<SendOutcome> & { captureError?: string | null },
+): Promise<void> {
+  const { runId, nodeId, webhookId, transactionalId, context, retry } = attempt.input;
   await deps.prisma.webhookAttempt.create({
     data: {
       runId,
       nodeId,
       webhookId,
       transactionalId,
+      ...contextIds(context),
+      integrationId: webhook.integrationId,
+      outcome: outcomeOf(outcome.errorClass ?? null, outcome.status ?? null),
+      maxAttempts: retry.maxAttempts,
       attempt: attempt.number,
       scheduledAt: new Date(attempt.scheduledAtMs),
       durationMs: 0,
@@ -232,6 +300,8 @@ interface Failure {
   status: number | null;
   /** retry after this many ms; none: the attempt is final */
   nextRetryDelay?: number;
+  /** why this delay, or why no retry (kept in the log) */
+  reason?: string;
   /** why a retryable failure is not retried (the window ended, Retry-After too far) */
   gaveUp?: string;
   runRecorded?: boolean;
@@ -241,7 +311,9 @@ interface Failure {
 function retryVerdict(attempt: Attempt, outcome: SendOutcome): Failure {
   const failure: Failure = { message: outcome.errorMessage ?? 'The request failed', errorClass: outcome.errorClass ?? 'connection', status: outcome.status };
   const { retry } = attempt.input;
-  if (!isRetryable(outcome.errorClass) || attempt.number >= retry.maxAttempts || attempt.windowEndMs === null) return failure;
+  if (!isRetryable(outcome.errorClass)) return { ...failure, reason: `${failure.errorClass} is not retried` };
+  if (attempt.windowEndMs === null) return { ...failure, reason: 'sent once: the webhook does not carry the TransactionalId' };
+  if (attempt.number >= retry.maxAttempts) return { ...failure, reason: `the last of ${retry.maxAttempts} attempts` };
   const decision = nextRetryDelayMs({
     attempt: attempt.number,
     // Temporal's clock plus the time this attempt took.
@@ -250,14 +322,18 @@ function retryVerdict(attempt: Attempt, outcome: SendOutcome): Failure {
     windowSeconds: retry.windowSeconds,
     retryAfterSeconds: outcome.retryAfterSeconds,
   });
-  if (decision.delayMs === null) return { ...failure, gaveUp: decision.reason };
-  return { ...failure, nextRetryDelay: decision.delayMs };
+  if (decision.delayMs === null) return { ...failure, gaveUp: decision.reason, reason: decision.reason };
+  return { ...failure, nextRetryDelay: decision.delayMs, reason: decision.reason };
+}
+
+/** What the flow sees as `Webhooks.<sys>.Error`. */
+function plainMessage(failure: Failure): string {
+  return failure.gaveUp ? `${failure.message}; ${failure.gaveUp}` : failure.message;
 }
 
 /** Ends the attempt with a typed failure: retried after `nextRetryDelay` when given, otherwise never. */
 function fail(attempt: Attempt, failure: Failure): never {
-  const plain = failure.gaveUp ? `${failure.message}; ${failure.gaveUp}` : failure.message;
-  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded, message: plain };
+  const details: SendFailureDetails = { status: failure.status, errorClass: failure.errorClass, attempt: attempt.number, runRecorded: failure.runRecorded, message: plainMessage(failure) };
   throw ApplicationFailure.create({
     message: failureMessage(attempt, failure),
     type: failure.errorClass,

@@ -11,6 +11,7 @@ const links = [
   { href: '/flows', label: 'Flows' },
   { href: '/integrations', label: 'Integrations' },
   { href: '/webhooks', label: 'Webhooks' },
+  { href: '/logs', label: 'Logs' },
 ];
 
 /** A section and its sub-pages; "/flows" is not current on "/flows-as-code". */
@@ -30,8 +31,13 @@ export function AppNav({ user }: { user: SessionUser }) {
   };
   const all = [
     ...links,
-    ...(hasIntegrationAccess(user.role) ? [{ href: '/flows-as-code', label: 'Flows as code' }] : []),
-    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }] : []),
+    ...(hasIntegrationAccess(user.role)
+      ? [
+          { href: '/flows-as-code', label: 'Flows as code' },
+          { href: '/settings/api-keys', label: 'Settings' },
+        ]
+      : []),
+    ...(user.role === 'admin' ? [{ href: '/users', label: 'Users' }, { href: '/audit', label: 'Audit' }] : []),
   ];
   return (
     <header className="topbar">

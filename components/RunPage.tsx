@@ -1,23 +1,51 @@
 'use client';
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTRPC } from './trpc';
 import { ErrorBanner, Loading, useTitle } from './ui';
 import { StatusBadge, TestBadge } from './StatusBadge';
+import { LogList } from './logs/LogList';
 import { TemporalLink } from './TemporalLink';
 
-/** One run: its event, customer, and every request and response it made (secrets were masked when logged). */
+type Steps = Record<string, { kind: string; name: string; outputs: Record<string, string> }>;
+
+/** The steps a finished run took, each by its name, with the output each branch took. */
+function RunPath({ steps, trace }: { steps: Steps; trace: { path: string[]; outputs: Record<string, string>; failed: string[] } | null }) {
+  if (!trace) return <p className="muted">The path is recorded when the run finishes.</p>;
+  return (
+    <ol className="run-path" aria-label="Steps taken">
+      {trace.path.map((id) => {
+        const step = steps[id];
+        const output = trace.outputs[id];
+        return (
+          <li key={id}>
+            <span className="muted">{step?.kind ?? 'step'}</span> {step?.kind === 'branch' ? null : <strong>{step?.name ?? id}</strong>}
+            {output !== undefined ? <> took <strong>{step?.outputs[output] ?? output}</strong></> : null}
+            {trace.failed.includes(id) ? <span className="badge badge-bad"> failed</span> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** One run: its event, customer, the steps it took, and every request and response it made (secrets were masked when logged). */
 export function RunPage({ id }: { id: string }) {
   useTitle('Run');
   const trpc = useTRPC();
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
   const run = useQuery({ ...trpc.runs.get.queryOptions({ id }), refetchInterval: (q) => (q.state.data?.status === 'running' || q.state.data?.status === 'pending' ? 2_000 : false) });
   if (run.isPending) return <main className="page"><Loading what="run" /></main>;
   if (run.isError) return <main className="page"><ErrorBanner error={run.error} /></main>;
   const r = run.data;
   return (
-    <main className="page">
+    <main className="page wide">
       <div className="page-head">
         <h1>
-          {r.flow.name} <span className="muted">{r.flowVersion ? `v${r.flowVersion.version}` : 'draft'}</span>
+          <Link href={`/flows/${r.flowId}`}>{r.flow.name}</Link> <span className="muted">{r.flowVersion ? `v${r.flowVersion.version}` : 'draft'}</span>
         </h1>
         <StatusBadge status={r.status} /> <TestBadge mode={r.testMode as 'live' | 'dry' | null} />
       </div>
@@ -37,30 +65,21 @@ export function RunPage({ id }: { id: string }) {
           <dd>
             {r.customer.externalId} <TemporalLink href={r.temporalLinks.customer}>all runs for this customer</TemporalLink>
           </dd>
+          <dt>Steps</dt>
+          <dd>
+            <RunPath steps={r.steps} trace={r.trace} />
+          </dd>
         </dl>
       </section>
       <section className="card" aria-labelledby="attempts-heading">
         <h2 id="attempts-heading">Requests</h2>
-        {r.attempts.length === 0 ? (
-          <p className="empty">No requests yet.</p>
-        ) : (
-          r.attempts.map((a) => (
-            <details key={a.id} className="attempt" open={a.errorClass !== null}>
-              <summary>
-                <code>{a.nodeId}</code> attempt {a.attempt}: {a.requestMethod} {a.requestUrl} →{' '}
-                {a.responseStatus ? `HTTP ${a.responseStatus}` : a.errorClass} {a.durationMs !== null && !a.dryRun ? `(${a.durationMs} ms)` : ''}
-                {a.dryRun ? <span className="badge badge-test">dry run: not sent, sample response</span> : null}
-              </summary>
-              {a.errorMessage ? <p className="error">{a.errorMessage}</p> : null}
-              {a.captureError ? <p className="error">Capture: {a.captureError}</p> : null}
-              <div className="side-by-side">
-                <pre className="http">{`${a.requestMethod} ${a.requestUrl}\n${(a.requestHeaders as { name: string; value: string }[]).map((h) => `${h.name}: ${h.value}`).join('\n')}${a.requestBody ? `\n\n${a.requestBody}` : ''}`}</pre>
-                <pre className="http">{a.responseStatus ? `HTTP ${a.responseStatus}\n${Object.entries((a.responseHeaders as Record<string, string>) ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${a.responseBody ?? ''}${a.responseTruncated ? '\n… (truncated)' : ''}` : 'no response'}</pre>
-              </div>
-              <p className="hint">TransactionalId {a.transactionalId ?? 'none'} · started {new Date(a.startedAt).toLocaleString()}</p>
-            </details>
-          ))
-        )}
+        <LogList
+          filters={{ run: id }}
+          columns="run"
+          selected={params.get('attempt')}
+          onSelect={(attempt) => router.replace(attempt ? `${pathname}?attempt=${encodeURIComponent(attempt)}` : pathname, { scroll: false })}
+          empty="No requests yet."
+        />
       </section>
     </main>
   );

@@ -14,6 +14,7 @@ export function UsersPage() {
   const invite = useMutation(trpc.users.invite.mutationOptions({ onSuccess: refresh }));
   const updateRole = useMutation(trpc.users.updateRole.mutationOptions({ onSuccess: refresh }));
   const setDisabled = useMutation(trpc.users.setDisabled.mutationOptions({ onSuccess: refresh }));
+  const revokeSessions = useMutation(trpc.users.revokeSessions.mutationOptions());
   const [role, setRole] = useState<Role>('marketer');
   const errors = fieldErrorsOf(invite.error);
   const me = useQuery(trpc.users.me.queryOptions());
@@ -68,7 +69,12 @@ export function UsersPage() {
         ) : null}
       </section>
       <section className="card">
-        <ErrorBanner error={updateRole.error ?? setDisabled.error} />
+        <ErrorBanner error={updateRole.error ?? setDisabled.error ?? revokeSessions.error} />
+        {revokeSessions.data ? (
+          <div className="banner banner-ok" role="status">
+            Signed out of {revokeSessions.data.sessionsEnded} session{revokeSessions.data.sessionsEnded === 1 ? '' : 's'}.
+          </div>
+        ) : null}
         <QueryView query={users} what="users" empty="No users yet.">
           {(data) => (
           <table>
@@ -98,17 +104,7 @@ export function UsersPage() {
                     </select>
                   </td>
                   <td>{u.disabled ? 'disabled' : u.invitePending ? 'invited' : 'active'}</td>
-                  <td>
-                    {u.id === me.data?.id ? (
-                      <span className="muted">you</span>
-                    ) : u.disabled ? (
-                      <button type="button" onClick={() => setDisabled.mutate({ id: u.id, disabled: false })}>
-                        Enable
-                      </button>
-                    ) : (
-                      <ConfirmButton label="Disable" title={`Disable ${u.email}?`} body={<p>They are signed out at once and cannot sign in until enabled again.</p>} confirmLabel="Disable" onConfirm={() => setDisabled.mutate({ id: u.id, disabled: true })} />
-                    )}
-                  </td>
+                  <UserActions user={u} self={u.id === me.data?.id} onRevoke={() => revokeSessions.mutate({ id: u.id })} onSetDisabled={(disabled) => setDisabled.mutate({ id: u.id, disabled })} />
                 </tr>
               ))}
             </tbody>
@@ -117,5 +113,31 @@ export function UsersPage() {
         </QueryView>
       </section>
     </main>
+  );
+}
+
+/** A user's row actions: sign out everywhere, and enable or disable (not on your own row). */
+function UserActions({ user, self, onRevoke, onSetDisabled }: { user: { email: string; disabled: boolean; invitePending: boolean }; self: boolean; onRevoke: () => void; onSetDisabled: (disabled: boolean) => void }) {
+  return (
+    <td className="row">
+      {user.disabled || user.invitePending ? null : (
+        <ConfirmButton
+          label="Sign out everywhere"
+          title={`Sign ${user.email} out everywhere?`}
+          body={<p>Every session of this account ends at once; they can sign in again with their password (for your own account, this browser stays signed in). Use it when a laptop is lost or a password may be known.</p>}
+          confirmLabel="Sign out everywhere"
+          onConfirm={onRevoke}
+        />
+      )}
+      {self ? (
+        <span className="muted">you</span>
+      ) : user.disabled ? (
+        <button type="button" onClick={() => onSetDisabled(false)}>
+          Enable
+        </button>
+      ) : (
+        <ConfirmButton label="Disable" title={`Disable ${user.email}?`} body={<p>They are signed out at once and cannot sign in until enabled again.</p>} confirmLabel="Disable" onConfirm={() => onSetDisabled(true)} />
+      )}
+    </td>
   );
 }

@@ -7,7 +7,7 @@ import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadSettings, temporalUiUrl } from '../lib/server/config';
 import { ingestKey, secretKey } from '../lib/server/keys';
-import { ProcessGroup, portIsFree, waitForHttp } from './processes';
+import { ProcessGroup, portIsFree, spawnChild, waitForHttp } from './processes';
 import { buildIfNeeded } from './build';
 import { startReceiver } from './receiver';
 import { CRASH_SAFE_PRAGMAS, findTemporalCli, spawnDevServer, waitForTemporal } from './temporal';
@@ -23,7 +23,7 @@ process.env.HOOKFLOW_DATA_DIR = dataDir;
 mkdirSync(dataDir, { recursive: true });
 
 const group = new ProcessGroup((name, code) => {
-  console.error(`\n${name} exited unexpectedly (code ${code}); stopping Hookflow.`);
+  console.error(`\n${name} exited (code ${code}) and keeps failing; stopping Hookflow.`);
   void shutdown(1);
 });
 let shuttingDown = false;
@@ -100,8 +100,8 @@ async function main() {
     const cli = findTemporalCli({ install: true });
     temporalAddress = `127.0.0.1:${settings.TEMPORAL_GRPC_PORT}`;
     console.log(`Starting Temporal dev server (${path.relative(ROOT, cli) || cli})…`);
-    group.adopt(
-      'temporal',
+    // Its state is on disk, so a restart picks up where it stopped.
+    group.supervise('temporal', () =>
       spawnDevServer({ cli, dbFile: path.join(dataDir, 'temporal.db'), port: settings.TEMPORAL_GRPC_PORT, uiPort: settings.TEMPORAL_UI_PORT, pragmas: CRASH_SAFE_PRAGMAS }),
     );
   }
@@ -114,14 +114,18 @@ async function main() {
   // Webhooks may call the demo receiver, and nothing else on this machine's private networks unless allowed.
   const demoService = `127.0.0.1:${new URL(receiver.url).port}`;
   const allowed = [process.env.HOOKFLOW_ALLOWED_NETWORKS, demoService].filter(Boolean).join(',');
-  const childEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, NEXT_TELEMETRY_DISABLED: '1', HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ALLOWED_NETWORKS: allowed };
+  const childEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    NEXT_TELEMETRY_DISABLED: '1',
+    HOOKFLOW_DATA_DIR: dataDir,
+    HOOKFLOW_ALLOWED_NETWORKS: allowed,
+    HOOKFLOW_LOG_FORMAT: process.env.HOOKFLOW_LOG_FORMAT ?? 'pretty',
+  };
   // Straight through node (tsx as a loader), not tsx's CLI, which would run a second process around it.
-  group.spawn('worker', process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], {
-    cwd: ROOT,
-    env: childEnv,
-  });
+  group.supervise('worker', () => spawnChild(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], { cwd: ROOT, env: { ...childEnv, HOOKFLOW_LOG_NAME: 'worker' } }));
   const next = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  group.spawn('web', process.execPath, [next, dev ? 'dev' : 'start', '--port', String(appPort)], { cwd: ROOT, env: childEnv });
+  group.supervise('web', () => spawnChild(process.execPath, [next, dev ? 'dev' : 'start', '--port', String(appPort)], { cwd: ROOT, env: { ...childEnv, HOOKFLOW_LOG_NAME: 'web' } }));
   await waitForHttp(`http://127.0.0.1:${appPort}/`, 180_000);
 
   const curl = [

@@ -13,8 +13,9 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/worker.ts')], {
+/** `script`: another worker entry point (relative to the project), such as a test's paused worker. */
+export async function startWorkerProcess(env: Record<string, string>, script = 'scripts/worker.ts'): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: {
       ...process.env,

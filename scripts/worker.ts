@@ -2,7 +2,8 @@
  * The worker process (`npm run worker`): hosts the workflows and activities on task queue `hookflow`, and
  * starts runs that were stored while Temporal was unreachable.
  */
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { log, temporalLogger } from '../lib/server/log';
 import { db } from '../lib/server/db';
 import { secretKey } from '../lib/server/keys';
 import { createHookflowWorker } from '../lib/plugin/worker';
@@ -12,11 +13,14 @@ import { loadSettings } from '../lib/server/config';
 import { SlotClient } from '../lib/server/ratelimit/client';
 import path from 'node:path';
 import { ensureWorkflowBundle } from './workflow-bundle';
+import { ensureRetentionSchedule } from '../lib/server/logs/retention';
 import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
+import { serveHealth } from '../lib/server/health';
 
 async function main() {
   const settings = loadSettings();
-  Runtime.install({ logger: new DefaultLogger(process.env.HOOKFLOW_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const logger = log();
+  Runtime.install({ logger: temporalLogger(logger) });
   const prisma = db();
   const config = temporalConnectConfig();
   const slots = new SlotClient({
@@ -35,19 +39,33 @@ async function main() {
   const stopDispatcher = startDispatcher(
     { prisma, client: temporalClient, taskQueue: config.taskQueue },
     settings.HOOKFLOW_DISPATCH_INTERVAL_MS,
-    (error) => console.warn(`could not start pending runs yet: ${(error as Error).message}`),
+    (error) => logger.warn({ err: error }, 'could not start pending runs yet'),
   );
-  void warnIfSearchAttributesMissing(connection, config.namespace, (line) => console.warn(line));
-  console.log(`polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
+  void warnIfSearchAttributesMissing(connection, config.namespace, (line) => logger.warn(line));
+  // The daily log cleanup (HOOKFLOW_LOG_RETENTION_DAYS), a Temporal Schedule: created, or updated to these settings.
+  try {
+    await ensureRetentionSchedule(await temporalClient(), { taskQueue: config.taskQueue, retentionDays: settings.HOOKFLOW_LOG_RETENTION_DAYS });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not create or update the log-retention schedule');
+  }
+  const health = settings.HOOKFLOW_METRICS_PORT === undefined ? null : await serveHealth({
+    port: settings.HOOKFLOW_METRICS_PORT,
+    prisma,
+    temporal: temporalClient,
+    process: () => ({ ok: worker.getState() === 'RUNNING', ms: 0, ...(worker.getState() === 'RUNNING' ? {} : { error: `worker is ${worker.getState()}` }) }),
+  });
+  if (health) logger.info(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready`);
+  logger.info({ taskQueue: config.taskQueue, namespace: config.namespace }, `polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();
   } finally {
     stopDispatcher();
+    health?.close();
     await prisma.$disconnect();
   }
 }
 
 main().catch((error) => {
-  console.error('worker failed:', error);
+  log().fatal({ err: error }, 'worker failed');
   process.exit(1);
 });

@@ -14,12 +14,13 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  TimeoutFailure,
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { evaluateCondition } from '../lib/domain/flow/conditions';
 import { isLastIoStep, type PlanNode } from '../lib/domain/flow/plan';
+import { chooseBranch, failedOutcome, nodesAfter, succeededOutcome, type RunTrace } from '../lib/domain/flow/trace';
 import { msUntilTimeOfDay } from '../lib/domain/flow/time';
 import { sendRetryPolicy } from '../lib/domain/webhook/retry';
 import { progressQuery, SEARCH_ATTRIBUTES, type CustomerFlowInput, type CustomerFlowResult, type RunOutcome, type SendFailureDetails, type WebhookOutcome } from '../lib/domain/flow/run';
@@ -48,6 +49,15 @@ function sendWebhookProxy(retry: PlanWebhook['retry'], revision: number) {
 
 type PlanWebhook = Extract<PlanNode, { kind: 'webhook' }>;
 
+/**
+ * An attempt whose worker died or stalled: Temporal's "activity Heartbeat timeout" says nothing about the
+ * request. Without the TransactionalId there is no retry, and the request may have gone out.
+ */
+function lostAttemptMessage(cause: TimeoutFailure, node: PlanWebhook): string {
+  const lost = `The worker stopped before the attempt's result was known (${cause.message})`;
+  return node.retry.maxAttempts > 1 ? lost : `${lost}; not retried, because the webhook does not carry \${WebhookRequest.TransactionalId}: the request may have been delivered`;
+}
+
 const MAX_STEPS = 1000;
 
 export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFlowResult> {
@@ -59,9 +69,9 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
     Flow: { Id: input.flow.id, Name: input.flow.name, Version: input.flow.version },
     Run: { Id: input.runId },
   };
-  const path: string[] = [];
-  const outputs: Record<string, string> = {};
-  const run: RunState = { revision: input.interpreter ?? 1, recorded: false };
+  const trace: RunTrace = { path: [], outputs: {}, failed: [] };
+  const { path, outputs } = trace;
+  const run: RunState = { revision: input.interpreter ?? 1, recorded: false, trace };
   setHandler(progressQuery, () => ({ path: [...path], outputs: { ...outputs } }));
   try {
     let nodeId = input.plan.entry;
@@ -70,18 +80,18 @@ export async function customerFlow(input: CustomerFlowInput): Promise<CustomerFl
       const node: PlanNode | undefined = input.plan.nodes[nodeId];
       if (!node) throw ApplicationFailure.nonRetryable(`Plan has no node "${nodeId}"`);
       path.push(node.id);
-      nodeId = await runNode(node, input, context, webhooks, outputs, run);
+      nodeId = await runNode(node, input, context, webhooks, run);
     }
   } catch (error) {
     if (run.revision >= 2 && isCancellation(error)) {
-      await CancellationScope.nonCancellable(() => recordStatus(run, input.runId, 'cancelled'));
+      await CancellationScope.nonCancellable(() => recordStatus(run, input, 'cancelled'));
     } else {
-      await recordStatus(run, input.runId, 'failed');
+      await recordStatus(run, input, 'failed');
       setOutcome(input, run, 'failed');
     }
     throw error;
   }
-  if (!run.recorded) await recordStatus(run, input.runId, 'completed');
+  if (!run.recorded) await recordStatus(run, input, 'completed');
   setOutcome(input, run, Object.values(webhooks).some((w) => !w.Ok) ? 'has-failed-webhooks' : 'completed');
   return { path, webhooks };
 }
@@ -97,12 +107,16 @@ interface RunState {
   revision: number;
   /** the run's status is already in the Run table: its last webhook step wrote it */
   recorded: boolean;
+  /** the path so far, recorded with the run's final status */
+  trace: RunTrace;
 }
 
-/** Mirrors the run's status into the Run table: a local activity, or the activity task revision 1 had. */
-async function recordStatus(run: RunState, runId: string, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
-  if (run.revision < 2) return recordRunStatusTask({ runId, status });
-  await recordRunStatus.executeWithOptions({ summary: `Record run ${status}` }, [{ runId, status }]);
+/** Mirrors the run's status and path into the Run table: a local activity, or the activity task revision 1 had. */
+async function recordStatus(run: RunState, input: CustomerFlowInput, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
+  // Without the flow's id the path is recorded but not counted: test runs never count as customer runs.
+  const record = { runId: input.runId, status, ...(input.test ? {} : { flowId: input.flow.id }), trace: run.trace };
+  if (run.revision < 2) return recordRunStatusTask(record);
+  await recordRunStatus.executeWithOptions({ summary: `Record run ${status}` }, [record]);
 }
 
 async function runNode(
@@ -110,22 +124,24 @@ async function runNode(
   input: CustomerFlowInput,
   context: Record<string, unknown>,
   webhooks: Record<string, WebhookOutcome>,
-  outputs: Record<string, string>,
   run: RunState,
 ): Promise<string | null> {
   switch (node.kind) {
     case 'webhook': {
       setCurrentDetails(`Running **${webhookSummary(node)}** (step \`${node.id}\`)`);
-      const dry = run.revision >= 2 && input.test?.mode === 'dry';
-      const { outcome, runRecorded } = await sendOne(node, input, context, run.revision, run.revision >= 2 && !dry && isLastIoStep(input.plan, node));
+      // A test run's last step does not complete the run (a dry run sends nothing, and no test run counts on
+      // the canvas): the workflow records its status and path itself, without the flow's counts.
+      const test = run.revision >= 2 && input.test !== undefined;
+      const { outcome, runRecorded } = await sendOne(node, input, context, run, run.revision >= 2 && !test && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
+      if (!outcome.Ok) run.trace.failed.push(node.id);
       run.recorded = runRecorded;
       return node.next;
     }
     case 'branch': {
-      const taken = node.branches.find((branch) => evaluateCondition(branch.condition, context));
-      outputs[node.id] = taken ? taken.id : 'else';
-      return taken ? taken.next : node.elseNext;
+      const choice = chooseBranch(node, context);
+      run.trace.outputs[node.id] = choice.output;
+      return choice.next;
     }
     case 'wait': {
       // A test run may skip waits (revision 2 only: tests start under it), so its whole path shows now.
@@ -146,9 +162,10 @@ async function sendOne(
   node: PlanWebhook,
   input: CustomerFlowInput,
   context: Record<string, unknown>,
-  revision: number,
+  run: RunState,
   completesRun: boolean,
 ): Promise<{ outcome: WebhookOutcome; runRecorded: boolean }> {
+  const { revision } = run;
   const transactionalId = uuid4();
   const sendWebhook = sendWebhookProxy(node.retry, revision);
   try {
@@ -164,22 +181,21 @@ async function sendOne(
         retry: node.retry,
         completesRun,
         ...(revision >= 2 && input.test?.mode === 'dry' ? { dryRun: input.test.responses?.[node.id] ?? { status: 200, body: {} } } : {}),
+        // The steps after the last one with I/O: the activity finishes the path the run records.
+        ...(completesRun ? { completion: { trace: { path: [...run.trace.path], outputs: { ...run.trace.outputs }, failed: [...run.trace.failed] }, systemName: node.systemName, next: node.next, nodes: nodesAfter(input.plan.nodes, node) } } : {}),
       },
     ]);
-    return {
-      outcome: { Ok: true, Status: result.status, Body: result.body, Fields: result.fields, Attempts: result.attempt, ...(result.captureError ? { CaptureError: result.captureError } : {}) },
-      runRecorded: result.runRecorded === true,
-    };
+    return { outcome: succeededOutcome(result), runRecorded: result.runRecorded === true };
   } catch (error) {
     // A cancelled run is not a failed webhook: it ends the run.
     if (!(error instanceof ActivityFailure) || (revision >= 2 && isCancellation(error))) throw error;
     const cause = error.cause;
     const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as SendFailureDetails | undefined) : undefined;
     // The failure's message names the webhook for the Temporal UI; the flow sees the plain one.
-    const message = details?.message ?? cause?.message ?? error.message;
+    const message = details?.message ?? (cause instanceof TimeoutFailure ? lostAttemptMessage(cause, node) : undefined) ?? cause?.message ?? error.message;
     log.info('webhook failed; the flow continues', { nodeId: node.id, systemName: node.systemName, error: message });
     return {
-      outcome: { Ok: false, Status: details?.status ?? null, Error: message, Attempts: details?.attempt ?? node.retry.maxAttempts },
+      outcome: failedOutcome(details?.status ?? null, message, details?.attempt ?? node.retry.maxAttempts),
       runRecorded: details?.runRecorded === true,
     };
   }

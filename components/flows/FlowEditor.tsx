@@ -25,6 +25,8 @@ import { useEditorShortcuts } from './editor/useEditorShortcuts';
 import { useRunOverlay } from './editor/useRunOverlay';
 import { useVersionView } from './editor/useVersionView';
 import { useAutosave } from './editor/useAutosave';
+import { useStepCounts } from './editor/useStepCounts';
+import { StepCountsBar } from './editor/StepCountsBar';
 import { EditorToolbar } from './editor/EditorToolbar';
 import { EditorNotices, RunBanner, VersionBanner } from './editor/EditorBanners';
 import { StepPalette } from './editor/StepPalette';
@@ -78,6 +80,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const run = useRunOverlay(editor, view, structure, edges);
   const version = useVersionView(editor, view, { graph: run.runGraph, differs: run.runDiffers, version: run.runVersion, overlay: run.overlay }, setNotice);
   const autosave = useAutosave(editor, flow.id, version.viewing !== null);
+  const counts = useStepCounts(view, flow.id, flow.versions.length > 0);
 
   return (
     <ViewProvider value={view}>
@@ -98,6 +101,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
         <EditorNotices error={autosave.error ?? lifecycle.error} publishedVersion={lifecycle.publishedVersion} notice={notice} onDismiss={() => setNotice(null)} />
         <VersionBanner viewing={version.viewing} onRestore={version.restore} onBack={version.close} />
         <RunBanner run={run} versionOpen={version.viewing !== null} />
+        <StepCountsBar state={counts} />
         <div className="flow-body">
           <StepPalette readOnly={version.readOnly} hasTrigger={nodes.some((n) => n.type === 'trigger')} problems={problems} onAdd={placement.addFromPalette} onFocus={placement.focusNode} />
           <EditorCanvas

@@ -10,6 +10,7 @@ import type { Condition } from '@/lib/domain/flow/conditions';
 import { conditionSentence, durationInWords } from '@/lib/domain/flow/words';
 import type { EditorNodeOf } from '@/components/flows/canvas/store';
 import { useView } from './editor-context';
+import { OutputCount, StepCountLine } from './StepCountLinks';
 
 const NO_PROBLEMS: string[] = [];
 
@@ -36,6 +37,7 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
           {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
         </div>
       ) : null}
+      <StepCountLine id={id} kind={kind} />
       {problems.length ? (
         <div className="flow-node-problem" role="note">
           ⚠ {problems.length === 1 ? problems[0] : `${problems.length} problems`}
@@ -98,7 +100,9 @@ const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<Ed
         </ol>
         <div className="flow-branch-outputs" aria-hidden="true">
           {outputs.map((o) => (
-            <span key={o.id}>{o.label}</span>
+            <span key={o.id} data-testid={`output-${o.id}`}>
+              {o.label} <OutputCount branchId={id} output={o.id} />
+            </span>
           ))}
         </div>
       </Shell>

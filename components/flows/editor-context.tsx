@@ -8,6 +8,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { WebhookInfo } from '@/lib/domain/flow/webhook-catalog';
+import type { StepCounts } from '@/lib/domain/logs/counts';
 
 export interface CatalogEntry extends WebhookInfo {
   method: string;
@@ -27,12 +28,14 @@ export interface ViewState {
   catalog: Record<string, CatalogEntry>;
   run: Record<string, NodeRunState> | null;
   readOnly: boolean;
+  /** the step counts of the published flow over the chosen range, or null when off */
+  counts: (StepCounts & { flowId: string }) | null;
 }
 
 export type ViewStore = StoreApi<ViewState>;
 
 export function createViewStore(catalog: CatalogEntry[]): ViewStore {
-  return createStore<ViewState>()(() => ({ problems: {}, catalog: Object.fromEntries(catalog.map((c) => [c.id, c])), run: null, readOnly: false }));
+  return createStore<ViewState>()(() => ({ problems: {}, catalog: Object.fromEntries(catalog.map((c) => [c.id, c])), run: null, readOnly: false, counts: null }));
 }
 
 const ViewContext = createContext<ViewStore | null>(null);

@@ -1,10 +1,11 @@
 'use client';
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTRPC } from '../trpc';
 import { ConfirmButton, ErrorBanner, Loading, QueryView, useTitle } from '../ui';
 import { WebhookEditor } from './WebhookEditor';
+import { LogList } from '../logs/LogList';
 
 export function WebhooksPage() {
   useTitle('Webhooks');
@@ -107,15 +108,41 @@ export function NewWebhookPage() {
 export function EditWebhookPage({ id }: { id: string }) {
   const trpc = useTRPC();
   const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
   const webhook = useQuery(trpc.webhooks.get.queryOptions({ id }));
   if (webhook.isPending) return <main className="page"><Loading what="webhook" /></main>;
   if (webhook.isError) return <main className="page"><ErrorBanner error={webhook.error} /></main>;
   const { id: _id, ...initial } = webhook.data;
+  const tab = params.get('tab') === 'logs' ? 'logs' : 'settings';
+  const show = (next: 'settings' | 'logs', attempt?: string | null) =>
+    router.replace(next === 'logs' ? `${pathname}?tab=logs${attempt ? `&attempt=${encodeURIComponent(attempt)}` : ''}` : pathname, { scroll: false });
   return (
     <>
       {params.get('copied') === '1' ? <div className="banner banner-ok page-banner" role="status">Copied. This is the copy: rename it and save.</div> : null}
       {params.get('created') === '1' ? <div className="banner banner-ok page-banner" role="status">Webhook created.</div> : null}
-      <WebhookEditor key={id} webhookId={id} initial={initial} />
+      <div className="tabs page-tabs" role="tablist" aria-label="Webhook">
+        <button type="button" role="tab" className={`tab${tab === 'settings' ? ' active' : ''}`} aria-selected={tab === 'settings'} onClick={() => show('settings')}>
+          Settings
+        </button>
+        <button type="button" role="tab" className={`tab${tab === 'logs' ? ' active' : ''}`} aria-selected={tab === 'logs'} onClick={() => show('logs')}>
+          Logs
+        </button>
+      </div>
+      {/* The editor stays mounted under the Logs tab: unsaved edits survive a look at the log. */}
+      <div hidden={tab !== 'settings'}>
+        <WebhookEditor key={id} webhookId={id} initial={initial} />
+      </div>
+      {tab === 'logs' ? (
+        <main className="page wide">
+          <section className="card" aria-label={`Logs of ${initial.name}`}>
+            <p className="hint">
+              Every attempt of <strong>{initial.name}</strong> (<code>{initial.systemName}</code>): flow runs, test sends and resends. <Link href={`/logs?webhook=${initial.systemName}`}>Filter more on the Logs page</Link>
+            </p>
+            <LogList filters={{ webhook: id }} selected={params.get('attempt')} onSelect={(attempt) => show('logs', attempt)} empty="No attempts yet: test-send this webhook, or run a flow that sends it." />
+          </section>
+        </main>
+      ) : null}
     </>
   );
 }

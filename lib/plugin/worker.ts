@@ -16,6 +16,8 @@ export interface HookflowWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** runs kept in memory between their steps; the rest are replayed from history when they wake */
   maxCachedWorkflows?: number;
+  /** wraps workflow and activity calls (tests pause a worker at a chosen point before killing it) */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export async function createHookflowWorker(options: HookflowWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -28,6 +30,7 @@ export async function createHookflowWorker(options: HookflowWorkerOptions): Prom
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
   return { worker, connection };
 }

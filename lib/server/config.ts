@@ -6,6 +6,21 @@ import { z } from 'zod';
  */
 const settingsSchema = z.object({
   HOOKFLOW_DATA_DIR: z.string().default('.data'),
+  /** SQLite `file:` or `postgresql://` URL; default: the SQLite file in the data directory (lib/server/db-url.ts) */
+  DATABASE_URL: z.string().optional(),
+  /** comma-separated CIDRs and host:port entries webhooks may call although closed by default (docs/security.md) */
+  HOOKFLOW_ALLOWED_NETWORKS: z.string().optional(),
+  /** comma-separated CIDRs closed in addition to the defaults */
+  HOOKFLOW_BLOCKED_NETWORKS: z.string().optional(),
+  /** the first admin, created on first start */
+  HOOKFLOW_ADMIN_EMAIL: z.string().optional(),
+  HOOKFLOW_ADMIN_PASSWORD: z.string().optional(),
+  /** the lowest level logged (docs/operations.md, "Logs") */
+  HOOKFLOW_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** json (one object per line) or pretty (npm start and npm run dev set it for their children) */
+  HOOKFLOW_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** a prebuilt workflow bundle (tests and images); default: built into the data directory */
+  HOOKFLOW_WORKFLOW_BUNDLE: z.string().optional(),
   HOOKFLOW_APP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOOKFLOW_APP_URL: z.string().url().optional(),
   HOOKFLOW_DEMO_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
@@ -15,6 +30,8 @@ const settingsSchema = z.object({
   /** runs a worker keeps in memory between steps (about 0.5 MB each); the rest are replayed from history when they wake */
   HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(100),
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** the worker's /health/live, /health/ready and /metrics; unset: no such port */
+  HOOKFLOW_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** events waiting to be stored beyond this are answered 503 with Retry-After */
   HOOKFLOW_INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(5000),
   /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */
@@ -23,6 +40,8 @@ const settingsSchema = z.object({
   HOOKFLOW_RATE_LIMIT_JITTER_MS: z.coerce.number().min(0).max(500).default(40),
   /** continue-as-new after this many slot requests (tests lower it) */
   HOOKFLOW_RATE_LIMIT_UPDATES_PER_RUN: z.coerce.number().int().min(2).max(1900).optional(),
+  /** attempts older than this many days are deleted by the daily log-retention schedule */
+  HOOKFLOW_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
@@ -31,6 +50,9 @@ const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Every setting Hookflow reads (docs/operations.md); the deployment files may pass only these and Temporal's own. */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = settingsSchema.safeParse(env);

@@ -2,12 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSettings } from './config';
+import { rememberSecrets } from './log';
 
 /**
  * Reads a key from the environment, or from `.data/<file>`, generating it there on first use. The file is
  * created with mode 0600 and never overwritten, so every process of one installation agrees on it.
  */
 function keyFromEnvOrFile(envValue: string | undefined, file: string, generate: () => string): { value: string; generated: boolean } {
+  const key = readOrCreateKey(envValue, file, generate);
+  // No log line may carry a key (lib/server/log.ts).
+  rememberSecrets([key.value]);
+  return key;
+}
+
+function readOrCreateKey(envValue: string | undefined, file: string, generate: () => string): { value: string; generated: boolean } {
   if (envValue) return { value: envValue, generated: false };
   const dir = path.resolve(loadSettings().HOOKFLOW_DATA_DIR);
   const target = path.join(dir, file);

@@ -53,6 +53,13 @@ export function sqlDb(prisma: PrismaClient): SqlDb {
   return db;
 }
 
+/** The database a Prisma client made by createPrismaClient talks to. */
+export function providerOf(prisma: PrismaClient): DatabaseProvider {
+  const url = urls.get(prisma);
+  if (!url) throw new Error('This Prisma client was not made by createPrismaClient');
+  return databaseProvider(url);
+}
+
 /** A JSON value as a parameter of a JSON column. */
 export function json(provider: DatabaseProvider, value: unknown): Sql {
   const text = JSON.stringify(value);

@@ -48,6 +48,7 @@ afterAll(async () => {
 
 describe('POST /api/events', () => {
   it('runs the flow: the receiver gets the rendered body and Temporal has the run under its readable id', async () => {
+    const before = receiver.requests.length;
     const response = await post({
       id: 'evt-1',
       type: 'customer.signed_up',
@@ -62,7 +63,7 @@ describe('POST /api/events', () => {
       runs: [{ flowId, workflowId, temporalUrl: expect.stringContaining(encodeURIComponent(workflowId)) }],
     });
 
-    const [request] = await receiver.waitFor(1);
+    const request = (await receiver.waitFor(before + 1))[before];
     expect(request!.method).toBe('POST');
     expect(request!.url).toBe('/deliveries/welcome');
     expect(request!.headers['content-type']).toBe('application/json');
@@ -82,17 +83,22 @@ describe('POST /api/events', () => {
   });
 
   it('answers a repeated event id with the same runs and starts nothing new', async () => {
-    const again = await post({ id: 'evt-1', type: 'customer.signed_up', customer: { id: 'cust-1', email: 'other@example.com' } });
+    const event = { id: 'evt-repeat', type: 'customer.signed_up', customer: { id: 'cust-repeat', email: 'ada@example.com' } };
+    const workflowId = `flow/${flowId}/evt-repeat`;
+    const before = receiver.requests.length;
+    expect((await post(event)).status).toBe(202);
+    await env.client.workflow.getHandle(workflowId).result();
+    const again = await post({ ...event, customer: { id: 'cust-repeat', email: 'other@example.com' } });
     expect(again.status).toBe(202);
     const body = await again.json();
-    expect(body.runs.map((r: { workflowId: string }) => r.workflowId)).toEqual([`flow/${flowId}/evt-1`]);
+    expect(body.runs.map((r: { workflowId: string }) => r.workflowId)).toEqual([workflowId]);
     const executions = [];
-    for await (const execution of env.client.workflow.list({ query: `WorkflowId = 'flow/${flowId}/evt-1'` })) executions.push(execution);
+    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) executions.push(execution);
     expect(executions).toHaveLength(1);
     // Give a wrongly started second run time to deliver; none may arrive.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(receiver.requests).toHaveLength(1);
-    expect(await env.prisma.run.count({ where: { eventId: 'evt-1' } })).toBe(1);
+    expect(receiver.requests.length - before).toBe(1);
+    expect(await env.prisma.run.count({ where: { eventId: 'evt-repeat' } })).toBe(1);
   });
 
   it('starts no run for an event type no flow listens to', async () => {

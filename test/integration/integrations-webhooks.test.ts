@@ -424,7 +424,7 @@ describe('lists and logs', () => {
     await marketer.webhooks.testSend({ webhookId: created!.id, webhook: webhookData(integrationId, { systemName: 'reserve_stock' }), sample: { customer: {}, event: { type: 'x', data: {} }, webhooks: {} } });
     const attempts = await marketer.webhooks.attempts({ webhookId: created!.id, limit: 10 });
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ responseStatus: 200, runId: null, requestMethod: 'POST' });
+    expect(attempts[0]).toMatchObject({ responseStatus: 200, runId: null, requestMethod: 'POST', kind: 'test', outcome: '2xx', integrationId, actorEmail: expect.stringContaining('marketer') });
     expect(JSON.stringify(attempts)).not.toContain('TOPSECRET');
   });
 
@@ -440,7 +440,7 @@ describe('lists and logs', () => {
     const runs = await marketer.overview.recentRuns({ limit: 5 });
     expect(runs[0]).toMatchObject({ id: run.id, eventType: 'overview.test', customerId: 'c-overview', temporalUrl: expect.stringContaining(encodeURIComponent(run.workflowId)) });
     const page = await marketer.runs.get({ id: run.id });
-    expect(page).toMatchObject({ workflowId: run.workflowId, attempts: [], flowVersion: { version: 1 } });
+    expect(page).toMatchObject({ workflowId: run.workflowId, trace: null, flowVersion: { version: 1 }, steps: { t: { kind: 'trigger', name: 'on overview.test' } } });
     await expect(marketer.runs.get({ id: 'missing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await marketer.flows.runs({ id: flowId })).toEqual([expect.objectContaining({ id: run.id, status: 'completed', version: 1, customerId: 'c-overview' })]);
     expect((await marketer.flows.list({ includeArchived: false })).find((f) => f.id === flowId)!.runs24h).toEqual({ completed: 1 });

@@ -47,6 +47,9 @@ beforeAll(async () => {
     { name: 'run', path: `/runs/${started.runId}`, ready: async (p) => (await loaded(p), heading('Requests')(p)) },
     { name: 'users', path: '/users', ready: async (p) => (await loaded(p), p.getByRole('cell', { name: 'marketer@example.com' }).waitFor()) },
     { name: 'flows-as-code', path: '/flows-as-code', ready: async (p) => (await loaded(p), p.locator('#export-document').waitFor()) },
+    { name: 'logs', path: '/logs', ready: async (p) => (await loaded(p), heading('Logs')(p)) },
+    { name: 'audit', path: '/audit', ready: async (p) => (await loaded(p), heading('Audit')(p)) },
+    { name: 'api-keys', path: '/settings/api-keys', ready: async (p) => (await loaded(p), heading('Settings · API keys')(p)) },
   );
 }, 300_000);
 
@@ -97,7 +100,7 @@ describe('every page at 1280×800 and 1920×1080, light and dark', () => {
     });
 
     // Twelve pages, two sizes, axe on each: minutes on a busy two-core machine.
-    it(`signed-in pages fit and pass axe (${scheme})`, { timeout: 360_000 }, async () => {
+    it(`signed-in pages fit and pass axe (${scheme})`, { timeout: 420_000 }, async () => {
       const problems: string[] = [];
       for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
         const context = await app.browser.newContext({ viewport, colorScheme: scheme });

@@ -104,6 +104,36 @@ describe.skipIf(!SERVER)('on Postgres', () => {
     expect(await env.prisma.run.count({ where: { eventId: 'pg-evt-1' } })).toBe(1);
   });
 
+  it('the webhook log: the run’s path and counts written with its completion, every kind of filter, resend, retention', async () => {
+    const marketer = callerFor(env.prisma, await userWithRole(env.prisma, 'marketer'));
+    const developer = callerFor(env.prisma, await userWithRole(env.prisma, 'developer'));
+    const run = await env.prisma.run.findFirstOrThrow({ where: { eventId: 'pg-evt-1' } });
+    expect(run.trace).toEqual({ path: ['welcome', 'end'], outputs: {}, failed: [] });
+    const counts = await marketer.logs.stepCounts({ flowId: run.flowId, range: '30d' });
+    expect(counts.runs).toEqual({ entered: 1, succeeded: 1, failed: 0 });
+    const { recordRunStatus } = await import('../../lib/server/runs/attempts');
+    // Once only: a repeated completion changes no count.
+    await recordRunStatus(env.prisma, { runId: run.id, status: 'completed', flowId: run.flowId, trace: run.trace as never });
+    expect((await marketer.logs.stepCounts({ flowId: run.flowId, range: '24h' })).runs.entered).toBe(1);
+    const [step] = (run.trace as { path: string[] }).path;
+    const ids = async (filters: Parameters<typeof marketer.logs.list>[0]) => (await marketer.logs.list(filters)).rows.map((r) => r.id);
+    const [attempt] = await ids({ customer: 'pg-cust-1' });
+    expect(attempt).toBeDefined();
+    for (const filters of [{ flow: run.flowId, step }, { flow: run.flowId, passed: step }, { outcome: '2xx' }, { outcome: '2xx,5xx' }, { event: 'pg-evt-1' }, { run: run.id }, { webhook: 'welcome_email' }]) {
+      expect([filters, await ids(filters)]).toEqual([filters, [attempt]]);
+    }
+    expect(await ids({ outcome: '4xx,5xx' })).toEqual([]);
+    expect(await ids({ flow: run.flowId, passed: step, output: 'else' })).toEqual([]);
+    const detail = await marketer.logs.get({ id: attempt! });
+    expect(detail.entry.flow).toMatchObject({ id: run.flowId, version: 1 });
+    const resent = await developer.logs.resend({ id: attempt! });
+    expect(resent.status).toBe(200);
+    expect(await ids({ run: run.id })).toEqual([resent.id, attempt]);
+    const { deleteAttemptsBefore } = await import('../../lib/server/logs/retention');
+    expect(await deleteAttemptsBefore(env.prisma, new Date(Date.now() + 60_000), 1)).toBe(1);
+    expect(await ids({ customer: 'pg-cust-1' })).toEqual([resent.id]);
+  });
+
   it('the editors work: encrypted secrets, a clear error on a duplicate system name, publishing, grouped run counts', async () => {
     const developer = callerFor(env.prisma, await userWithRole(env.prisma, 'developer'));
     const { id: integrationId } = await developer.integrations.create({

@@ -1,9 +1,12 @@
 /**
  * The per-integration rate limit on the real dev server with two real worker processes and a loopback
- * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
+ * receiver that timestamps every request. The workers continue the limiter as new every 5 updates,
  * so every test here also crosses continue-as-new.
  */
+import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../../scripts/worker-process';
@@ -11,6 +14,7 @@ import { startReceiverProcess, type ReceiverProcess } from '../../scripts/receiv
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { ingestEvent } from '../../lib/server/events/ingest';
 import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/server/ratelimit/client';
+import { acquireUpdate, statusQuery } from '../../lib/domain/ratelimit/messages';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
 import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
@@ -19,6 +23,7 @@ let env: TestEnv;
 let workers: WorkerProcess[] = [];
 const receivers: ReceiverProcess[] = [];
 let seq = 0;
+const recorded: { name: string; workflowId: string; runIds: string[] }[] = [];
 
 beforeAll(async () => {
   env = await createTestEnv('rate-limit');
@@ -32,6 +37,15 @@ beforeAll(async () => {
   workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
 }, 120_000);
 afterAll(async () => {
+  // HOOKFLOW_RECORD_HISTORIES=<label> saves the limiter runs of the continue-as-new and upgrade tests for the
+  // replay test.
+  const label = process.env.HOOKFLOW_RECORD_HISTORIES;
+  for (const { name, workflowId, runIds } of label ? recorded : []) {
+    for (const [i, runId] of runIds.entries()) {
+      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      writeFileSync(path.join(import.meta.dirname, '../replay/histories', `${label}-${name}-run${i + 1}.json`), historyToJSON(history));
+    }
+  }
   await Promise.all(workers.map((w) => w.stop()));
   await Promise.all(receivers.map((r) => r.close()));
   await env?.close();
@@ -78,13 +92,18 @@ async function postEvents(type: string, count: number, workflowIds: string[]): P
 const results = (ids: string[]) => Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<CustomerFlowResult>));
 
 async function limiterRuns(integrationId: string): Promise<number> {
-  let runs = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs++;
-  return runs;
+  return (await limiterRunIds(integrationId)).length;
+}
+
+/** Run ids of an integration's limiter, oldest first. */
+async function limiterRunIds(integrationId: string): Promise<string[]> {
+  const runs: { runId: string; startTime: Date }[] = [];
+  for await (const run of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs.push(run);
+  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
 }
 
 describe('per-integration rate limit', () => {
-  it('R = 5/s, two workers, three webhooks in three flows, 60 events: no second holds more than 5, sustained ≥ 4.75/s, across continue-as-new', async () => {
+  it('R = 5/s, two workers, three webhooks in three flows, 60 events: no second holds more than 5, sustained ≥ 0.85 × 5/s, across continue-as-new', async () => {
     const r = await receiver();
     const integration = await createIntegration(env.prisma, { rootUrl: r.url, rateLimitPerSecond: 5 });
     const types: string[] = [];
@@ -102,14 +121,57 @@ describe('per-integration rate limit', () => {
     expect(new Set(received.map((q) => q.url))).toEqual(new Set(['/w0', '/w1', '/w2']));
     const times = received.map((q) => q.at);
     expect(maxInAnySecond(times)).toBeLessThanOrEqual(5);
+    // No window above R is the hard promise; the sustained rate only has to show the limiter keeps the
+    // queue moving (0.85 R leaves a busy 2-core machine room; the benchmark keeps the strict target).
     const sustained = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
-    expect(sustained).toBeGreaterThanOrEqual(4.75);
+    expect(sustained).toBeGreaterThanOrEqual(0.85 * 5);
     expect(sustained).toBeLessThanOrEqual(5);
     // Both worker processes sent, and the limiter continued as new while no slot was lost or doubled.
     expect(await limiterRuns(integration.id)).toBeGreaterThan(1);
     const attempts = await env.prisma.webhookAttempt.findMany({ where: { webhookId: { in: (await env.prisma.webhook.findMany({ where: { integrationId: integration.id } })).map((w) => w.id) } } });
     expect(attempts).toHaveLength(60);
   }, 120_000);
+
+  it('hands out every slot once across continue-as-new, and a released slot goes to a later request', async () => {
+    const integration = await createIntegration(env.prisma, { rootUrl: 'http://127.0.0.1:9', rateLimitPerSecond: 20 });
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue, limiterInput: { maxUpdatesPerRun: 4 } });
+    const acquireWave = () => Promise.all(Array.from({ length: 5 }, () => slots.acquire(integration.id, 20, null)));
+    const used = await acquireWave();
+    // Give back the two latest slots (still ahead), as a cancelled activity does, then ask for more.
+    used.sort((a, b) => a - b);
+    const givenBack = used.splice(-2);
+    await slots.release(integration.id, givenBack);
+    for (let wave = 0; wave < 4; wave++) used.push(...(await acquireWave()));
+    expect(new Set(used).size).toBe(used.length);
+    used.sort((a, b) => a - b);
+    const gaps = used.slice(1).map((t, i) => t - used[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / 20 - 0.001);
+    const runIds = await limiterRunIds(integration.id);
+    expect(runIds.length).toBeGreaterThan(1);
+    recorded.push({ name: 'rate-limiter', workflowId: limiterWorkflowId(integration.id), runIds });
+  }, 60_000);
+
+  it('a limiter still running revision 1 moves to leases at the first lease request, carrying its schedule on', async () => {
+    const integrationId = `upgrade-${++seq}`;
+    // As the previous release started it: no revision in the input, slots granted through `acquire`.
+    const handle = await env.client.workflow.start('rateLimiter', { taskQueue: env.taskQueue, workflowId: limiterWorkflowId(integrationId), args: [{ ratePerSecond: 20 }] });
+    const before = await handle.executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: Array.from({ length: 5 }, () => ({ maxWaitMs: 60_000 })), notBefore: Date.now() + 100 }] });
+    const old = before.map((g) => ('slotAt' in g ? g.slotAt : NaN));
+    expect(old.every(Number.isFinite)).toBe(true);
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue });
+    const after = await Promise.all(Array.from({ length: 5 }, () => slots.acquire(integrationId, 20, null)));
+    // Nothing granted before the move is handed out again.
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(Math.max(...old) + 1040 / 20 - 0.001);
+    const runIds = await limiterRunIds(integrationId);
+    expect(runIds).toHaveLength(2);
+    recorded.push({ name: 'rate-limiter-upgrade', workflowId: limiterWorkflowId(integrationId), runIds });
+    const status = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).query(statusQuery);
+    expect(status.holders).toBe(1);
+    // The old request path still works on the new revision, from the same schedule.
+    const late = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: [{ maxWaitMs: 60_000 }] }] });
+    expect(late).toHaveLength(1);
+    expect(after).not.toContain((late[0] as { slotAt: number }).slotAt);
+  }, 60_000);
 
   it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {
     const r = await receiver();
@@ -147,7 +209,6 @@ describe('per-integration rate limit', () => {
     const slow = (await r.requests()).map((q) => q.at);
     for (let i = 1; i < slow.length; i++) expect(slow[i]! - slow[i - 1]!).toBeGreaterThanOrEqual(500 - 25);
     await env.prisma.integration.update({ where: { id: integration.id }, data: { rateLimitPerSecond: 20 } });
-    const started = Date.now();
     await results(await post(type, 10));
     const fast = (await r.requests()).slice(4).map((q) => q.at).sort((a, b) => a - b);
     expect(fast).toHaveLength(10);
@@ -155,7 +216,8 @@ describe('per-integration rate limit', () => {
     // At 2/s every gap would be at least 520 ms; at 20/s requests that queue together go 52 ms apart.
     const gaps = fast.slice(1).map((t, i) => t - fast[i]!);
     expect(gaps.filter((gap) => gap < 400).length).toBeGreaterThanOrEqual(5);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // At the receiver, not the test's clock: at the old 2/s the ten would span at least 9 × 500 ms.
+    expect(fast.at(-1)! - fast[0]!).toBeLessThan(9 * 500);
   }, 60_000);
 
   it('a request that would wait past its retry window fails as "rate limit queue full" and the flow takes the failure path', async () => {

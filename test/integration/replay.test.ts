@@ -1,8 +1,9 @@
 /**
- * Determinism: histories recorded from earlier versions of the interpreter (test/replay/histories) must
- * replay on the current workflow code. A change to the sequence of commands customerFlow issues must be
- * made a new interpreter revision (docs/runtime.md), and a fresh history recorded with
- * `HOOKFLOW_RECORD_HISTORIES=v<n> npx vitest run test/integration/runtime.test.ts`.
+ * Determinism: histories recorded from earlier versions of the workflows (test/replay/histories) must
+ * replay on the current workflow code. A change to the sequence of commands a workflow issues gets a new
+ * revision in the workflow's input (docs/runtime.md), and a fresh history recorded with
+ * `HOOKFLOW_RECORD_HISTORIES=v<n> npx vitest run test/integration/runtime.test.ts` (customerFlow) or
+ * `… test/integration/rate-limit.test.ts` (the rate limiter, every run of one limiter across continue-as-new).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

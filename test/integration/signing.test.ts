@@ -77,6 +77,19 @@ describe('signed requests', () => {
     expect(requests.every((r) => verifies(secret, r))).toBe(true);
   });
 
+  it('a resend from the log is signed too, with the step’s TransactionalId as its webhook-id', async () => {
+    const integration = await createIntegration(env.prisma, { rootUrl: receiver.url });
+    const { secret } = await developer.integrations.enableSigning({ id: integration.id });
+    const [sent] = await send(integration.id, '/resend?key=${WebhookRequest.TransactionalId}', { maxRetries: 1, retryWindowSeconds: 3 });
+    const attempt = await env.prisma.webhookAttempt.findFirstOrThrow({ where: { requestUrl: { contains: '/resend' }, integrationId: integration.id } });
+    const before = receiver.requests.length;
+    expect(await developer.logs.resend({ id: attempt.id })).toMatchObject({ status: 200 });
+    const resent = receiver.requests[before]!;
+    expect(resent.headers['webhook-id']).toBe(sent!.headers['webhook-id']);
+    expect(resent.headers['webhook-id']).toBe(attempt.transactionalId);
+    expect(verifies(secret, resent)).toBe(true);
+  });
+
   it('after a rotation requests verify with the new and the old secret for 24 hours, then with the new one only', async () => {
     const integration = await createIntegration(env.prisma, { rootUrl: receiver.url });
     const { secret: old } = await developer.integrations.enableSigning({ id: integration.id });

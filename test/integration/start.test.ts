@@ -1,11 +1,12 @@
 /**
  * `npm start`'s process manager on real processes: it brings up Temporal, the worker, the demo receiver and
- * the web app on free ports, the printed ingest key drives a delivery, and SIGTERM leaves nothing behind.
+ * the web app on free ports, the printed ingest key drives a delivery, a worker killed with SIGKILL is started
+ * again and delivers the next event, and SIGTERM leaves nothing behind.
  * The web app runs in dev mode here so the test does not pay for a production build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,29 @@ function startHookflow(env: Record<string, string>): { child: ChildProcess; outp
   };
 }
 
+/** Every process below this one (tsx runs start.ts in a child of its own), from /proc. */
+function descendantsOf(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      parents.set(Number(entry), Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(pid);
+      walk(pid);
+    }
+  };
+  walk(root);
+  return found;
+}
+
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
 afterAll(() => {
@@ -54,7 +78,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('brings everything up on free ports, delivers the printed curl, and shuts down cleanly', async () => {
+  it('brings everything up on free ports, delivers the printed curl, restarts a killed worker, and shuts down cleanly', async () => {
     const [app, grpc, ui, demo] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const hookflow = startHookflow({
       HOOKFLOW_APP_PORT: String(app),
@@ -81,6 +105,20 @@ describe('npm start', () => {
       expect(event.status).toBe(202);
       expect((await event.json()).runs).toHaveLength(1);
       await hookflow.waitFor(/\[demo-receiver\] POST \/deliveries\/welcome .*ada@example\.com/, 60_000);
+
+      // The supervisor: kill -9 the worker; it is started again and the next event is delivered.
+      const worker = descendantsOf(hookflow.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('scripts/worker.ts'));
+      expect(worker).toBeDefined();
+      process.kill(worker!, 'SIGKILL');
+      await hookflow.waitFor(/\[supervisor\] worker exited on SIGKILL; restarting in 1 s/, 30_000);
+      const again = await fetch(`http://127.0.0.1:${app}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'start-test-2', type: 'customer.signed_up', customer: { id: 'c-2', email: 'grace@example.com', first_name: 'Grace' } }),
+      });
+      expect(again.status).toBe(202);
+      await hookflow.waitFor(/\[demo-receiver\] POST \/deliveries\/welcome .*grace@example\.com/, 90_000);
+      expect(descendantsOf(hookflow.child.pid!)).not.toContain(worker);
     } finally {
       hookflow.child.kill('SIGTERM');
     }

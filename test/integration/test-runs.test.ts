@@ -111,6 +111,10 @@ describe('testing a draft', () => {
     expect(failed.status).toBe('completed');
     expect(failed.attempts).toHaveLength(1);
     expect(failed.attempts[0]).toMatchObject({ dryRun: true, errorClass: 'http_5xx', responseStatus: 503 });
+    // The log's filters see a dry run's attempt like any other; its path is kept, but no test run adds to the canvas counts.
+    expect(failed.attempts[0]).toMatchObject({ outcome: '5xx', flowId: flow.id, customerExternalId: 'sample-1' });
+    expect(failed.trace).toMatchObject({ path: ['lookup', 'route', 'stop'], failed: ['lookup'] });
+    expect(await env.prisma.stepCount.count({ where: { flowId: flow.id } })).toBe(0);
     expect(receiver.requests.length).toBe(before);
   });
 
@@ -143,6 +147,8 @@ describe('testing a draft', () => {
     expect(sent.map((r) => r.url)).toEqual(['/lookup']);
     expect(sent[0]!.headers.authorization).toBe('Bearer TOPSECRET-1');
     expect(run.attempts[0]).toMatchObject({ dryRun: false, responseStatus: 200 });
+    expect(run.trace).toMatchObject({ path: ['w0'], failed: [] });
+    expect(await env.prisma.stepCount.count({ where: { flowId: flow.id } })).toBe(0);
     expect(await env.prisma.run.count({ where: { flowId: other.flowId } })).toBe(0);
     // A pending test run is never started by the dispatcher loop, and test runs do not count as customer runs.
     expect(await startPendingRuns(deps, 0)).toBe(0);

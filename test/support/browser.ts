@@ -30,13 +30,18 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
+/** Debian's Chromium, for a test file that starts its own app. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
 /**
  * Starts the app for one test file, with an admin, a developer and a marketer who sign in with PASSWORD
  * (`users: false`: nobody yet, as on a new install).
  */
 export async function startBrowserApp(name: string, options: { users?: boolean } = {}): Promise<BrowserApp> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
-  mkdirSync(SHOTS, { recursive: true });
   const env = await createTestEnv(name);
   const prisma = env.prisma;
   const dataDir = path.join(inject('scratchDir'), `${name}-${Date.now()}`);
@@ -58,7 +63,7 @@ export async function startBrowserApp(name: string, options: { users?: boolean }
     });
     // Test runs from the canvas run on a real worker of this file's task queue.
     await env.startWorker();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   } catch (error) {
     server?.stop();
     await receiver.close();
@@ -87,13 +92,13 @@ export async function open(page: Page, url: string): Promise<void> {
   await hydrated(page);
 }
 
-export async function signIn(context: BrowserContext, baseUrl: string, email: string): Promise<Page> {
+export async function signIn(context: BrowserContext, baseUrl: string, email: string, password: string = PASSWORD): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/integrations`);
   await page.waitForURL(/\/login/);
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${baseUrl}/`);
   await hydrated(page);

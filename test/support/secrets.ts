@@ -3,7 +3,7 @@ export function secretForms(secret: string): string[] {
   const pieces = [secret, ...secret.split(/\s+/).filter((p) => p.length >= 6 && p !== secret)];
   return [
     ...new Set(
-      pieces.flatMap((piece) => [piece, encodeURIComponent(piece), Buffer.from(piece).toString('base64').replace(/=+$/, ''), Buffer.from(piece).toString('base64url')]),
+      pieces.flatMap((piece) => [piece, encodeURIComponent(piece), encodeURIComponent(piece).replace(/%20/g, '+'), Buffer.from(piece).toString('base64').replace(/=+$/, ''), Buffer.from(piece).toString('base64url')]),
     ),
   ];
 }

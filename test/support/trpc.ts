@@ -16,7 +16,7 @@ export function callerFor(prisma: PrismaClient, user: { id: string; email: strin
   const csrf = 'csrf-test-token';
   return factory({
     prisma,
-    session: user ? { user: { id: user.id, email: user.email, name: user.name, role: user.role as Role }, csrfToken: csrf } : null,
+    session: user ? { id: `test-session-${user.id}`, user: { id: user.id, email: user.email, name: user.name, role: user.role as Role }, csrfToken: csrf } : null,
     csrfHeader: options.csrf === false ? null : csrf,
     secretKey: () => TEST_SECRET_KEY,
   });

@@ -5,6 +5,9 @@ import { ingestEvent } from '@/lib/server/events/ingest';
 import { appIngestDeps } from '@/lib/server/events/deps';
 import { MAX_EVENT_BYTES } from '@/lib/domain/events/schema';
 import { QueueFullError } from '@/lib/server/group-commit';
+import { log } from '@/lib/server/log';
+import { checkApiKey, looksLikeApiKey } from '@/lib/server/auth/api-keys';
+import { db } from '@/lib/server/db';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -12,22 +15,31 @@ export const dynamic = 'force-dynamic';
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
 
-function authorized(header: string | null): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1]!.trim());
+function isIngestKey(bearer: string): boolean {
+  const given = Buffer.from(bearer);
   const expected = Buffer.from(ingestKey().value);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export async function POST(request: Request): Promise<Response> {
-  if (!authorized(request.headers.get('authorization'))) {
-    return json(
-      401,
-      { error: 'unauthorized', message: 'Send the ingest key as "Authorization: Bearer <key>" (npm start prints it; it is in .data/ingest.key or HOOKFLOW_INGEST_KEY)' },
-      { 'www-authenticate': 'Bearer' },
-    );
+/** The ingest key, or an API key with the events:write scope (401 without a valid key, 403 without the scope). */
+async function refusal(header: string | null): Promise<Response | null> {
+  const bearer = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '';
+  if (bearer && isIngestKey(bearer)) return null;
+  if (looksLikeApiKey(bearer)) {
+    const check = await checkApiKey(db(), header, 'events:write');
+    if (check.ok) return null;
+    return json(check.status, { error: check.status === 401 ? 'unauthorized' : 'forbidden', message: check.message }, check.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
   }
+  return json(
+    401,
+    { error: 'unauthorized', message: 'Send the ingest key, or an API key with the events:write scope, as "Authorization: Bearer <key>" (npm start prints the ingest key; it is in .data/ingest.key or HOOKFLOW_INGEST_KEY)' },
+    { 'www-authenticate': 'Bearer' },
+  );
+}
+
+export async function POST(request: Request): Promise<Response> {
+  const refused = await refusal(request.headers.get('authorization'));
+  if (refused) return refused;
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
     return json(413, { error: 'too_large', message: `The event is larger than ${MAX_EVENT_BYTES / 1024} KB` });
@@ -47,7 +59,7 @@ export async function POST(request: Request): Promise<Response> {
       return json(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
     }
     // The database failed: the event was not stored. Say so in JSON, never with an empty body.
-    console.error('[events] could not store an event:', error);
+    log().error({ err: error, component: 'events', requestId: request.headers.get('x-request-id') ?? undefined }, 'could not store an event');
     return json(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' });
   }
 }

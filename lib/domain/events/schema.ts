@@ -8,7 +8,7 @@ const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 export const eventTypeSchema = z.string().trim().regex(EVENT_TYPE_PATTERN, 'Use letters, digits and . _ : -, e.g. order.placed');
 
 /** POST /api/events body (docs/architecture.md, "Data path of one event"). */
-const eventInputSchema = z
+export const eventInputSchema = z
   .object({
     id: z.string({ error: 'is required (a unique id for this event, e.g. "order-1042")' }).regex(EVENT_ID_PATTERN, {
       error: 'must be 1-200 characters: letters, digits and . _ : @ -, starting with a letter or digit',
@@ -81,3 +81,18 @@ export function validateEvent(body: unknown): { ok: true; event: EventInput } | 
     body: { error: 'invalid_event', message: first.field === '(body)' ? first.message : `${first.field}: ${first.message}`, field: first.field, issues },
   };
 }
+
+/** POST /api/events 202 body (documented in docs/openapi.json). */
+export const ingestResponseSchema = z.object({
+  eventId: z.string(),
+  runs: z.array(z.object({ flowId: z.string(), workflowId: z.string().describe('flow/<flowId>/<eventId>'), temporalUrl: z.string() })).describe('the runs this event started (a repeated id answers the first one\'s runs)'),
+  pending: z.literal(true).optional().describe('Temporal was unreachable: the event is stored and its runs start when it is back'),
+});
+
+/** A refused event's 400 body. */
+export const eventRejectionSchema = z.object({
+  error: z.literal('invalid_event'),
+  message: z.string(),
+  field: z.string(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })),
+});

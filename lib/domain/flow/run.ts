@@ -4,7 +4,8 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
-import type { Plan } from './plan';
+import type { Plan, PlanNode } from './plan';
+import type { FinalStatus, RunTrace } from './trace';
 
 /** The interpreter workflow's type name, as the dispatcher starts it. */
 export const CUSTOMER_FLOW_WORKFLOW = 'customerFlow';
@@ -83,6 +84,27 @@ export interface SendWebhookInput {
   completesRun?: boolean;
   /** a dry-run test step: render and record the request, send nothing, answer with this response */
   dryRun?: SampleResponse;
+  /**
+   * With completesRun: the run's trace so far (this step included) and the steps after this one, so the
+   * activity records the whole path with the run's completion (lib/domain/flow/trace.ts).
+   */
+  completion?: StepCompletion;
+}
+
+interface StepCompletion {
+  trace: RunTrace;
+  systemName: string;
+  /** this step's next node, and the nodes reachable from it (branches and ends only) */
+  next: string | null;
+  nodes: Record<string, PlanNode>;
+}
+
+/** The run's final status for the Run table, with the path it took (absent on runs that replay revision 1). */
+export interface RecordRunStatusInput {
+  runId: string;
+  status: FinalStatus;
+  flowId?: string;
+  trace?: RunTrace;
 }
 
 export interface SendWebhookResult {

@@ -32,24 +32,30 @@ export interface RetryTiming {
   retryAfterSeconds: number | null;
 }
 
-export type RetryDecision = { delayMs: number; reason?: undefined } | { delayMs: null; reason: string };
+/** The delay before the next attempt and why it is that long, or why there is no next attempt. */
+export type RetryDecision = { delayMs: number; reason: string } | { delayMs: null; reason: string };
 
 function backoffMs(attempt: number, windowSeconds: number): number {
   return Math.round(((windowSeconds * 1000) / 18) * 2 ** (attempt - 1));
 }
 
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
 export function nextRetryDelayMs(t: RetryTiming): RetryDecision {
   const remaining = t.windowEndMs - t.nowMs;
   if (remaining <= 0) return { delayMs: null, reason: `gave up at the end of the ${describeWindow(t.windowSeconds)} retry window` };
   const backoff = backoffMs(t.attempt, t.windowSeconds);
+  const scheduled = `backoff after attempt ${t.attempt}: ${2 ** (t.attempt - 1)}/18 of the ${seconds(t.windowSeconds * 1000)} retry window`;
   if (t.retryAfterSeconds !== null) {
     const asked = t.retryAfterSeconds * 1000;
     if (asked > remaining) {
       return { delayMs: null, reason: `the service asked to retry after ${t.retryAfterSeconds} s, past the end of the retry window` };
     }
-    return { delayMs: Math.max(asked, Math.min(backoff, remaining)) };
+    const delayMs = Math.max(asked, Math.min(backoff, remaining));
+    return { delayMs, reason: delayMs === asked && asked >= Math.min(backoff, remaining) ? `the service's Retry-After: ${t.retryAfterSeconds} s` : scheduled };
   }
-  return { delayMs: Math.min(backoff, remaining) };
+  if (backoff > remaining) return { delayMs: remaining, reason: `what is left of the retry window (${seconds(remaining)})` };
+  return { delayMs: backoff, reason: scheduled };
 }
 
 /** "6-minute", "12-second" */

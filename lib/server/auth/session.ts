@@ -23,6 +23,8 @@ export interface SessionUser {
 }
 
 export interface Session {
+  /** the session row's id (the token's hash) */
+  id: string;
   user: SessionUser;
   csrfToken: string;
 }
@@ -41,7 +43,7 @@ export async function readSession(prisma: PrismaClient, token: string | undefine
   const session = await prisma.session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
   if (!session || session.expiresAt < new Date() || session.user.disabledAt) return null;
   const { id, email, name, role } = session.user;
-  return { user: { id, email, name, role: role as Role }, csrfToken: session.csrfToken };
+  return { id: session.id, user: { id, email, name, role: role as Role }, csrfToken: session.csrfToken };
 }
 
 export async function destroySession(prisma: PrismaClient, token: string | undefined): Promise<void> {

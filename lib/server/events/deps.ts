@@ -3,6 +3,7 @@ import { db, type PrismaClient } from '../db';
 import { loadSettings, temporalWorkflowUrl } from '../config';
 import { temporalClient } from '../temporal/connection';
 import type { IngestDeps } from './ingest';
+import { log } from '../log';
 
 export function appIngestDeps(prisma: PrismaClient = db()): IngestDeps {
   return {
@@ -10,6 +11,6 @@ export function appIngestDeps(prisma: PrismaClient = db()): IngestDeps {
     client: temporalClient,
     taskQueue: loadSettings().HOOKFLOW_TASK_QUEUE,
     workflowUrl: (workflowId) => temporalWorkflowUrl(workflowId),
-    log: (message, error) => console.warn(`[events] ${message}: ${(error as Error)?.message ?? ''}`),
+    log: (message, error) => log().warn({ err: error, component: 'events' }, message),
   };
 }

@@ -1,25 +1,28 @@
 /**
- * Import: parse and validate the whole document, plan it against the database, then write the plan and
+ * Import: parse and validate the whole document, prepare it against the database, then write what was prepared and
  * publish what it says, all in one transaction. A refused document writes nothing.
  */
 import type { PrismaClient } from '../db';
 import type { Prisma } from '../../generated/prisma/client';
 import { encryptSecret } from '../crypto/secrets';
+import { recordAudit, type AuditActor } from '../audit';
 import { compileFlow } from '../../domain/flow/compile';
 import { publishDraft, recordVersion, webhookCatalog, type PublishResult } from '../flows/publish';
 import { parseDocument } from './parse';
-import { planImport, type FlowStep, type ImportPlan, type PlanOptions } from './prepare';
+import { prepareImport, type FlowStep, type PreparedImport, type PrepareOptions } from './prepare';
 import type { Change } from '../../domain/flows-as-code/changes';
 import { toStoredGraph } from './graphs';
 import { FlowsAsCodeError, jsonPath, type DocumentProblem } from './problems';
 
 type Db = Prisma.TransactionClient;
 
-export interface ImportOptions extends PlanOptions {
-  /** validate and plan only; nothing is written */
+export interface ImportOptions extends PrepareOptions {
+  /** validate and prepare only; nothing is written */
   dryRun?: boolean;
   /** recorded on the versions this import publishes */
   publishedById?: string | null;
+  /** who imports: an import that writes records one audit row, in its transaction */
+  actor?: AuditActor;
 }
 
 export type ImportResult = { ok: true; dryRun: boolean; changes: Change[]; summary: string } | { ok: false; problems: DocumentProblem[] };
@@ -31,12 +34,17 @@ export async function importDocument(prisma: PrismaClient, source: string, optio
     // Planning reads inside the transaction too, so what was validated is what gets written.
     return await prisma.$transaction(
       async (tx) => {
-        const planned = await planImport(tx, parsed.document, options);
-        if (!planned.ok) throw new FlowsAsCodeError(planned.problems);
-        if (!options.dryRun) await applyPlan(tx, planned.plan, options.secretKey, options.publishedById ?? null);
-        return { ok: true as const, dryRun: options.dryRun ?? false, changes: planned.plan.changes, summary: summarize(planned.plan.changes, options.dryRun ?? false) };
+        const prepared = await prepareImport(tx, parsed.document, options);
+        if (!prepared.ok) throw new FlowsAsCodeError(prepared.problems);
+        const summary = summarize(prepared.import.changes, options.dryRun ?? false);
+        if (!options.dryRun) {
+          await applyPrepared(tx, prepared.import, options.secretKey, options.publishedById ?? null);
+          const written = prepared.import.changes.filter((c) => c.action !== 'unchanged');
+          await recordAudit(tx, options.actor ?? { id: null, label: 'system' }, { action: 'flows.import', entityType: 'import', entityName: summary, details: { changes: written } });
+        }
+        return { ok: true as const, dryRun: options.dryRun ?? false, changes: prepared.import.changes, summary };
       },
-      // Templates are compiled while planning; give a large document time on a slow machine.
+      // Templates are compiled while preparing; give a large document time on a slow machine.
       { maxWait: 10_000, timeout: 120_000 },
     );
   } catch (error) {
@@ -45,12 +53,12 @@ export async function importDocument(prisma: PrismaClient, source: string, optio
   }
 }
 
-async function applyPlan(tx: Db, plan: ImportPlan, secretKey: () => Buffer, publishedById: string | null): Promise<void> {
+async function applyPrepared(tx: Db, prepared: PreparedImport, secretKey: () => Buffer, publishedById: string | null): Promise<void> {
   const integrationIds = new Map<string, string>();
-  for (const step of plan.integrations) {
+  for (const step of prepared.integrations) {
     integrationIds.set(step.data.name, step.write ? await writeIntegration(tx, step, secretKey) : step.existingId!);
   }
-  for (const step of plan.webhooks) {
+  for (const step of prepared.webhooks) {
     if (!step.write) continue;
     const integrationId = 'id' in step.integration ? step.integration.id : integrationIds.get(step.integration.name)!;
     const data = { ...step.data, integrationId };
@@ -59,18 +67,18 @@ async function applyPlan(tx: Db, plan: ImportPlan, secretKey: () => Buffer, publ
   }
   const webhookIds = new Map((await tx.webhook.findMany({ select: { id: true, systemName: true } })).map((w) => [w.systemName, w.id]));
   const idOf = (systemName: string) => webhookIds.get(systemName)!;
-  for (const [index, step] of plan.flows.entries()) {
+  for (const [index, step] of prepared.flows.entries()) {
     const flowId = await writeFlow(tx, step, idOf);
     const published = await publishStep(tx, step, flowId, idOf, publishedById);
     if (published && !published.ok) {
-      // The plan validated this graph against the same webhooks, so this means the database changed under us.
+      // Preparing validated this graph against the same webhooks, so this means the database changed under us.
       throw new FlowsAsCodeError(published.problems.map((p) => ({ path: jsonPath(['flows', index]), message: `Publishing failed: ${p.message}` })));
     }
   }
 }
 
 /** Creates the integration, or replaces its settings and headers the way the integration editor saves. */
-async function writeIntegration(tx: Db, step: ImportPlan['integrations'][number], secretKey: () => Buffer): Promise<string> {
+async function writeIntegration(tx: Db, step: PreparedImport['integrations'][number], secretKey: () => Buffer): Promise<string> {
   const headers = step.headers.map((h, position) => ({ position, name: h.name, secret: h.secret, value: h.secret ? encryptSecret(h.value, secretKey()) : h.value }));
   if (!step.existingId) return (await tx.integration.create({ data: { ...step.data, headers: { create: headers } } })).id;
   await tx.integrationHeader.deleteMany({ where: { integrationId: step.existingId } });

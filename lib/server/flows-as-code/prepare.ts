@@ -1,7 +1,7 @@
 /**
- * Planning an import: match each entity of the document with the database (integrations by name, webhooks
+ * Preparing an import: match each entity of the document with the database (integrations by name, webhooks
  * by system name, flows by name), validate everything as it will be after the import, and work out what
- * changes. Nothing is written here; a plan with problems is refused whole.
+ * changes. Nothing is written here; an import with problems is refused whole.
  *
  * Validation reuses what the editors use: the integration input schema, the webhook editor's template and
  * capture checks, and the flow compiler with a webhook catalog merged from the database and the document.
@@ -21,7 +21,7 @@ import type { Change } from '../../domain/flows-as-code/changes';
 
 type Db = Prisma.TransactionClient;
 
-export interface PlanOptions {
+export interface PrepareOptions {
   /** make live what the document says is live ("published": true) */
   publish?: boolean;
   /** a secret's value by its ref: HOOKFLOW_SECRET_<REF> from the environment, or a value typed in the UI */
@@ -62,14 +62,14 @@ export interface FlowStep {
   publish: 'draft' | 'publishedGraph' | null;
 }
 
-export interface ImportPlan {
+export interface PreparedImport {
   changes: Change[];
   integrations: IntegrationStep[];
   webhooks: WebhookStep[];
   flows: FlowStep[];
 }
 
-export type PlanResult = { ok: true; plan: ImportPlan } | { ok: false; problems: DocumentProblem[] };
+export type PrepareResult = { ok: true; import: PreparedImport } | { ok: false; problems: DocumentProblem[] };
 
 type State = Awaited<ReturnType<typeof loadState>>;
 
@@ -82,23 +82,23 @@ async function loadState(tx: Db) {
   return { integrations, webhooks, flows };
 }
 
-export async function planImport(tx: Db, document: HookflowDocument, options: PlanOptions): Promise<PlanResult> {
+export async function prepareImport(tx: Db, document: HookflowDocument, options: PrepareOptions): Promise<PrepareResult> {
   const problems: DocumentProblem[] = [];
   const state = await loadState(tx);
   refuseDuplicates(document.integrations.map((i) => i.name), 'integrations', 'name', 'Another integration in this document has the name', problems);
   refuseDuplicates(document.webhooks.map((w) => w.systemName), 'webhooks', 'systemName', 'Another webhook in this document has the system name', problems);
   refuseDuplicates(document.flows.map((f) => f.name), 'flows', 'name', 'Another flow in this document has the name', problems);
 
-  const integrations = document.integrations.map((doc, index) => planIntegration(doc, index, state, options, problems));
+  const integrations = document.integrations.map((doc, index) => prepareIntegration(doc, index, state, options, problems));
   const integrationView = integrationsAfterImport(state, document.integrations, integrations);
-  const webhooks = document.webhooks.map((doc, index) => planWebhook(doc, index, state, integrationView, problems));
+  const webhooks = document.webhooks.map((doc, index) => prepareWebhook(doc, index, state, integrationView, problems));
   const catalog = catalogAfterImport(state, webhooks);
-  const flows = document.flows.map((doc, index) => planFlow(doc, index, state, catalog, options, problems));
+  const flows = document.flows.map((doc, index) => prepareFlow(doc, index, state, catalog, options, problems));
 
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    plan: {
+    import: {
       changes: [...integrations.map((s) => s.change), ...webhooks.map((s) => s.change), ...flows.map((s) => s.change)],
       integrations: integrations.map((s) => s.step),
       webhooks: webhooks.map((s) => s.step),
@@ -127,7 +127,7 @@ function uniqueByName<T extends { name: string }>(rows: T[], name: string, what:
 
 // ── Integrations ────────────────────────────────────────────────────────────────────────────────────────
 
-function planIntegration(doc: DocumentIntegration, index: number, state: State, options: PlanOptions, problems: DocumentProblem[]) {
+function prepareIntegration(doc: DocumentIntegration, index: number, state: State, options: PrepareOptions, problems: DocumentProblem[]) {
   const path = ['integrations', index] as const;
   const existing = uniqueByName(state.integrations, doc.name, 'integrations', jsonPath([...path, 'name']), problems);
   const stored = storedHeaders(existing, options.secretKey, jsonPath(path), problems);
@@ -226,7 +226,7 @@ function integrationsAfterImport(state: State, docs: DocumentIntegration[], step
 
 const WEBHOOK_FIELDS = ['name', 'description', 'method', 'path', 'headers', 'disabledHeaders', 'bodyTemplate', 'captureEnabled', 'captureFields', 'maxRetries', 'retryWindowSeconds'] as const;
 
-function planWebhook(doc: DocumentWebhook, index: number, state: State, integrations: IntegrationView, problems: DocumentProblem[]) {
+function prepareWebhook(doc: DocumentWebhook, index: number, state: State, integrations: IntegrationView, problems: DocumentProblem[]) {
   const path = jsonPath(['webhooks', index]);
   const { integration: integrationName, ...data } = doc;
   const integration = integrations.get(integrationName);
@@ -280,7 +280,7 @@ function catalogAfterImport(state: State, webhooks: { step: WebhookStep }[]): Ca
 
 // ── Flows ───────────────────────────────────────────────────────────────────────────────────────────────
 
-function planFlow(doc: DocumentFlow, index: number, state: State, catalog: Catalog, options: PlanOptions, problems: DocumentProblem[]) {
+function prepareFlow(doc: DocumentFlow, index: number, state: State, catalog: Catalog, options: PrepareOptions, problems: DocumentProblem[]) {
   const path = ['flows', index] as const;
   const existing = uniqueByName(state.flows, doc.name, 'flows', jsonPath([...path, 'name']), problems);
   if (doc.publishedGraph && !doc.published) {

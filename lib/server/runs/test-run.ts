@@ -118,7 +118,7 @@ export async function startTestRun(deps: DispatchDeps, request: TestRunRequest):
   try {
     await startRuns(deps, [{ id: run.id, flowId: flow.id, workflowId, status: 'pending', input }]);
   } catch (error) {
-    await recordRunStatus(deps.prisma, run.id, 'failed');
+    await recordRunStatus(deps.prisma, { runId: run.id, status: 'failed' });
     throw new TestRunRefused(`The test run could not start: ${(error as Error).message}`);
   }
   return { runId: run.id, eventId, workflowId };

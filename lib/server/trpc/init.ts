@@ -6,9 +6,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { db, type PrismaClient } from '../db';
+import type { Prisma } from '../../generated/prisma/client';
 import { csrfMatches, CSRF_HEADER, parseCookies, readSession, SESSION_COOKIE, type Session, type SessionUser } from '../auth/session';
 import type { Role } from '../../domain/access/roles';
 import { secretKey } from '../keys';
+import { recordAudit, userActor, type AuditEntry } from '../audit';
 
 export interface TrpcContext {
   prisma: PrismaClient;
@@ -74,6 +76,14 @@ const gate = t.middleware(({ ctx, meta, type, next }) => {
   return next({ ctx: { ...ctx, user: ctx.session.user as SessionUser } });
 });
 
+/** For `.catch` on a Prisma write by id: a row that is gone (P2025) becomes a NOT_FOUND with this message. */
+export function notFound(message: string) {
+  return (error: unknown): never => {
+    if ((error as { code?: string }).code === 'P2025') throw new TRPCError({ code: 'NOT_FOUND', message });
+    throw error;
+  };
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
@@ -83,4 +93,32 @@ export const publicProcedure = t.procedure.meta({ roles: 'public' }).use(openGat
 /** A procedure only these roles may call. */
 export function procedure(roles: readonly Role[]) {
   return t.procedure.meta({ roles }).use(gate);
+}
+
+/** Thrown inside the transaction to roll it back when the handler failed; never leaves the middleware. */
+const ROLLBACK = Symbol('rollback');
+
+/**
+ * A mutation whose writes and the audit rows describing them commit together: the handler writes through
+ * `ctx.tx` and calls `ctx.audit(entry)`; if it throws, neither the change nor its row is kept. Keep slow work
+ * (HTTP, Temporal) out of these: the transaction holds the database's write lock until the handler returns.
+ */
+export function auditedProcedure(roles: readonly Role[]) {
+  return procedure(roles).use(async ({ ctx, next }) => {
+    const actor = userActor(ctx.user);
+    const handle = (tx: Prisma.TransactionClient) => next({ ctx: { tx, audit: (entry: AuditEntry) => recordAudit(tx, actor, entry) } });
+    let result: Awaited<ReturnType<typeof handle>> | undefined;
+    try {
+      await ctx.prisma.$transaction(
+        async (tx) => {
+          result = await handle(tx);
+          if (!result.ok) throw ROLLBACK;
+        },
+        { timeout: 30_000, maxWait: 10_000 },
+      );
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    return result!;
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../db';
+import { rememberSecrets } from '../log';
 import { decryptSecret } from '../crypto/secrets';
 import { definitionOf, type IntegrationHeaders } from '../../domain/webhook/checks';
 import type { WebhookInput } from '../../domain/schemas/webhook';
@@ -24,7 +25,11 @@ interface StoredHeader {
 /** A stored header's value for its reader: plain text as is; a secret decrypted when `reveal`, else `hidden`. */
 export function headerValue<H>(header: StoredHeader, secretKey: () => Buffer, reveal: boolean, hidden: H): string | H {
   if (!header.secret) return header.value;
-  return reveal ? decryptSecret(header.value, secretKey()) : hidden;
+  if (!reveal) return hidden;
+  const value = decryptSecret(header.value, secretKey());
+  // No log line of this process may carry it (lib/server/log.ts).
+  rememberSecrets([value]);
+  return value;
 }
 
 type IntegrationRow = Prisma.IntegrationGetPayload<{ include: { headers: true } }>;
@@ -41,7 +46,7 @@ function integrationHeaders(integration: IntegrationRow, secretKey: () => Buffer
   };
 }
 
-export async function loadIntegrationHeaders(prisma: PrismaClient, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
+export async function loadIntegrationHeaders(prisma: Pick<PrismaClient, 'integration'>, integrationId: string, secretKey: () => Buffer, reveal: boolean): Promise<IntegrationHeaders | null> {
   const integration = await prisma.integration.findUnique({ where: { id: integrationId }, include: withHeaders });
   return integration && integrationHeaders(integration, secretKey, reveal);
 }

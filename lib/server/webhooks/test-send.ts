@@ -10,7 +10,7 @@ import { redactOutcome, secretRedactor } from './redact';
 import { definitionOf, sampleContext } from '../../domain/webhook/checks';
 import { loadIntegrationHeaders, loadSigningKeys } from './definition';
 import { signRequest } from './signing';
-import { recordAttempt } from '../runs/attempts';
+import { contextIds, recordAttempt } from '../runs/attempts';
 import type { SampleDataInput, WebhookInput } from '../../domain/schemas/webhook';
 
 export interface TestSendResult {
@@ -37,14 +37,14 @@ const EXPLAIN: Record<string, string> = {
 
 export async function testSend(
   deps: { prisma: PrismaClient; secretKey: () => Buffer },
-  input: { webhookId: string | null; webhook: WebhookInput; sample: SampleDataInput },
+  input: { webhookId: string | null; webhook: WebhookInput; sample: SampleDataInput; actor?: { id: string; email: string } },
 ): Promise<TestSendResult> {
   const integration = await loadIntegrationHeaders(deps.prisma, input.webhook.integrationId, deps.secretKey, true);
   if (!integration) return { request: null, response: null, fields: {}, problem: 'The integration no longer exists.' };
   let built;
+  const context = sampleContext(input.sample);
   try {
     // Signed like a real send, so that a receiver's verification can be tried out.
-    const context = sampleContext(input.sample);
     built = signRequest(buildRequest(definitionOf(input.webhook, integration), context), await loadSigningKeys(deps.prisma, input.webhook.integrationId, deps.secretKey), null);
   } catch (error) {
     if (error instanceof RequestBuildError) return { request: null, response: null, fields: {}, problem: `Fix the template first. ${error.message}` };
@@ -58,7 +58,16 @@ export async function testSend(
   const captured = outcome.ok ? captureFromResponse(outcome.body, outcome.truncated, input.webhook.captureEnabled ? input.webhook.captureFields : [], DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
   const request = { ...built, headers: redactHeaders(built.headers) };
   if (input.webhookId) {
+    // Kept as a test: filterable in the log, and resendable from the sample data it was rendered with.
     await recordAttempt(deps.prisma, {
+      kind: 'test',
+      context,
+      customerExternalId: contextIds(context).customerExternalId,
+      integrationId: input.webhook.integrationId,
+      maxAttempts: 1,
+      captured: captured && input.webhook.captureEnabled ? captured.fields : null,
+      actorId: input.actor?.id ?? null,
+      actorEmail: input.actor?.email ?? null,
       runId: null,
       nodeId: null,
       webhookId: input.webhookId,

@@ -33,11 +33,11 @@ describe('retry rule', () => {
   it('spaces retries inside the window and honours Retry-After', () => {
     const t0 = 1_000_000;
     const end = t0 + 360_000;
-    expect(nextRetryDelayMs({ attempt: 1, nowMs: t0, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: null })).toEqual({ delayMs: 20_000 });
-    expect(nextRetryDelayMs({ attempt: 3, nowMs: t0 + 100_000, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: null })).toEqual({ delayMs: 80_000 });
-    expect(nextRetryDelayMs({ attempt: 1, nowMs: t0, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: 90 })).toEqual({ delayMs: 90_000 });
+    expect(nextRetryDelayMs({ attempt: 1, nowMs: t0, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: null })).toEqual({ delayMs: 20_000, reason: 'backoff after attempt 1: 1/18 of the 360 s retry window' });
+    expect(nextRetryDelayMs({ attempt: 3, nowMs: t0 + 100_000, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: null })).toEqual({ delayMs: 80_000, reason: 'backoff after attempt 3: 4/18 of the 360 s retry window' });
+    expect(nextRetryDelayMs({ attempt: 1, nowMs: t0, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: 90 })).toEqual({ delayMs: 90_000, reason: "the service's Retry-After: 90 s" });
     expect(nextRetryDelayMs({ attempt: 1, nowMs: t0, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: 600 }).delayMs).toBeNull();
-    expect(nextRetryDelayMs({ attempt: 3, nowMs: end - 1000, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: null })).toEqual({ delayMs: 1000 });
+    expect(nextRetryDelayMs({ attempt: 3, nowMs: end - 1000, windowEndMs: end, windowSeconds: 360, retryAfterSeconds: null })).toEqual({ delayMs: 1000, reason: 'what is left of the retry window (1 s)' });
   });
   it('parses Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('90')).toBe(90);

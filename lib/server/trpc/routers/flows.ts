@@ -1,17 +1,16 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { procedure, router } from '../init';
+import { auditedProcedure, notFound, procedure, router } from '../init';
 import { EVERYONE } from '../../../domain/access/roles';
 import { compileFlow } from '../../../domain/flow/compile';
 import { flowGraphSchema, type FlowGraph } from '../../../domain/flow/graph';
-import { publishFlow, webhookCatalog } from '../../flows/publish';
+import { publishDraft, webhookCatalog } from '../../flows/publish';
 import { webhookInfo } from '../../../domain/flow/webhook-catalog';
 import { eventTypeSchema, MAX_EVENT_BYTES } from '../../../domain/events/schema';
 import { startTestRun, TestRunRefused } from '../../runs/test-run';
 import { appIngestDeps } from '../../events/deps';
 import { temporalRunsUrl, temporalWorkflowUrl } from '../../config';
 import { runQueries } from '../../../domain/flow/run-queries';
-import type { PrismaClient } from '../../db';
 import type { Prisma } from '../../../generated/prisma/client';
 
 const idInput = z.object({ id: z.string().min(1) });
@@ -52,7 +51,7 @@ export function flowRow(flow: { id: string; name: string; triggerEventType: stri
   };
 }
 
-async function findFlow(prisma: PrismaClient, id: string) {
+async function findFlow(prisma: Prisma.TransactionClient, id: string) {
   const flow = await prisma.flow.findUnique({ where: { id } });
   if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
   return flow;
@@ -109,29 +108,32 @@ export const flowsRouter = router({
     return flow;
   }),
 
-  create: procedure(EVERYONE)
+  create: auditedProcedure(EVERYONE)
     .input(z.object({ name, triggerEventType: eventTypeSchema }))
     .mutation(async ({ ctx, input }) => {
       // The event it starts on is its trigger: the canvas opens with it, ready for the next step.
       const draftGraph = { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: input.triggerEventType } }], edges: [] };
-      const flow = await ctx.prisma.flow.create({ data: { ...input, draftGraph } });
+      const flow = await ctx.tx.flow.create({ data: { ...input, draftGraph } });
+      await ctx.audit({ action: 'flow.create', entityType: 'flow', entityId: flow.id, entityName: flow.name, details: { triggerEventType: flow.triggerEventType } });
       return { id: flow.id };
     }),
 
-  rename: procedure(EVERYONE)
+  rename: auditedProcedure(EVERYONE)
     .input(z.object({ id: z.string(), name }))
     .mutation(async ({ ctx, input }) => {
-      await findFlow(ctx.prisma, input.id);
-      await ctx.prisma.flow.update({ where: { id: input.id }, data: { name: input.name } });
+      const flow = await findFlow(ctx.tx, input.id);
+      await ctx.tx.flow.update({ where: { id: input.id }, data: { name: input.name } });
+      await ctx.audit({ action: 'flow.rename', entityType: 'flow', entityId: flow.id, entityName: input.name, details: { fields: { name: { from: flow.name, to: input.name } } } });
       return { ok: true as const };
     }),
 
   /** A new draft with the same graph; it has no versions and starts nothing until published. */
-  duplicate: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
-    const flow = await findFlow(ctx.prisma, input.id);
-    const copy = await ctx.prisma.flow.create({
+  duplicate: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await findFlow(ctx.tx, input.id);
+    const copy = await ctx.tx.flow.create({
       data: { name: `Copy of ${flow.name}`.slice(0, 100), triggerEventType: flow.triggerEventType, draftGraph: flow.draftGraph as Prisma.InputJsonObject },
     });
+    await ctx.audit({ action: 'flow.duplicate', entityType: 'flow', entityId: copy.id, entityName: copy.name, details: { copiedFrom: flow.name } });
     return { id: copy.id };
   }),
 
@@ -221,7 +223,7 @@ export const flowsRouter = router({
   }),
 
   /** Saves the draft as drawn; problems are reported, not refused, so work is never lost. */
-  saveDraft: procedure(EVERYONE)
+  saveDraft: auditedProcedure(EVERYONE)
     .input(
       z.object({
         id: z.string(),
@@ -232,9 +234,12 @@ export const flowsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await ctx.prisma.flow.update({ where: { id: input.id }, data: { draftGraph: input.graph as unknown as Prisma.InputJsonObject, ...(input.name ? { name: input.name } : {}) } });
+      const flow = await ctx.tx.flow
+        .update({ where: { id: input.id }, data: { draftGraph: input.graph as unknown as Prisma.InputJsonObject, ...(input.name ? { name: input.name } : {}) } })
+        .catch(notFound('This flow no longer exists'));
+      await ctx.audit({ action: 'flow.draft', entityType: 'flow', entityId: flow.id, entityName: flow.name, details: { nodes: input.graph.nodes.length, edges: input.graph.edges.length } });
       if (!input.validate) return { problems: undefined };
-      const result = compileFlow(input.graph, await webhookCatalog(ctx.prisma));
+      const result = compileFlow(input.graph, await webhookCatalog(ctx.tx));
       return { problems: result.ok ? [] : result.problems };
     }),
 
@@ -243,27 +248,37 @@ export const flowsRouter = router({
     return { problems: result.ok ? [] : result.problems };
   }),
 
-  publish: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => publishFlow(ctx.prisma, input.id, ctx.user.id)),
+  publish: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const result = await publishDraft(ctx.tx, input.id, ctx.user.id);
+    if (result.ok) {
+      const flow = await ctx.tx.flow.findUniqueOrThrow({ where: { id: input.id }, select: { name: true } });
+      await ctx.audit({ action: 'flow.publish', entityType: 'flow', entityId: input.id, entityName: flow.name, details: { version: result.version } });
+    }
+    return result;
+  }),
 
   /** Paused flows start no new runs; running ones finish. */
-  pause: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
-    const flow = await findFlow(ctx.prisma, input.id);
+  pause: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await findFlow(ctx.tx, input.id);
     if (flow.status !== 'active') throw new TRPCError({ code: 'BAD_REQUEST', message: `Only active flows can be paused (this one is ${flow.status})` });
-    await ctx.prisma.flow.update({ where: { id: input.id }, data: { status: 'paused' } });
+    await ctx.tx.flow.update({ where: { id: input.id }, data: { status: 'paused' } });
+    await ctx.audit({ action: 'flow.pause', entityType: 'flow', entityId: flow.id, entityName: flow.name });
     return { status: 'paused' as const };
   }),
 
-  resume: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
-    const flow = await ctx.prisma.flow.findUnique({ where: { id: input.id }, include: { _count: { select: { versions: true } } } });
+  resume: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await ctx.tx.flow.findUnique({ where: { id: input.id }, include: { _count: { select: { versions: true } } } });
     if (!flow) throw new TRPCError({ code: 'NOT_FOUND', message: 'This flow no longer exists' });
     if (flow.status !== 'paused' && flow.status !== 'archived') throw new TRPCError({ code: 'BAD_REQUEST', message: `This flow is ${flow.status}` });
     const status = flow._count.versions > 0 ? 'active' : 'draft';
-    await ctx.prisma.flow.update({ where: { id: input.id }, data: { status } });
+    await ctx.tx.flow.update({ where: { id: input.id }, data: { status } });
+    await ctx.audit({ action: 'flow.resume', entityType: 'flow', entityId: flow.id, entityName: flow.name, details: { status: { from: flow.status, to: status } } });
     return { status };
   }),
 
-  archive: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
-    await ctx.prisma.flow.update({ where: { id: input.id }, data: { status: 'archived' } });
+  archive: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flow = await ctx.tx.flow.update({ where: { id: input.id }, data: { status: 'archived' } }).catch(notFound('This flow no longer exists'));
+    await ctx.audit({ action: 'flow.archive', entityType: 'flow', entityId: flow.id, entityName: flow.name });
     return { status: 'archived' as const };
   }),
 });

@@ -1,6 +1,7 @@
 /** Flows as code in the app: the same export and import as `npm run hookflow`, for integration access only. */
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { userActor } from '../../audit';
 import { procedure, router } from '../init';
 import { INTEGRATION_ACCESS } from '../../../domain/access/roles';
 import { secretEnvName } from '../../flows-as-code/document';
@@ -39,6 +40,7 @@ export const flowsAsCodeRouter = router({
         secretSource: (ref) => (input.secrets[ref] ? 'the value typed on the import page' : `the server's ${secretEnvName(ref)}`),
         secretKey: ctx.secretKey,
         publishedById: ctx.user.id,
+        actor: userActor(ctx.user),
       }),
     ),
 });

@@ -1,31 +1,40 @@
 import { TRPCError } from '@trpc/server';
-import { procedure, router, badRequest } from '../init';
+import { auditedProcedure, procedure, router, badRequest, notFound } from '../init';
 import { EVERYONE, INTEGRATION_ACCESS, hasIntegrationAccess } from '../../../domain/access/roles';
 import { encryptSecret } from '../../crypto/secrets';
 import { headerValue } from '../../webhooks/definition';
 import { SECRET_MASK } from '../../../domain/http/headers';
 import { integrationIdInput, integrationInput, updateIntegrationInput, type IntegrationInput } from '../../../domain/schemas/integration';
-import type { PrismaClient } from '../../db';
+import type { Prisma } from '../../../generated/prisma/client';
+import { fieldChanges, headerChanges } from '../../../domain/audit/changes';
 import { readLimiterStatus } from '../../ratelimit/status';
 import { temporalClient } from '../../temporal/connection';
 import { temporalWorkflowUrl } from '../../config';
 import { newSigningSecret, SIGNING_OVERLAP_MS } from '../../webhooks/signing';
 
-async function headerRows(prisma: PrismaClient, integrationId: string | null, input: IntegrationInput, key: () => Buffer) {
-  const existing = integrationId ? await prisma.integrationHeader.findMany({ where: { integrationId } }) : [];
-  return input.headers.map((header, position) => {
+type Db = Prisma.TransactionClient;
+
+const INTEGRATION_FIELDS = ['name', 'rootUrl', 'rateLimitPerSecond', 'connectTimeoutMs', 'requestTimeoutMs'] as const;
+
+/** The rows to store (secret values encrypted) and, for the audit trail, each header's plain value. */
+async function headerRows(prisma: Db, integrationId: string | null, input: IntegrationInput, key: () => Buffer) {
+  const existing = integrationId ? await prisma.integrationHeader.findMany({ where: { integrationId }, orderBy: { position: 'asc' } }) : [];
+  const rows = input.headers.map((header, position) => {
     const previous = header.id ? existing.find((e) => e.id === header.id) : undefined;
-    let value: string;
-    if (header.value === null) {
-      if (!previous) throw badRequest({ [`headers.${position}.value`]: ['Enter a value'] });
-      // Keep the stored value; switching the secret flag re-encodes it.
-      const plain = headerValue(previous, key, true, '');
-      value = header.secret ? encryptSecret(plain, key()) : plain;
-    } else {
-      value = header.secret ? encryptSecret(header.value, key()) : header.value;
-    }
-    return { position, name: header.name, value, secret: header.secret };
+    if (header.value === null && !previous) throw badRequest({ [`headers.${position}.value`]: ['Enter a value'] });
+    // null keeps the stored value; switching the secret flag re-encodes it.
+    const plain = header.value ?? headerValue(previous!, key, true, '');
+    return { position, name: header.name, value: header.secret ? encryptSecret(plain, key()) : plain, secret: header.secret, plain };
   });
+  const audited = (headers: { name: string; secret: boolean; plain: string }[]) => headers.map(({ name, secret, plain }) => ({ name, secret, value: plain }));
+  return {
+    rows: rows.map(({ plain: _plain, ...row }) => row),
+    changes: headerChanges(audited(existing.map((h) => ({ ...h, plain: headerValue(h, key, true, '') }))), audited(rows)),
+  };
+}
+
+async function updateSigning(tx: Db, id: string, data: Prisma.IntegrationUpdateInput) {
+  return tx.integration.update({ where: { id }, data, select: { name: true } }).catch(notFound('This integration no longer exists'));
 }
 
 export const integrationsRouter = router({
@@ -62,24 +71,25 @@ export const integrationsRouter = router({
     };
   }),
 
-  create: procedure(INTEGRATION_ACCESS).input(integrationInput).mutation(async ({ ctx, input }) => {
-    const headers = await headerRows(ctx.prisma, null, input, ctx.secretKey);
+  create: auditedProcedure(INTEGRATION_ACCESS).input(integrationInput).mutation(async ({ ctx, input }) => {
+    const { rows, changes } = await headerRows(ctx.tx, null, input, ctx.secretKey);
     const { headers: _h, ...data } = input;
-    const created = await ctx.prisma.integration.create({ data: { ...data, rootUrl: input.rootUrl.trim(), headers: { create: headers } } });
+    const created = await ctx.tx.integration.create({ data: { ...data, rootUrl: input.rootUrl.trim(), headers: { create: rows } } });
+    await ctx.audit({ action: 'integration.create', entityType: 'integration', entityId: created.id, entityName: created.name, details: { rootUrl: created.rootUrl, rateLimitPerSecond: created.rateLimitPerSecond, headers: changes } });
     return { id: created.id };
   }),
 
-  update: procedure(INTEGRATION_ACCESS).input(updateIntegrationInput).mutation(async ({ ctx, input }) => {
-    const exists = await ctx.prisma.integration.findUnique({ where: { id: input.id } });
-    if (!exists) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
-    const headers = await headerRows(ctx.prisma, input.id, input.data, ctx.secretKey);
-    const { headers: _h, ...data } = input.data;
-    await ctx.prisma.$transaction([
-      ctx.prisma.integrationHeader.deleteMany({ where: { integrationId: input.id } }),
-      ctx.prisma.integration.update({ where: { id: input.id }, data: { ...data, rootUrl: data.rootUrl.trim(), headers: { create: headers } } }),
-      // Rendered templates are cached per webhook version: bump them so the new headers apply at once.
-      ctx.prisma.webhook.updateMany({ where: { integrationId: input.id }, data: { version: { increment: 1 } } }),
-    ]);
+  update: auditedProcedure(INTEGRATION_ACCESS).input(updateIntegrationInput).mutation(async ({ ctx, input }) => {
+    const before = await ctx.tx.integration.findUnique({ where: { id: input.id } });
+    if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    const { rows, changes } = await headerRows(ctx.tx, input.id, input.data, ctx.secretKey);
+    const { headers: _h, ...fields } = input.data;
+    const data = { ...fields, rootUrl: fields.rootUrl.trim() };
+    await ctx.tx.integrationHeader.deleteMany({ where: { integrationId: input.id } });
+    await ctx.tx.integration.update({ where: { id: input.id }, data: { ...data, headers: { create: rows } } });
+    // Rendered templates are cached per webhook version: bump them so the new headers apply at once.
+    await ctx.tx.webhook.updateMany({ where: { integrationId: input.id }, data: { version: { increment: 1 } } });
+    await ctx.audit({ action: 'integration.update', entityType: 'integration', entityId: input.id, entityName: data.name, details: { fields: fieldChanges(before, data, INTEGRATION_FIELDS), headers: changes } });
     return { id: input.id };
   }),
 
@@ -87,28 +97,26 @@ export const integrationsRouter = router({
    * Standard Webhooks signing (docs/signing.md). Turning it on and rotating answer the new secret once; it is
    * stored encrypted and never shown again. A rotation keeps signing with the previous secret for 24 h.
    */
-  enableSigning: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+  enableSigning: auditedProcedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
     const secret = newSigningSecret();
-    const { count } = await ctx.prisma.integration.updateMany({ where: { id: input.id }, data: { signingSecret: encryptSecret(secret, ctx.secretKey()), previousSigningSecret: null, signingRotatedAt: null } });
-    if (count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+    const integration = await updateSigning(ctx.tx, input.id, { signingSecret: encryptSecret(secret, ctx.secretKey()), previousSigningSecret: null, signingRotatedAt: null });
+    await ctx.audit({ action: 'integration.signing.enable', entityType: 'integration', entityId: input.id, entityName: integration.name, details: { signingSecret: 'generated' } });
     return { secret };
   }),
 
-  rotateSigningSecret: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
-    const integration = await ctx.prisma.integration.findUnique({ where: { id: input.id }, select: { signingSecret: true } });
+  rotateSigningSecret: auditedProcedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const integration = await ctx.tx.integration.findUnique({ where: { id: input.id }, select: { name: true, signingSecret: true } });
     if (!integration) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
     if (!integration.signingSecret) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Signing is off for this integration: turn it on first' });
     const secret = newSigningSecret();
-    await ctx.prisma.integration.update({
-      where: { id: input.id },
-      data: { signingSecret: encryptSecret(secret, ctx.secretKey()), previousSigningSecret: integration.signingSecret, signingRotatedAt: new Date() },
-    });
+    await updateSigning(ctx.tx, input.id, { signingSecret: encryptSecret(secret, ctx.secretKey()), previousSigningSecret: integration.signingSecret, signingRotatedAt: new Date() });
+    await ctx.audit({ action: 'integration.signing.rotate', entityType: 'integration', entityId: input.id, entityName: integration.name, details: { signingSecret: 'changed; the previous one signs too for 24 h' } });
     return { secret, previousValidUntil: new Date(Date.now() + SIGNING_OVERLAP_MS) };
   }),
 
-  disableSigning: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
-    const { count } = await ctx.prisma.integration.updateMany({ where: { id: input.id }, data: { signingSecret: null, previousSigningSecret: null, signingRotatedAt: null } });
-    if (count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'This integration no longer exists' });
+  disableSigning: auditedProcedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const integration = await updateSigning(ctx.tx, input.id, { signingSecret: null, previousSigningSecret: null, signingRotatedAt: null });
+    await ctx.audit({ action: 'integration.signing.disable', entityType: 'integration', entityId: input.id, entityName: integration.name, details: { signingSecret: 'removed' } });
     return { ok: true };
   }),
 
@@ -120,15 +128,16 @@ export const integrationsRouter = router({
     return { ...view, temporalUrl: temporalWorkflowUrl(view.workflowId) };
   }),
 
-  delete: procedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
-    const webhooks = await ctx.prisma.webhook.findMany({ where: { integrationId: input.id }, select: { name: true, systemName: true } });
+  delete: auditedProcedure(INTEGRATION_ACCESS).input(integrationIdInput).mutation(async ({ ctx, input }) => {
+    const webhooks = await ctx.tx.webhook.findMany({ where: { integrationId: input.id }, select: { name: true, systemName: true } });
     if (webhooks.length > 0) {
       throw new TRPCError({
         code: 'CONFLICT',
         message: `Webhooks still use this integration: ${webhooks.map((w) => `${w.name} (${w.systemName})`).join(', ')}. Delete or move them first.`,
       });
     }
-    await ctx.prisma.integration.delete({ where: { id: input.id } });
+    const deleted = await ctx.tx.integration.delete({ where: { id: input.id } }).catch(notFound('This integration no longer exists'));
+    await ctx.audit({ action: 'integration.delete', entityType: 'integration', entityId: input.id, entityName: deleted.name, details: { rootUrl: deleted.rootUrl } });
     return { ok: true };
   }),
 });

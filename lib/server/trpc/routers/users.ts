@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { procedure, publicProcedure, router } from '../init';
+import { auditedProcedure, notFound, procedure, publicProcedure, router } from '../init';
+import { recordAudit } from '../../audit';
 import { ADMINS, EVERYONE, ROLES } from '../../../domain/access/roles';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../auth/password';
 import { sha256 } from '../../auth/session';
@@ -29,42 +30,55 @@ export const usersRouter = router({
   }),
 
   /** Creates the user and returns a one-time invite link path (no email is sent). */
-  invite: procedure(ADMINS)
+  invite: auditedProcedure(ADMINS)
     .input(z.object({ email, name: z.string().trim().max(100).default(''), role: z.enum(ROLES) }))
     .mutation(async ({ ctx, input }) => {
-      const existing = await ctx.prisma.user.findUnique({ where: { email: input.email } });
+      const existing = await ctx.tx.user.findUnique({ where: { email: input.email } });
       if (existing && existing.passwordHash) throw new TRPCError({ code: 'CONFLICT', message: `${input.email} already has an account` });
       const token = randomBytes(24).toString('base64url');
       const data = { name: input.name, role: input.role, inviteTokenHash: sha256(token), inviteExpiresAt: new Date(Date.now() + INVITE_DAYS * 86400_000), invitedById: ctx.user.id };
-      await ctx.prisma.user.upsert({ where: { email: input.email }, create: { email: input.email, ...data }, update: data });
+      const invited = await ctx.tx.user.upsert({ where: { email: input.email }, create: { email: input.email, ...data }, update: data });
+      await ctx.audit({ action: 'user.invite', entityType: 'user', entityId: invited.id, entityName: input.email, details: { role: input.role, renewed: existing !== null } });
       return { invitePath: `/invite?token=${token}` };
     }),
 
-  updateRole: procedure(ADMINS)
+  updateRole: auditedProcedure(ADMINS)
     .input(z.object({ id: z.string(), role: z.enum(ROLES) }))
     .mutation(async ({ ctx, input }) => {
       if (input.id === ctx.user.id && input.role !== 'admin') throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot remove your own admin role: ask another admin' });
-      await ctx.prisma.$transaction(async (tx) => {
-        const user = await tx.user.findUnique({ where: { id: input.id } });
-        if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
-        if (user.role === 'admin' && input.role !== 'admin') await keepAnAdmin(tx, user);
-        await tx.user.update({ where: { id: input.id }, data: { role: input.role } });
-      });
+      const before = await ctx.tx.user.findUnique({ where: { id: input.id } });
+      if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
+      // Checked in the audited transaction, so two demotions at once cannot both pass.
+      if (before.role === 'admin' && input.role !== 'admin') await keepAnAdmin(ctx.tx, before);
+      await ctx.tx.user.update({ where: { id: input.id }, data: { role: input.role } });
+      await ctx.audit({ action: 'user.role', entityType: 'user', entityId: input.id, entityName: before.email, details: { role: { from: before.role, to: input.role } } });
       return { ok: true };
     }),
 
-  setDisabled: procedure(ADMINS)
+  setDisabled: auditedProcedure(ADMINS)
     .input(z.object({ id: z.string(), disabled: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       if (input.id === ctx.user.id) throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot disable your own account: ask another admin' });
-      await ctx.prisma.$transaction(async (tx) => {
-        const user = await tx.user.findUnique({ where: { id: input.id } });
-        if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
-        if (input.disabled && user.role === 'admin') await keepAnAdmin(tx, user);
-        await tx.user.update({ where: { id: input.id }, data: { disabledAt: input.disabled ? new Date() : null } });
-        if (input.disabled) await tx.session.deleteMany({ where: { userId: input.id } });
-      });
+      const before = await ctx.tx.user.findUnique({ where: { id: input.id } });
+      if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
+      if (input.disabled && before.role === 'admin') await keepAnAdmin(ctx.tx, before);
+      const user = await ctx.tx.user.update({ where: { id: input.id }, data: { disabledAt: input.disabled ? new Date() : null } }).catch(notFound('This user no longer exists'));
+      const ended = input.disabled ? (await ctx.tx.session.deleteMany({ where: { userId: input.id } })).count : 0;
+      await ctx.audit({ action: input.disabled ? 'user.disable' : 'user.enable', entityType: 'user', entityId: input.id, entityName: user.email, details: input.disabled ? { sessionsEnded: ended } : {} });
       return { ok: true };
+    }),
+
+  /** Signs the user out everywhere: every session ends at once (their next request asks them to sign in). */
+  revokeSessions: auditedProcedure(ADMINS)
+    .input(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await ctx.tx.user.findUnique({ where: { id: input.id }, select: { email: true } });
+      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
+      // Your own current session stays, so you are not signed out by your own click.
+      const keep = input.id === ctx.user.id && ctx.session ? { NOT: { id: ctx.session.id } } : {};
+      const { count } = await ctx.tx.session.deleteMany({ where: { userId: input.id, ...keep } });
+      await ctx.audit({ action: 'user.revoke-sessions', entityType: 'user', entityId: input.id, entityName: user.email, details: { sessionsEnded: count } });
+      return { sessionsEnded: count };
     }),
 });
 
@@ -93,9 +107,10 @@ export const accountRouter = router({
       if (!user || !user.inviteExpiresAt || user.inviteExpiresAt < new Date()) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'This invite link is invalid or has expired; ask an admin for a new one' });
       }
-      await ctx.prisma.user.update({
-        where: { id: user.id },
-        data: { passwordHash: await hashPassword(input.password), name: input.name || user.name, inviteTokenHash: null, inviteExpiresAt: null },
+      const passwordHash = await hashPassword(input.password);
+      await ctx.prisma.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash, name: input.name || user.name, inviteTokenHash: null, inviteExpiresAt: null } });
+        await recordAudit(tx, { id: user.id, label: `user ${user.email}` }, { action: 'user.accept-invite', entityType: 'user', entityId: user.id, entityName: user.email, details: { role: user.role } });
       });
       return { email: user.email };
     }),
@@ -106,7 +121,11 @@ export const accountRouter = router({
       if ((await ctx.prisma.user.count({ where: { role: 'admin' } })) > 0 || !setupTokenValid(input.token)) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'This setup link is no longer valid; an admin already exists' });
       }
-      await ctx.prisma.user.create({ data: { email: input.email, name: input.name, role: 'admin', passwordHash: await hashPassword(input.password) } });
+      const passwordHash = await hashPassword(input.password);
+      await ctx.prisma.$transaction(async (tx) => {
+        const admin = await tx.user.create({ data: { email: input.email, name: input.name, role: 'admin', passwordHash } });
+        await recordAudit(tx, { id: admin.id, label: `user ${admin.email}` }, { action: 'user.setup', entityType: 'user', entityId: admin.id, entityName: admin.email, details: { role: 'admin' } });
+      });
       consumeSetupToken();
       return { email: input.email };
     }),

@@ -1,14 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { Prisma } from '../../../generated/prisma/client';
-import { procedure, router, badRequest } from '../init';
+import { auditedProcedure, procedure, router, badRequest, notFound } from '../init';
+import { fieldChanges } from '../../../domain/audit/changes';
 import { EVERYONE } from '../../../domain/access/roles';
 import { previewInput, sampleDataInput, suggestSystemName, updateWebhookInput, webhookInput, type WebhookInput } from '../../../domain/schemas/webhook';
 import { checkWebhook } from '../../../domain/webhook/checks';
 import { loadIntegrationHeaders, webhookFromRow } from '../../webhooks/definition';
 import { testSend } from '../../webhooks/test-send';
 import { describeRetryRule, retryRule, usesTransactionalId } from '../../../domain/webhook/idempotency';
-import type { PrismaClient } from '../../db';
+type Db = Prisma.TransactionClient;
 import type { FlowGraph } from '../../../domain/flow/graph';
 import { variableCatalog } from '../../webhooks/variables';
 
@@ -16,8 +17,8 @@ const idInput = z.object({ id: z.string().min(1) });
 
 
 /** Validates templates with sample data before anything is written. */
-async function assertValid(ctx: { prisma: PrismaClient; secretKey: () => Buffer }, input: WebhookInput) {
-  const integration = await loadIntegrationHeaders(ctx.prisma, input.integrationId, ctx.secretKey, false);
+async function assertValid(ctx: { tx: Db; secretKey: () => Buffer }, input: WebhookInput) {
+  const integration = await loadIntegrationHeaders(ctx.tx, input.integrationId, ctx.secretKey, false);
   if (!integration) throw badRequest({ integrationId: ['This integration no longer exists'] });
   const check = checkWebhook(input, integration, { customer: {}, event: { type: 'sample.event', data: {} }, webhooks: {} });
   if (Object.keys(check.fieldErrors).length > 0) throw badRequest(check.fieldErrors);
@@ -31,7 +32,7 @@ function duplicateSystemName(error: unknown, systemName: string): never {
 }
 
 /** Published (non-archived) flows whose current version sends this webhook. */
-async function flowsUsing(prisma: PrismaClient, webhookId: string): Promise<string[]> {
+async function flowsUsing(prisma: Db, webhookId: string): Promise<string[]> {
   const flows = await prisma.flow.findMany({
     where: { status: { not: 'archived' } },
     include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
@@ -44,7 +45,7 @@ async function flowsUsing(prisma: PrismaClient, webhookId: string): Promise<stri
     .map((flow) => flow.name);
 }
 
-async function freeSystemName(prisma: PrismaClient, base: string): Promise<string> {
+async function freeSystemName(prisma: Db, base: string): Promise<string> {
   const stem = base.replace(/_copy(_\d+)?$/, '');
   for (let n = 1; n < 1000; n++) {
     const candidate = `${stem}_copy${n === 1 ? '' : `_${n}`}`.slice(0, 64);
@@ -101,55 +102,49 @@ export const webhooksRouter = router({
     return checkWebhook(input.webhook, integration, input.sample);
   }),
 
-  create: procedure(EVERYONE).input(webhookInput).mutation(async ({ ctx, input }) => {
+  create: auditedProcedure(EVERYONE).input(webhookInput).mutation(async ({ ctx, input }) => {
     await assertValid(ctx, input);
-    try {
-      const created = await ctx.prisma.webhook.create({ data: input });
-      return { id: created.id };
-    } catch (error) {
-      duplicateSystemName(error, input.systemName);
-    }
+    const created = await ctx.tx.webhook.create({ data: input }).catch((error: unknown) => duplicateSystemName(error, input.systemName));
+    await ctx.audit({ action: 'webhook.create', entityType: 'webhook', entityId: created.id, entityName: created.systemName, details: { name: created.name, method: created.method, path: created.path, integrationId: created.integrationId } });
+    return { id: created.id };
   }),
 
-  update: procedure(EVERYONE).input(updateWebhookInput).mutation(async ({ ctx, input }) => {
+  update: auditedProcedure(EVERYONE).input(updateWebhookInput).mutation(async ({ ctx, input }) => {
     await assertValid(ctx, input.data);
-    try {
-      await ctx.prisma.webhook.update({ where: { id: input.id }, data: { ...input.data, version: { increment: 1 } } });
-      return { id: input.id };
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
-      }
-      duplicateSystemName(error, input.data.systemName);
-    }
+    const before = await ctx.tx.webhook.findUnique({ where: { id: input.id } });
+    if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
+    await ctx.tx.webhook.update({ where: { id: input.id }, data: { ...input.data, version: { increment: 1 } } }).catch((error: unknown) => duplicateSystemName(error, input.data.systemName));
+    const fields = Object.keys(input.data) as (keyof typeof input.data)[];
+    await ctx.audit({ action: 'webhook.update', entityType: 'webhook', entityId: input.id, entityName: input.data.systemName, details: { fields: fieldChanges(webhookFromRow(before), input.data, fields) } });
+    return { id: input.id };
   }),
 
-  copy: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
-    const row = await ctx.prisma.webhook.findUnique({ where: { id: input.id } });
+  copy: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const row = await ctx.tx.webhook.findUnique({ where: { id: input.id } });
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
     const { id: _id, ...settings } = webhookFromRow(row);
-    const created = await ctx.prisma.webhook.create({
-      data: { ...settings, name: `Copy of ${row.name}`.slice(0, 100), systemName: await freeSystemName(ctx.prisma, row.systemName) },
+    const created = await ctx.tx.webhook.create({
+      data: { ...settings, name: `Copy of ${row.name}`.slice(0, 100), systemName: await freeSystemName(ctx.tx, row.systemName) },
     });
+    await ctx.audit({ action: 'webhook.copy', entityType: 'webhook', entityId: created.id, entityName: created.systemName, details: { copiedFrom: row.systemName } });
     return { id: created.id, systemName: created.systemName };
   }),
 
-  delete: procedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
-    const flows = await flowsUsing(ctx.prisma, input.id);
+  delete: auditedProcedure(EVERYONE).input(idInput).mutation(async ({ ctx, input }) => {
+    const flows = await flowsUsing(ctx.tx, input.id);
     if (flows.length > 0) {
       throw new TRPCError({ code: 'CONFLICT', message: `Published flows send this webhook: ${flows.join(', ')}. Remove it from them and publish, or archive them, first.` });
     }
-    await ctx.prisma.$transaction([
-      ctx.prisma.webhookAttempt.deleteMany({ where: { webhookId: input.id, runId: null } }),
-      ctx.prisma.webhookSample.deleteMany({ where: { webhookId: input.id } }),
-      ctx.prisma.webhook.delete({ where: { id: input.id } }),
-    ]);
+    await ctx.tx.webhookAttempt.deleteMany({ where: { webhookId: input.id, runId: null } });
+    await ctx.tx.webhookSample.deleteMany({ where: { webhookId: input.id } });
+    const deleted = await ctx.tx.webhook.delete({ where: { id: input.id } }).catch(notFound('This webhook no longer exists'));
+    await ctx.audit({ action: 'webhook.delete', entityType: 'webhook', entityId: input.id, entityName: deleted.systemName, details: { name: deleted.name } });
     return { ok: true };
   }),
 
   testSend: procedure(EVERYONE)
     .input(z.object({ webhookId: z.string().nullable(), webhook: webhookInput, sample: sampleDataInput }))
-    .mutation(({ ctx, input }) => testSend({ prisma: ctx.prisma, secretKey: ctx.secretKey }, input)),
+    .mutation(({ ctx, input }) => testSend({ prisma: ctx.prisma, secretKey: ctx.secretKey }, { ...input, actor: { id: ctx.user.id, email: ctx.user.email } })),
 
   /** The test-send sample this person last used for this webhook (kept per webhook and per person). */
   sample: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {

@@ -1,0 +1,116 @@
+/**
+ * The HTTP API's OpenAPI 3.1 document, generated from the zod schemas the routes validate and answer with
+ * (z.toJSONSchema, JSON Schema 2020-12 as OpenAPI 3.1 uses it). Committed as docs/openapi.json by
+ * `npm run docs:openapi`; a unit test fails when the committed copy is stale.
+ */
+import { z } from 'zod';
+import { eventInputSchema, eventRejectionSchema, ingestResponseSchema, MAX_EVENT_BYTES } from '../../domain/events/schema';
+import { logPageSchema } from '../../domain/logs/filters';
+import { apiErrorSchema, logEntrySchema, logsResponseSchema } from '../../domain/logs/entry';
+import { API_SCOPES } from '../../domain/access/api-scopes';
+import { auditEventSchema, auditQuerySchema, auditResponseSchema } from '../../domain/audit/filters';
+
+type JsonSchema = Record<string, unknown>;
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+const jsonBody = (ref: string, description: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const error = (description: string) => jsonBody('Error', description);
+
+function queryParameters(shape: Record<string, unknown> = logPageSchema.shape): JsonSchema[] {
+  return Object.entries(shape).map(([name, field]) => {
+    const { description, ...rest } = schema(field as z.ZodType, 'input');
+    return { name, in: 'query', required: false, description, schema: rest };
+  });
+}
+
+export function openApiDocument(): JsonSchema {
+  const scopes = Object.entries(API_SCOPES).map(([scope, what]) => `\`${scope}\`: ${what}`).join('; ');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hookflow HTTP API',
+      version: '1',
+      description: 'Send customer events, export the webhook log and read the audit trail. Authenticate with `Authorization: Bearer <key>`: the ingest key (events only), or an API key made on Settings → API keys or with `npm run hookflow -- api-keys create`. Scopes: ' + scopes + '. See docs/logs.md and docs/security.md.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (hfk_…) with the scope the operation names, or for POST /api/events the ingest key' } },
+      schemas: {
+        Event: schema(eventInputSchema, 'input'),
+        IngestResponse: schema(ingestResponseSchema),
+        EventRejection: schema(eventRejectionSchema),
+        LogEntry: schema(logEntrySchema),
+        LogsResponse: schema(logsResponseSchema),
+        AuditEvent: schema(auditEventSchema),
+        AuditResponse: schema(auditResponseSchema),
+        Error: schema(apiErrorSchema),
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/events': {
+        post: {
+          operationId: 'sendEvent',
+          summary: 'Send a customer event; it starts every active flow on its type',
+          description: `Needs the ingest key or an API key with the \`events:write\` scope. At most ${MAX_EVENT_BYTES / 1024} KB. A repeated id starts nothing new and answers the first one's runs.`,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Event' } } } },
+          responses: {
+            '202': jsonBody('IngestResponse', 'Stored; its runs are started (or pending while Temporal is unreachable)'),
+            '400': jsonBody('EventRejection', 'Invalid JSON or an invalid event: the first field that is wrong, and every problem'),
+            '401': error('No key, an unknown key, or a revoked API key'),
+            '403': error('An API key without the events:write scope'),
+            '413': error(`Larger than ${MAX_EVENT_BYTES / 1024} KB`),
+            '503': error('More events are waiting to be stored than HOOKFLOW_INGEST_QUEUE_LIMIT; retry after the Retry-After seconds (nothing was stored)'),
+          },
+        },
+      },
+      '/api/logs': {
+        get: {
+          operationId: 'listLogs',
+          summary: 'Export the webhook log: attempts newest first, with cursor pagination',
+          description:
+            'Needs an API key with the `logs:read` scope. Filters combine with AND. Pass `nextCursor` (also in the `X-Next-Cursor` header) as `cursor` for the next page. With `Accept: application/x-ndjson` the answer is one LogEntry per line.',
+          parameters: queryParameters(),
+          responses: {
+            '200': {
+              description: 'A page of attempts',
+              headers: { 'X-Next-Cursor': { description: 'the cursor of the next page; absent on the last page', schema: { type: 'string' } } },
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/LogsResponse' } },
+                'application/x-ndjson': { schema: { $ref: '#/components/schemas/LogEntry' }, description: 'one LogEntry per line' },
+              },
+            },
+            '400': error('An unknown parameter, an invalid filter value, or a cursor this API did not make'),
+            '401': error('No API key, an unknown key, or a revoked key'),
+            '403': error('An API key without the logs:read scope'),
+          },
+        },
+      },
+      '/api/audit': {
+        get: {
+          operationId: 'listAudit',
+          summary: 'Read the audit trail: who changed what, newest first, with cursor pagination',
+          description: 'Needs an API key with the `audit:read` scope. Filters combine with AND. Pass `nextCursor` as `cursor` for the next page. Read-only: nothing in the API changes the trail. See docs/security.md.',
+          parameters: queryParameters(auditQuerySchema.shape),
+          responses: {
+            '200': {
+              description: 'A page of audit events',
+              headers: { 'X-Next-Cursor': { description: 'the cursor of the next page; absent on the last page', schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/AuditResponse' } } },
+            },
+            '400': error('An unknown parameter, an invalid filter value, or a cursor this API did not make'),
+            '401': error('No API key, an unknown key, or a revoked key'),
+            '403': error('An API key without the audit:read scope'),
+          },
+        },
+      },
+    },
+  };
+}
+
+export function openApiText(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}

@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { PrismaClient } from '../lib/server/db';
+import { outcomeOf } from '../lib/domain/logs/outcome';
 import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest } from '../lib/domain/webhook/request';
 import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
 import { captureFromResponse, type CaptureField, type CaptureResult } from '../lib/domain/webhook/capture';
@@ -14,7 +15,7 @@ import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
 import { contextIds, recordAttempt, type RunCompletion } from '../lib/server/runs/attempts';
 import { signRequest } from '../lib/server/webhooks/signing';
-import type { SendFailureDetails, SendWebhookInput, SendWebhookResult, WebhookOutcome } from '../lib/domain/flow/run';
+import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult, WebhookOutcome } from '../lib/domain/flow/run';
 import { failedOutcome, succeededOutcome, walkTail } from '../lib/domain/flow/trace';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
 
@@ -61,6 +62,8 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     if (!webhook) fail(attempt, { message: `The webhook ${input.webhookId} no longer exists`, errorClass: 'config', status: null });
     // Signed after rendering, over the exact body sent; every attempt of one call has the same webhook-id.
     const built = signRequest(await render(deps, attempt, webhook), webhook.signing, webhook.idempotent ? input.transactionalId : null);
+    // A dry run shows the request as it would go out, signature included, and sends nothing.
+    if (input.dryRun) return answerDryRun(deps, attempt, webhook, built, input.dryRun);
     // The plan said "retry", but the webhook may have been edited since: without the id, never resend.
     if (number > 1 && !webhook.idempotent) {
       fail(attempt, { message: 'Not retried: the webhook no longer carries ${WebhookRequest.TransactionalId}', errorClass: 'config', status: null });
@@ -109,6 +112,29 @@ async function answerFromLog(deps: SendWebhookDeps, attempt: Attempt): Promise<S
   const capture = webhook?.captureEnabled ? (webhook.captureFields as unknown as CaptureField[]) : [];
   const limit = deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes;
   return successResult(done.responseStatus!, done.responseBody, captureFromResponse(done.responseBody, done.responseTruncated, capture, limit), done.attempt);
+}
+
+/**
+ * A dry-run test step: the request is rendered (above) but never sent. It is recorded as a dry-run attempt
+ * with secret header values masked, and answered with the sample response the person gave: a status of 400
+ * or more fails the step like a real rejection would, so branches on the outcome can be followed.
+ */
+async function answerDryRun(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook, built: BuiltRequest, sample: SampleResponse): Promise<SendWebhookResult> {
+  const body = sample.body === undefined || sample.body === null ? null : typeof sample.body === 'string' ? sample.body : JSON.stringify(sample.body);
+  const ok = sample.status < 400;
+  const errorClass: ErrorClass | null = ok ? null : sample.status >= 500 ? 'http_5xx' : sample.status === 429 ? 'http_429' : 'http_4xx';
+  const captured = ok ? captureFromResponse(body, false, webhook.capture, deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes) : null;
+  const outcome = { status: sample.status, body, durationMs: 0, headers: {}, errorClass, errorMessage: ok ? null : `HTTP ${sample.status} (sample response of a dry run)`, captureError: captured?.error ?? null };
+  const result = ok ? successResult(sample.status, body, captured!, attempt.number) : null;
+  await record(deps, attempt, webhook, built, outcome, {
+    final: true,
+    step: result ? succeededOutcome(result) : failedOutcome(sample.status, outcome.errorMessage!, attempt.number),
+    captured: result && webhook.capture.length > 0 ? result.fields : null,
+    retry: null,
+  });
+  const request = { method: built.method, url: built.url, headers: redactHeaders(built.headers).map(({ name, value }) => ({ name, value })), body: built.body };
+  if (!ok) fail(attempt, { message: outcome.errorMessage!, errorClass: errorClass!, status: sample.status });
+  return { ...result!, request };
 }
 
 /** Renders the request; a template or configuration problem is recorded and never retried. */
@@ -189,6 +215,10 @@ async function record(
   const { runId, nodeId, webhookId, transactionalId, completesRun, context, retry } = attempt.input;
   const marksRun = summary.final && completesRun === true;
   try {
+    if (attempt.input.dryRun) {
+      await recordDryRunAttempt(deps, attempt, webhook, request, outcome);
+      return false;
+    }
     await recordAttempt(
       deps.prisma,
       {
@@ -226,6 +256,42 @@ async function record(
     log.error('could not record webhook attempt', { error: (error as Error).message, runId, nodeId, attempt: attempt.number });
     return false;
   }
+}
+
+/** Dry-run attempts are off the event path: written through Prisma, marked as never sent. */
+async function recordDryRunAttempt(
+  deps: SendWebhookDeps,
+  attempt: Attempt,
+  webhook: SendableWebhook,
+  request: RecordedRequest,
+  outcome: Partial<SendOutcome> & { captureError?: string | null },
+): Promise<void> {
+  const { runId, nodeId, webhookId, transactionalId, context, retry } = attempt.input;
+  await deps.prisma.webhookAttempt.create({
+    data: {
+      runId,
+      nodeId,
+      webhookId,
+      transactionalId,
+      ...contextIds(context),
+      integrationId: webhook.integrationId,
+      outcome: outcomeOf(outcome.errorClass ?? null, outcome.status ?? null),
+      maxAttempts: retry.maxAttempts,
+      attempt: attempt.number,
+      scheduledAt: new Date(attempt.scheduledAtMs),
+      durationMs: 0,
+      requestMethod: request.method,
+      requestUrl: request.url,
+      requestHeaders: redactHeaders(request.headers ?? []),
+      requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
+      responseStatus: outcome.status ?? null,
+      responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
+      errorClass: outcome.errorClass ?? null,
+      errorMessage: outcome.errorMessage ?? null,
+      captureError: outcome.captureError ?? null,
+      dryRun: true,
+    },
+  });
 }
 
 interface Failure {

@@ -5,11 +5,11 @@
  * variable picker.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
-import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, EditorView, MatchDecorator, ViewPlugin, keymap, lineNumbers, type DecorationSet, type ViewUpdate } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
-import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
+import { bracketMatching, syntaxHighlighting, defaultHighlightStyle, HighlightStyle } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 
 export interface CodeEditorHandle {
@@ -40,6 +40,27 @@ const templateHighlight = ViewPlugin.fromClass(
   { decorations: (plugin) => plugin.decorations },
 );
 
+/** CodeMirror's own token colours, lightened to read on the dark background (dark mode follows the system). */
+const DARK_TOKEN_COLOURS: Record<string, string> = {
+  '#404740': '#c3cac3',
+  '#708': '#d7a4f7',
+  '#219': '#a5bcff',
+  '#164': '#86e3ad',
+  '#a11': '#ffa3a3',
+  '#e40': '#ffb27a',
+  '#00f': '#9db8ff',
+  '#30a': '#bca6ff',
+  '#085': '#74e3bd',
+  '#167': '#86d6e8',
+  '#256': '#98cbe8',
+  '#00c': '#9fb3ff',
+  '#940': '#e6b877',
+  '#f00': '#ff8a8a',
+};
+const darkHighlightStyle = HighlightStyle.define(defaultHighlightStyle.specs.map((spec) => (typeof spec.color === 'string' ? { ...spec, color: DARK_TOKEN_COLOURS[spec.color] ?? spec.color } : spec)));
+const DARK_QUERY = '(prefers-color-scheme: dark)';
+const highlightFor = (dark: boolean) => syntaxHighlighting(dark ? darkHighlightStyle : defaultHighlightStyle);
+
 const readOnlyEffect = StateEffect.define<boolean>();
 const readOnlyField = StateField.define<boolean>({
   create: () => false,
@@ -55,6 +76,8 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { id: string; value: stri
     onChangeRef.current = onChange;
 
     useEffect(() => {
+      const scheme = window.matchMedia(DARK_QUERY);
+      const highlighting = new Compartment();
       const editor = new EditorView({
         parent: host.current!,
         state: EditorState.create({
@@ -64,13 +87,14 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { id: string; value: stri
             history(),
             bracketMatching(),
             json(),
-            syntaxHighlighting(defaultHighlightStyle),
+            highlighting.of(highlightFor(scheme.matches)),
             templateHighlight,
             lintGutter(),
             readOnlyField,
             keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
             EditorView.lineWrapping,
-            EditorView.contentAttributes.of({ 'aria-label': label, id: `${id}-content` }),
+            // tabindex: a long document scrolls, and axe wants the scrolling region reachable by keyboard.
+            EditorView.contentAttributes.of({ 'aria-label': label, id: `${id}-content`, tabindex: '0' }),
             EditorView.theme({ '&': { minHeight: `${minHeight}px`, ...(maxHeight ? { maxHeight: `${maxHeight}px` } : {}) }, '.cm-scroller': { minHeight: `${minHeight}px`, overflow: 'auto' } }),
             EditorView.updateListener.of((update) => {
               if (update.docChanged) onChangeRef.current(update.state.doc.toString());
@@ -79,7 +103,12 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { id: string; value: stri
         }),
       });
       view.current = editor;
-      return () => editor.destroy();
+      const followScheme = (event: MediaQueryListEvent) => editor.dispatch({ effects: highlighting.reconfigure(highlightFor(event.matches)) });
+      scheme.addEventListener('change', followScheme);
+      return () => {
+        scheme.removeEventListener('change', followScheme);
+        editor.destroy();
+      };
       // The editor owns its document after mount; outside changes are synced below.
     }, []);
 

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from './trpc';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, TestBadge } from './StatusBadge';
 import { FlowTable } from './flows/FlowTable';
 import { QueryView } from './ui';
 
@@ -49,7 +49,7 @@ export function HomePage() {
                   </td>
                   <td>{run.customerId}</td>
                   <td>
-                    <StatusBadge status={run.status} />
+                    <StatusBadge status={run.status} /> <TestBadge mode={run.testMode} />
                   </td>
                   <td>
                     <a href={run.temporalUrl} target="_blank" rel="noreferrer" title={run.workflowId}>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTRPC } from './trpc';
 import { ErrorBanner, Loading, useTitle } from './ui';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, TestBadge } from './StatusBadge';
 import { LogList } from './logs/LogList';
 import { TemporalLink } from './TemporalLink';
 
@@ -45,9 +45,9 @@ export function RunPage({ id }: { id: string }) {
     <main className="page wide">
       <div className="page-head">
         <h1>
-          <Link href={`/flows/${r.flowId}`}>{r.flow.name}</Link> <span className="muted">v{r.flowVersion.version}</span>
+          <Link href={`/flows/${r.flowId}`}>{r.flow.name}</Link> <span className="muted">{r.flowVersion ? `v${r.flowVersion.version}` : 'draft'}</span>
         </h1>
-        <StatusBadge status={r.status} />
+        <StatusBadge status={r.status} /> <TestBadge mode={r.testMode as 'live' | 'dry' | null} />
       </div>
       <section className="card">
         <dl className="details">

@@ -17,10 +17,21 @@ export function UsersPage() {
   const revokeSessions = useMutation(trpc.users.revokeSessions.mutationOptions());
   const [role, setRole] = useState<Role>('marketer');
   const errors = fieldErrorsOf(invite.error);
+  const me = useQuery(trpc.users.me.queryOptions());
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    invite.mutate({ email: String(form.get('email')), name: String(form.get('name') ?? ''), role });
+    const element = event.currentTarget;
+    const form = new FormData(element);
+    // The form starts over for the next person once this invite exists.
+    invite.mutate(
+      { email: String(form.get('email')), name: String(form.get('name') ?? ''), role },
+      {
+        onSuccess: () => {
+          element.reset();
+          setRole('marketer');
+        },
+      },
+    );
   };
   const inviteUrl = invite.data ? `${window.location.origin}${invite.data.invitePath}` : null;
   return (
@@ -35,11 +46,11 @@ export function UsersPage() {
           <Field label="Name" htmlFor="invite-name">
             <input id="invite-name" name="name" />
           </Field>
-          <Field label="Role" htmlFor="invite-role">
+          <Field label="Role" htmlFor="invite-role" hint={ROLE_LABELS[role]}>
             <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
+                  {r}
                 </option>
               ))}
             </select>
@@ -51,9 +62,9 @@ export function UsersPage() {
           </div>
         </form>
         {invite.error && Object.keys(errors).length === 0 ? <ErrorBanner error={invite.error} /> : null}
-        {inviteUrl ? (
-          <div className="banner banner-ok" role="status">
-            Send this one-time link to the person (valid 7 days): <code data-testid="invite-link">{inviteUrl}</code>
+        {inviteUrl && invite.variables ? (
+          <div className="banner banner-ok invite-link" role="status">
+            Send this one-time link to {invite.variables.email} (valid 7 days): <code data-testid="invite-link">{inviteUrl}</code>
           </div>
         ) : null}
       </section>
@@ -84,7 +95,7 @@ export function UsersPage() {
                   <td>{u.email}</td>
                   <td>{u.name}</td>
                   <td>
-                    <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => updateRole.mutate({ id: u.id, role: e.target.value as Role })}>
+                    <select className="role-select" aria-label={`Role of ${u.email}`} value={u.role} disabled={u.id === me.data?.id} title={u.id === me.data?.id ? 'You cannot change your own role' : undefined} onChange={(e) => updateRole.mutate({ id: u.id, role: e.target.value as Role })}>
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
                           {r}
@@ -93,24 +104,7 @@ export function UsersPage() {
                     </select>
                   </td>
                   <td>{u.disabled ? 'disabled' : u.invitePending ? 'invited' : 'active'}</td>
-                  <td className="row">
-                    {u.disabled || u.invitePending ? null : (
-                      <ConfirmButton
-                        label="Sign out everywhere"
-                        title={`Sign ${u.email} out everywhere?`}
-                        body={<p>Every session of this account ends at once; they can sign in again with their password (for your own account, this browser stays signed in). Use it when a laptop is lost or a password may be known.</p>}
-                        confirmLabel="Sign out everywhere"
-                        onConfirm={() => revokeSessions.mutate({ id: u.id })}
-                      />
-                    )}
-                    {u.disabled ? (
-                      <button type="button" onClick={() => setDisabled.mutate({ id: u.id, disabled: false })}>
-                        Enable
-                      </button>
-                    ) : (
-                      <ConfirmButton label="Disable" title={`Disable ${u.email}?`} body={<p>They are signed out at once and cannot sign in until enabled again.</p>} confirmLabel="Disable" onConfirm={() => setDisabled.mutate({ id: u.id, disabled: true })} />
-                    )}
-                  </td>
+                  <UserActions user={u} self={u.id === me.data?.id} onRevoke={() => revokeSessions.mutate({ id: u.id })} onSetDisabled={(disabled) => setDisabled.mutate({ id: u.id, disabled })} />
                 </tr>
               ))}
             </tbody>
@@ -119,5 +113,31 @@ export function UsersPage() {
         </QueryView>
       </section>
     </main>
+  );
+}
+
+/** A user's row actions: sign out everywhere, and enable or disable (not on your own row). */
+function UserActions({ user, self, onRevoke, onSetDisabled }: { user: { email: string; disabled: boolean; invitePending: boolean }; self: boolean; onRevoke: () => void; onSetDisabled: (disabled: boolean) => void }) {
+  return (
+    <td className="row">
+      {user.disabled || user.invitePending ? null : (
+        <ConfirmButton
+          label="Sign out everywhere"
+          title={`Sign ${user.email} out everywhere?`}
+          body={<p>Every session of this account ends at once; they can sign in again with their password (for your own account, this browser stays signed in). Use it when a laptop is lost or a password may be known.</p>}
+          confirmLabel="Sign out everywhere"
+          onConfirm={onRevoke}
+        />
+      )}
+      {self ? (
+        <span className="muted">you</span>
+      ) : user.disabled ? (
+        <button type="button" onClick={() => onSetDisabled(false)}>
+          Enable
+        </button>
+      ) : (
+        <ConfirmButton label="Disable" title={`Disable ${user.email}?`} body={<p>They are signed out at once and cannot sign in until enabled again.</p>} confirmLabel="Disable" onConfirm={() => onSetDisabled(true)} />
+      )}
+    </td>
   );
 }

@@ -2,6 +2,7 @@
 /** Small accessible form and feedback pieces shared by every page. */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
+import { errorMessage } from './error-message';
 
 export function Field({ label, error, hint, children, htmlFor }: { label: string; error?: string[] | string | null; hint?: ReactNode; children: ReactNode; htmlFor: string }) {
   const errors = error ? (Array.isArray(error) ? error : [error]) : [];
@@ -21,7 +22,7 @@ export function Field({ label, error, hint, children, htmlFor }: { label: string
 
 export function ErrorBanner({ error }: { error: unknown }) {
   if (!error) return null;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return (
     <div className="banner banner-error" role="alert">
       {message}

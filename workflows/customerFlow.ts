@@ -113,7 +113,8 @@ interface RunState {
 
 /** Mirrors the run's status and path into the Run table: a local activity, or the activity task revision 1 had. */
 async function recordStatus(run: RunState, input: CustomerFlowInput, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
-  const record = { runId: input.runId, status, flowId: input.flow.id, trace: run.trace };
+  // Without the flow's id the path is recorded but not counted: test runs never count as customer runs.
+  const record = { runId: input.runId, status, ...(input.test ? {} : { flowId: input.flow.id }), trace: run.trace };
   if (run.revision < 2) return recordRunStatusTask(record);
   await recordRunStatus.executeWithOptions({ summary: `Record run ${status}` }, [record]);
 }
@@ -128,7 +129,10 @@ async function runNode(
   switch (node.kind) {
     case 'webhook': {
       setCurrentDetails(`Running **${webhookSummary(node)}** (step \`${node.id}\`)`);
-      const { outcome, runRecorded } = await sendOne(node, input, context, run, run.revision >= 2 && isLastIoStep(input.plan, node));
+      // A test run's last step does not complete the run (a dry run sends nothing, and no test run counts on
+      // the canvas): the workflow records its status and path itself, without the flow's counts.
+      const test = run.revision >= 2 && input.test !== undefined;
+      const { outcome, runRecorded } = await sendOne(node, input, context, run, run.revision >= 2 && !test && isLastIoStep(input.plan, node));
       webhooks[node.systemName] = outcome;
       if (!outcome.Ok) run.trace.failed.push(node.id);
       run.recorded = runRecorded;
@@ -140,6 +144,8 @@ async function runNode(
       return choice.next;
     }
     case 'wait': {
+      // A test run may skip waits (revision 2 only: tests start under it), so its whole path shows now.
+      if (run.revision >= 2 && input.test?.skipWaits) return node.next;
       // Date.now() inside a workflow is Temporal's deterministic workflow-task time.
       const ms = 'seconds' in node ? node.seconds * 1000 : msUntilTimeOfDay(Date.now(), node.until.time, node.until.timeZone);
       const summary = waitSummary(node);
@@ -174,6 +180,7 @@ async function sendOne(
         context: { ...context, WebhookRequest: { TransactionalId: transactionalId } },
         retry: node.retry,
         completesRun,
+        ...(revision >= 2 && input.test?.mode === 'dry' ? { dryRun: input.test.responses?.[node.id] ?? { status: 200, body: {} } } : {}),
         // The steps after the last one with I/O: the activity finishes the path the run records.
         ...(completesRun ? { completion: { trace: { path: [...run.trace.path], outputs: { ...run.trace.outputs }, failed: [...run.trace.failed] }, systemName: node.systemName, next: node.next, nodes: nodesAfter(input.plan.nodes, node) } } : {}),
       },

@@ -53,9 +53,11 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
   const canvasRef = useRef<HTMLDivElement>(null);
   const [editor] = useState(() => createEditorStore(flow.draftGraph as FlowGraph, { eventType: flow.triggerEventType }));
   const [view] = useState<ViewStore>(() => createViewStore(catalog));
-  // Fit the view to the flow when it opens, but not on an empty canvas: xyflow would fit to the first step
-  // dropped and move the canvas under the marketer's pointer.
-  const [fitOnOpen] = useState(() => editor.getState().nodes.length > 0);
+  // Fit the view to the flow when it opens, but not on an empty canvas (xyflow would fit to the first step
+  // dropped and move the canvas under the marketer's pointer), nor on a new flow's lone trigger: that one is
+  // shown at the top, in the middle, at full size, with room below for what comes next.
+  const [fitOnOpen] = useState(() => editor.getState().nodes.length > 1);
+  const [loneTrigger] = useState(() => (editor.getState().nodes.length === 1 && editor.getState().nodes[0]!.type === 'trigger' ? editor.getState().nodes[0]!.position : null));
   const nodes = useStore(editor, (s) => s.nodes);
   const edges = useStore(editor, (s) => s.edges);
   const structure = useStore(editor, (s) => s.structure);
@@ -110,6 +112,7 @@ function Editor({ flow, catalog }: { flow: EditorFlow; catalog: CatalogEntry[] }
             draftNodeCount={nodes.length}
             readOnly={version.readOnly}
             fitOnOpen={fitOnOpen}
+            topCentre={loneTrigger}
             eventType={flow.triggerEventType}
             onDrop={placement.dropStep}
             notify={setNotice}

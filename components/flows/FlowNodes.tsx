@@ -6,6 +6,8 @@
 import { memo, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { ELSE_HANDLE } from '@/lib/domain/flow/graph';
+import type { Condition } from '@/lib/domain/flow/conditions';
+import { conditionSentence, durationInWords } from '@/lib/domain/flow/words';
 import type { EditorNodeOf } from '@/components/flows/canvas/store';
 import { useView } from './editor-context';
 import { OutputCount, StepCountLine } from './StepCountLinks';
@@ -31,7 +33,8 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
       {children}
       {run?.attempts ? (
         <div className={`flow-node-run ${run.attempts.lastStatus !== null && run.attempts.lastStatus < 400 ? 'ok' : 'bad'}`} data-testid="node-run-state">
-          {run.attempts.count} attempt{run.attempts.count === 1 ? '' : 's'} · {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
+          {run.attempts.dryRun ? 'dry run, not sent · sample ' : `${run.attempts.count} attempt${run.attempts.count === 1 ? '' : 's'} · `}
+          {run.attempts.lastStatus !== null ? `HTTP ${run.attempts.lastStatus}` : (run.attempts.lastError ?? 'no response')}
         </div>
       ) : null}
       <StepCountLine id={id} kind={kind} />
@@ -75,14 +78,27 @@ const WebhookNode = memo(function WebhookNode({ id, data, selected }: NodeProps<
   );
 });
 
+/** Each output's rule in words ("Tier is gold"), then Else; the handles below sit in the same order. */
 const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<EditorNodeOf<'branch'>>) {
   const branches = data.branches;
+  const catalog = useView((v) => v.catalog);
+  const nameOf = (systemName: string) => Object.values(catalog).find((w) => w.systemName === systemName)?.name ?? systemName;
   const outputs = [...branches.map((b) => ({ id: b.id, label: b.label || b.id })), { id: ELSE_HANDLE, label: 'Else' }];
   return (
     <>
       <Handle type="target" position={Position.Top} />
-      <Shell id={id} kind="branch" title={`${branches.length} condition${branches.length === 1 ? '' : 's'} + else`} selected={selected}>
-        <div className="flow-branch-outputs">
+      <Shell id={id} kind="branch" title={branches.length === 0 ? 'add a condition' : `${branches.length} rule${branches.length === 1 ? '' : 's'}, first match wins`} selected={selected}>
+        <ol className="flow-branch-rules">
+          {branches.map((b) => (
+            <li key={b.id}>
+              <strong>{b.label || b.id}:</strong> {safeSentence(b.condition, nameOf)}
+            </li>
+          ))}
+          <li>
+            <strong>Else:</strong> anything else
+          </li>
+        </ol>
+        <div className="flow-branch-outputs" aria-hidden="true">
           {outputs.map((o) => (
             <span key={o.id} data-testid={`output-${o.id}`}>
               {o.label} <OutputCount branchId={id} output={o.id} />
@@ -98,7 +114,7 @@ const BranchNode = memo(function BranchNode({ id, data, selected }: NodeProps<Ed
 });
 
 const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps<EditorNodeOf<'wait'>>) {
-  const title = data.mode === 'until' ? `until ${data.time} ${data.timeZone}` : formatDuration(data.seconds);
+  const title = data.mode === 'until' ? `until ${data.time} ${data.timeZone}` : durationInWords(Number(data.seconds));
   return (
     <>
       <Handle type="target" position={Position.Top} />
@@ -117,11 +133,13 @@ const EndNode = memo(function EndNode({ id, selected }: NodeProps<EditorNodeOf<'
   );
 });
 
-export function formatDuration(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
-  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
-  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
-  return `${seconds} seconds`;
+/** A half-edited condition (a field cleared in the inspector) still gets words, never a crash. */
+function safeSentence(condition: Condition, nameOf: (systemName: string) => string): string {
+  try {
+    return conditionSentence(condition, nameOf);
+  } catch {
+    return 'an unfinished condition';
+  }
 }
 
 export const nodeTypes = { trigger: TriggerNode, webhook: WebhookNode, branch: BranchNode, wait: WaitNode, end: EndNode };

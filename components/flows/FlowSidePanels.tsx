@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { FlowGraph } from '@/lib/domain/flow/graph';
 import { useTRPC } from '../trpc';
 import { ErrorBanner, Loading } from '../ui';
-import { StatusBadge } from '../StatusBadge';
+import { StatusBadge, TestBadge } from '../StatusBadge';
 import { TemporalLink } from '../TemporalLink';
 
 function VersionRunsLink({ flowId, version }: { flowId: string; version: number }) {
@@ -20,7 +20,7 @@ export function RunsPanel({ flowId, watched, onWatch }: { flowId: string; watche
   const links = useQuery(trpc.flows.temporalLinks.queryOptions({ id: flowId }));
   if (runs.isPending) return <Loading what="runs" />;
   if (runs.isError) return <ErrorBanner error={runs.error} />;
-  if (runs.data.length === 0) return <p className="empty">No runs yet. Publish, then send a test event: its run shows up here and on the canvas.</p>;
+  if (runs.data.length === 0) return <p className="empty">No runs yet. Test the draft (a dry run sends nothing): its run shows up here and on the canvas.</p>;
   return (
     <>
     <p className="hint">
@@ -32,7 +32,7 @@ export function RunsPanel({ flowId, watched, onWatch }: { flowId: string; watche
           <button type="button" className="link-like" onClick={() => onWatch(run.id)} aria-pressed={run.id === watched}>
             {new Date(run.createdAt).toLocaleString()}
           </button>{' '}
-          <StatusBadge status={run.status} /> <span className="muted">v{run.version} · {run.customerId}</span>{' '}
+          <StatusBadge status={run.status} /> <TestBadge mode={run.testMode} /> <span className="muted">{run.version === null ? 'draft' : `v${run.version}`} · {run.customerId}</span>{' '}
           <a href={run.temporalUrl} target="_blank" rel="noreferrer" title="Open this run in the Temporal Web UI">
             Temporal ↗
           </a>

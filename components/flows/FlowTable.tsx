@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { StatusBadge } from '../StatusBadge';
+import { FlowStatus } from '../StatusBadge';
 
 type RunCounts = Partial<Record<'pending' | 'running' | 'completed' | 'failed', number>>;
 
@@ -13,13 +13,6 @@ export interface FlowRow {
   runCount?: number;
   updatedAt?: string | Date;
   runs24h?: RunCounts;
-}
-
-/** "published v3", "draft", "paused (v2)": what a marketer needs to know at a glance. */
-function flowStatusLabel(flow: Pick<FlowRow, 'status' | 'version'>): string {
-  if (flow.status === 'active') return `published v${flow.version}`;
-  if (flow.version && flow.status !== 'draft') return `${flow.status} (v${flow.version})`;
-  return flow.status;
 }
 
 function RunSummary({ runs }: { runs: RunCounts }) {
@@ -66,7 +59,7 @@ export function FlowTable({ flows, actions }: { flows: FlowRow[]; actions?: (flo
               <code>{flow.triggerEventType}</code>
             </td>
             <td>
-              <StatusBadge status={flow.status} label={detailed ? flowStatusLabel(flow) : undefined} />
+              <FlowStatus flow={flow} />
             </td>
             {detailed ? <td>{flow.updatedAt ? new Date(flow.updatedAt).toLocaleString() : ''}</td> : <td>{flow.version ? `v${flow.version}` : 'unpublished'}</td>}
             {withRuns ? <td>{flow.runCount}</td> : null}

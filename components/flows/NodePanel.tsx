@@ -120,6 +120,53 @@ function variablePaths(upstream: CatalogEntry[]): string[] {
   ];
 }
 
+const WAIT_UNITS = [
+  { name: 'seconds', seconds: 1 },
+  { name: 'minutes', seconds: 60 },
+  { name: 'hours', seconds: 3_600 },
+  { name: 'days', seconds: 86_400 },
+] as const;
+
+/**
+ * A wait's duration as an amount and a unit. What is typed stays as typed: 0.1 minutes is 6 seconds, and
+ * 0.1 seconds (not a whole second) is stored as it is and reported by validation, never rounded silently.
+ */
+function WaitDuration({ seconds, onChange }: { seconds: unknown; onChange: (seconds: number | null) => void }) {
+  const initial = typeof seconds === 'number' && seconds > 0 ? ([...WAIT_UNITS].reverse().find((u) => seconds % u.seconds === 0) ?? WAIT_UNITS[0]) : WAIT_UNITS[2];
+  const [unit, setUnit] = useState<number>(initial.seconds);
+  const [amount, setAmount] = useState(typeof seconds === 'number' ? String(seconds / initial.seconds) : '');
+  const update = (nextAmount: string, nextUnit: number) => {
+    setAmount(nextAmount);
+    setUnit(nextUnit);
+    const n = Number(nextAmount.replace(',', '.'));
+    onChange(nextAmount.trim() === '' || !Number.isFinite(n) ? null : Math.round(n * nextUnit * 1000) / 1000);
+  };
+  const total = Number(amount.replace(',', '.')) * unit;
+  return (
+    <div>
+    <div className="row">
+      <div className="field">
+        <label htmlFor="node-wait-amount">Wait for</label>
+        <input id="node-wait-amount" inputMode="decimal" value={amount} onChange={(e) => update(e.target.value, unit)} aria-describedby="node-wait-total" />
+      </div>
+      <div className="field">
+        <label htmlFor="node-wait-unit">Unit</label>
+        <select id="node-wait-unit" value={unit} onChange={(e) => update(amount, Number(e.target.value))}>
+          {WAIT_UNITS.map((u) => (
+            <option key={u.name} value={u.seconds}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+      <p className="hint" id="node-wait-total">
+        {Number.isInteger(total) && total > 0 && unit > 1 ? `= ${total.toLocaleString()} seconds` : ''}
+      </p>
+    </div>
+  );
+}
+
 function WebhookPicker({ value, webhooks, onChange }: { value: string; webhooks: CatalogEntry[]; onChange: (id: string) => void }) {
   const [search, setSearch] = useState('');
   const needle = search.trim().toLowerCase();
@@ -251,10 +298,7 @@ export function NodePanel({
               </div>
             </div>
           ) : (
-            <div className="field">
-              <label htmlFor="node-wait-minutes">Minutes</label>
-              <input id="node-wait-minutes" type="number" min={1} value={Math.round(Number(data.seconds ?? 60) / 60)} onChange={(e) => onChange({ ...data, seconds: Math.max(1, Math.round(Number(e.target.value)) || 1) * 60 })} />
-            </div>
+            <WaitDuration seconds={data.seconds} onChange={(seconds) => onChange({ ...data, seconds })} />
           )}
         </div>
       ) : null}

@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import type { WebhookInfo } from '@/lib/domain/flow/webhook-catalog';
 import type { FlowGraph, FlowNode } from '@/lib/domain/flow/graph';
 import { diffGraphs, isEmptyDiff, type GraphDiff } from '@/components/flows/canvas/diff';
-import { formatDuration } from './FlowNodes';
+import { durationInWords } from '@/lib/domain/flow/words';
 import { useTRPC } from '../trpc';
 import { ErrorBanner } from '../ui';
 
@@ -18,7 +18,7 @@ function describeStep(node: FlowNode, catalog: ReadonlyMap<string, WebhookInfo>)
     case 'branch':
       return `Branch (${node.data.branches.map((b) => b.label).join(', ') || 'else only'})`;
     case 'wait':
-      return node.data.mode === 'duration' ? `Wait ${formatDuration(node.data.seconds)}` : `Wait until ${node.data.time} ${node.data.timeZone}`;
+      return node.data.mode === 'duration' ? `Wait ${durationInWords(node.data.seconds)}` : `Wait until ${node.data.time} ${node.data.timeZone}`;
     case 'end':
       return 'End';
   }

@@ -19,7 +19,7 @@ export interface CatalogEntry extends WebhookInfo {
 export interface NodeRunState {
   reached: boolean;
   current: boolean;
-  attempts?: { count: number; lastStatus: number | null; lastError: string | null };
+  attempts?: { count: number; lastStatus: number | null; lastError: string | null; dryRun?: boolean };
 }
 
 /** What the canvas shows on top of the graph: validation, webhook details, the run being watched. */

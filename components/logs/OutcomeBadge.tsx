@@ -17,7 +17,8 @@ export function formatTime(iso: string): string {
   return time.format(new Date(iso));
 }
 
-export function KindBadges({ row }: { row: Pick<LogRow, 'kind' | 'actor'> }) {
+export function KindBadges({ row }: { row: Pick<LogRow, 'kind' | 'actor' | 'dryRun'> }) {
+  if (row.dryRun) return <span className="badge badge-test" title="A dry run of a test: rendered, never sent; the response is the sample given">dry run: not sent, sample response</span>;
   if (row.kind === 'test') return <span className="badge badge-info" title={row.actor ? `Test send by ${row.actor}` : 'Test send from the webhook editor'}>test</span>;
   if (row.kind === 'resend') return <span className="badge badge-warn" title={row.actor ? `Resent by ${row.actor}` : 'Manual resend'}>manual resend</span>;
   return null;

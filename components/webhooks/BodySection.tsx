@@ -33,7 +33,7 @@ export function BodySection({
         <TemplateHelp />
       </div>
       <p className="hint">A JSON template. Values from variables are escaped for JSON, so the body stays valid for any customer data.</p>
-      <div onFocus={onFocus}>
+      <div onFocus={onFocus} data-field="bodyTemplate">
         <CodeEditor ref={editorRef} id="wh-body" label="Body template" value={draft.bodyTemplate} onChange={(bodyTemplate) => set({ bodyTemplate })} problems={bodyProblems} />
       </div>
       <FieldMessages messages={(errorsFor('bodyTemplate') ?? [])} />

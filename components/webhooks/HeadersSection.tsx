@@ -88,7 +88,7 @@ export function HeadersSection({
           </tbody>
         </table>
       ) : (
-        <p className="muted">The preview appears when the templates are valid.</p>
+        <p className="muted">Choose an integration to see the headers.</p>
       )}
     </section>
   );

@@ -39,9 +39,16 @@ function JsonBox({ id, label, value, onChange }: { id: string; label: string; va
 
 function RequestView({ request }: { request: RequestPreview }) {
   return (
-    <pre className="http" data-testid="test-request">
-      {`${request.method} ${request.url}\n${request.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}${request.body ? `\n\n${request.body}` : ''}`}
-    </pre>
+    <>
+      {request.incomplete?.length ? (
+        <p className="hint" role="note" data-testid="preview-incomplete">
+          Not shown until fixed: {request.incomplete.join(', ')}.
+        </p>
+      ) : null}
+      <pre className="http" data-testid="test-request">
+        {`${request.method} ${request.url}\n${request.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}${request.body ? `\n\n${request.body}` : ''}`}
+      </pre>
+    </>
   );
 }
 
@@ -53,6 +60,11 @@ export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: 
     <section className="card" aria-labelledby="test-heading">
       <h2 id="test-heading">Test send</h2>
       <p className="hint">Renders the request with this sample data and sends it for real. Secret values go on the wire but are masked here.</p>
+      <div className="field">
+        <label htmlFor="sample-event-type">Event type</label>
+        <input id="sample-event-type" value={sample.event.type} onChange={(e) => setSample({ ...sample, event: { ...sample.event, type: e.target.value } })} placeholder="order.placed" maxLength={100} />
+      </div>
+      <p className="hint">Kept for you and this webhook: the next time you open it, this sample is here.</p>
       <div className="row wrap">
         <JsonBox id="sample-customer" label="Customer attributes" value={sample.customer} onChange={(customer) => setSample({ ...sample, customer })} />
         <JsonBox id="sample-event" label="Event data" value={sample.event.data} onChange={(data) => setSample({ ...sample, event: { ...sample.event, data } })} />
@@ -67,7 +79,7 @@ export function TestSendPanel({ webhookId, draft, sample, setSample, preview }: 
       <div className="side-by-side">
         <div>
           <h3>Request</h3>
-          {result?.request ? <RequestView request={result.request} /> : preview ? <RequestView request={preview} /> : <p className="muted">Fix the template errors to see the request.</p>}
+          {result?.request ? <RequestView request={result.request} /> : preview ? <RequestView request={preview} /> : <p className="muted">Choose an integration to see the request.</p>}
         </div>
         <div aria-live="polite">
           <h3>Response</h3>

@@ -18,27 +18,55 @@ import { CaptureSection } from './CaptureSection';
 import { TestSendPanel } from './TestSendPanel';
 import { useWebhookCheck } from './useWebhookCheck';
 import { useWebhookActions } from './useWebhookActions';
+import { useWebhookSample } from './useWebhookSample';
 import { useVariableTarget } from './useVariableTarget';
 import { EMPTY_SAMPLE, type SetDraft, type WebhookDraft, type WebhookSample } from './draft';
+
+const FIELD_IDS: Record<string, string> = {
+  'wh-integration': 'integrationId',
+  'wh-name': 'name',
+  'wh-system': 'systemName',
+  'wh-description': 'description',
+  'wh-path': 'path',
+  'wh-retries': 'maxRetries',
+  'wh-window': 'retryWindowSeconds',
+};
+
+/** The draft field an element edits, as the checks key their messages ("headers.0.value"). */
+function fieldOf(element: EventTarget): string | null {
+  if (!(element instanceof HTMLElement)) return null;
+  if (FIELD_IDS[element.id]) return FIELD_IDS[element.id]!;
+  const marked = element.closest<HTMLElement>('[data-field]');
+  if (marked) return marked.dataset.field!;
+  const label = element.getAttribute('aria-label') ?? '';
+  const row = /^(Webhook header|Captured field) (\d+) (name|value|path)$/.exec(label);
+  if (!row) return null;
+  return `${row[1] === 'Webhook header' ? 'headers' : 'captureFields'}.${Number(row[2]) - 1}.${row[3]}`;
+}
 
 export function WebhookEditor({ webhookId, initial }: { webhookId: string | null; initial: WebhookDraft }) {
   const trpc = useTRPC();
   const [draft, setDraft] = useState<WebhookDraft>(initial);
   const [sample, setSample] = useState<WebhookSample>(EMPTY_SAMPLE);
+  const samples = useWebhookSample(webhookId, sample, setSample);
   useTitle(draft.name || 'New webhook');
 
   const set = useCallback<SetDraft>((patch) => setDraft((d) => ({ ...d, ...patch })), []);
   const integration = useQuery({ ...trpc.integrations.get.queryOptions({ id: draft.integrationId }), enabled: draft.integrationId !== '' });
   const check = useWebhookCheck(draft, sample);
-  const { save, submit: saveDraft, copy, remove } = useWebhookActions(webhookId, draft.integrationId);
+  const { save, submit: saveDraft, copy, remove } = useWebhookActions(webhookId, draft.integrationId, (id) => samples.saveFor(id));
   const variables = useVariableTarget(draft, set);
 
   const saveErrors = fieldErrorsOf(save.error);
   const liveErrors = check.data?.fieldErrors ?? {};
-  const errorsFor = (field: string) => saveErrors[field] ?? liveErrors[field];
+  // A field's live problems show once the person has left it (or tried to save), not while they type.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const errorsFor = (field: string) => saveErrors[field] ?? (submitted || touched.has(field) ? liveErrors[field] : undefined);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setSubmitted(true);
     saveDraft(draft);
   };
 
@@ -56,7 +84,15 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
         ) : null}
       </div>
       <ErrorBanner error={remove.error ?? copy.error} />
-      <form onSubmit={submit} className="editor-grid" noValidate>
+      <form
+        onSubmit={submit}
+        className="editor-grid"
+        noValidate
+        onBlurCapture={(event) => {
+          const field = fieldOf(event.target);
+          if (field && !touched.has(field)) setTouched(new Set([...touched, field]));
+        }}
+      >
         <div className="editor-main">
           <BasicsSection
             webhookId={webhookId}
@@ -85,7 +121,7 @@ export function WebhookEditor({ webhookId, initial }: { webhookId: string | null
 
           <CaptureSection draft={draft} set={set} errorsFor={errorsFor} />
 
-          <TestSendPanel webhookId={webhookId} draft={draft} sample={sample} setSample={setSample} preview={check.data?.preview ?? null} />
+          <TestSendPanel key={samples.loadedKey} webhookId={webhookId} draft={draft} sample={sample} setSample={setSample} preview={check.data?.preview ?? null} />
 
           <div className="actions sticky-actions">
             <button type="submit" className="primary" disabled={save.isPending}>

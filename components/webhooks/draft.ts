@@ -17,8 +17,8 @@ export type ErrorsFor = (field: string) => string[] | undefined;
 /** Sample data for the live preview and the test send. */
 export type WebhookSample = { customer: Record<string, unknown>; event: { type: string; data: Record<string, unknown> }; webhooks: Record<string, unknown> };
 
-/** The request the templates render to, when they are valid. */
-export type RequestPreview = { method: string; url: string; headers: { name: string; value: string }[]; body: string | null };
+/** The request the templates render to, from the parts that are valid (`incomplete` names the others). */
+export type RequestPreview = { method: string; url: string; headers: { name: string; value: string }[]; body: string | null; incomplete?: string[] };
 
 export const EMPTY_SAMPLE: WebhookSample = { customer: {}, event: { type: 'sample.event', data: {} }, webhooks: {} };
 

@@ -4,7 +4,7 @@ import { useTRPC } from '../trpc';
 import type { WebhookDraft } from './draft';
 
 /** Saving (create or update), copying and deleting a webhook, and where each one leads afterwards. */
-export function useWebhookActions(webhookId: string | null, integrationId: string) {
+export function useWebhookActions(webhookId: string | null, integrationId: string, onCreated?: (id: string) => Promise<unknown>) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -15,8 +15,11 @@ export function useWebhookActions(webhookId: string | null, integrationId: strin
   );
   const create = useMutation(
     trpc.webhooks.create.mutationOptions({
-      onSuccess: (result) => {
-        if (result) router.push(`/webhooks/${result.id}?created=1`);
+      onSuccess: async (result) => {
+        if (!result) return;
+        // The sample typed while creating it stays with the new webhook.
+        await onCreated?.(result.id).catch(() => undefined);
+        router.push(`/webhooks/${result.id}?created=1`);
       },
     }),
   );

@@ -52,7 +52,10 @@ const EXPECTED: Record<string, Access> = {
   'flows.duplicate': 'everyone',
   'flows.version': 'everyone',
   'flows.runs': 'everyone',
-  'flows.sendTestEvent': 'everyone',
+  'flows.testRun': 'everyone',
+  'flows.recentEvents': 'everyone',
+  'webhooks.sample': 'everyone',
+  'webhooks.saveSample': 'everyone',
   'runs.get': 'everyone',
   'runs.progress': 'everyone',
   'logs.list': 'everyone',
@@ -73,6 +76,7 @@ const EXPECTED: Record<string, Access> = {
   'users.revokeSessions': 'admin',
   'audit.list': 'admin',
   'account.acceptInvite': 'public',
+  'account.invite': 'public',
   'account.setup': 'public',
 };
 const allowed: Record<Access, (Role | 'anonymous')[]> = {

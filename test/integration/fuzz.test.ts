@@ -89,7 +89,7 @@ describe('POST /api/events', () => {
 });
 
 describe('POST /api/trpc', () => {
-  const procedures = ['flows.create', 'flows.saveDraft', 'flows.validate', 'flows.publish', 'flows.rename', 'flows.sendTestEvent', 'integrations.create', 'integrations.update', 'webhooks.create', 'webhooks.check', 'webhooks.update', 'users.invite', 'users.updateRole', 'flowsAsCode.dryRun'];
+  const procedures = ['flows.create', 'flows.saveDraft', 'flows.validate', 'flows.publish', 'flows.rename', 'flows.testRun', 'webhooks.saveSample', 'integrations.create', 'integrations.update', 'webhooks.create', 'webhooks.check', 'webhooks.update', 'users.invite', 'users.updateRole', 'flowsAsCode.dryRun'];
   it('answers every random or hostile input with 2xx or 4xx and JSON', { timeout: 300_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...procedures), fc.oneof(hostileJson.map((v) => JSON.stringify(v) ?? 'null'), fc.string()), async (procedure, body) => {

@@ -154,6 +154,26 @@ describe('integrations', () => {
       expect(await prisma.webhook.count()).toBe(count);
     });
 
+    it('check previews whatever is valid and names each problem in words, whatever else is wrong', async () => {
+      const sample = { customer: { email: 'ada@example.com' }, event: { type: 'x', data: {} }, webhooks: {} };
+      // A dashed system name, an unclosed tag in the body and a bad retry count: the URL, headers and rule still show.
+      const check = await marketer.webhooks.check({
+        webhook: { ...webhookData(integrationId), systemName: 'create-ticket', bodyTemplate: '{\n  "a": 1,\n  {% if Customer.Email %}\n  "b": 2 {% endif\n}', maxRetries: 7 },
+        sample,
+      });
+      expect(check.fieldErrors.systemName).toEqual([expect.stringContaining('no dashes or spaces')]);
+      expect(check.fieldErrors.bodyTemplate).toEqual([expect.stringMatching(/^Line 4, column 10: /)]);
+      expect(check.fieldErrors.maxRetries).toEqual(['Retries: a whole number from 0 to 3']);
+      expect(check.usesTransactionalId).toBe(true);
+      expect(check.retryRule).toBe('retried up to 3 times within 6 minutes on 5xx/429');
+      expect(check.preview).toMatchObject({ method: 'POST', url: `${receiver.url}/tickets`, body: null, incomplete: ['body'] });
+      expect(check.preview!.headers.map((h) => h.name)).toContain('Idempotency-Key');
+      // A body that renders to broken JSON is reported at the template line that produced it.
+      const json = await marketer.webhooks.check({ webhook: { ...webhookData(integrationId), bodyTemplate: '{\n  "email": "${Customer.Email}"\n  "x": 1\n}' }, sample });
+      expect(json.fieldErrors.bodyTemplate).toEqual([expect.stringMatching(/^Line 3: The body is not valid JSON with this data: unexpected "/)]);
+      expect(json.preview).toMatchObject({ url: `${receiver.url}/tickets`, incomplete: ['body'] });
+    });
+
     it('check previews the exact request with secrets masked for everyone, and the retry rule', async () => {
       const check = await marketer.webhooks.check({ webhook: webhookData(integrationId), sample: { customer: { email: 'ada@example.com' }, event: { type: 'x', data: { plan: 'pro' } }, webhooks: {} } });
       expect(check.fieldErrors).toEqual({});
@@ -292,6 +312,7 @@ describe('flows', () => {
 
   it('publish, pause, resume and archive move the status; versions are immutable and numbered', async () => {
     const { id } = await marketer.flows.create({ name: 'Lifecycle', triggerEventType: 'order.placed' });
+    await marketer.flows.saveDraft({ id, graph: { nodes: [], edges: [] } });
     expect(await marketer.flows.publish({ id })).toMatchObject({ ok: false, problems: [expect.objectContaining({ message: expect.stringMatching(/trigger/i) })] });
     const trigger: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'order.placed' } }], edges: [] };
     await marketer.flows.saveDraft({ id, graph: trigger });
@@ -325,10 +346,59 @@ describe('users', () => {
     await expect(admin.users.invite({ email: 'new.person@example.com', role: 'admin', name: '' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('the invite page learns the invited email and who invited; a bad link learns nothing', async () => {
+    const anonymous = callerFor(prisma, null);
+    const me = await admin.users.me();
+    await prisma.user.update({ where: { id: me.id }, data: { name: 'Ines Admin' } });
+    const { invitePath } = await admin.users.invite({ email: 'invited@example.com', name: 'Ivo', role: 'developer' });
+    const token = new URL(invitePath, 'http://x').searchParams.get('token')!;
+    expect(await anonymous.account.invite({ token })).toEqual({ valid: true, email: 'invited@example.com', name: 'Ivo', role: 'developer', invitedBy: 'Ines Admin' });
+    expect(await anonymous.account.invite({ token: 'not-a-token' })).toEqual({ valid: false });
+  });
+
+  it('nobody can disable or demote the last admin who can sign in, or their own account', async () => {
+    const file = path.join(inject('scratchDir'), `last-admin-${Date.now()}.db`);
+    copyFileSync(inject('templateDatabase'), file);
+    const fresh = createPrismaClient(`file:${file}`);
+    try {
+      const passwordHash = await hashPassword('a-long-password');
+      const ana = await fresh.user.create({ data: { email: 'ana@example.com', role: 'admin', passwordHash } });
+      const bo = await fresh.user.create({ data: { email: 'bo@example.com', role: 'admin', passwordHash } });
+      const asAna = callerFor(fresh, ana);
+      await expect(asAna.users.updateRole({ id: ana.id, role: 'marketer' })).rejects.toThrow('You cannot remove your own admin role: ask another admin');
+      await expect(asAna.users.setDisabled({ id: ana.id, disabled: true })).rejects.toThrow('You cannot disable your own account: ask another admin');
+      // Bo is not the last admin while Ana can sign in.
+      await asAna.users.updateRole({ id: bo.id, role: 'developer' });
+      await asAna.users.updateRole({ id: bo.id, role: 'admin' });
+      // Once Ana is disabled (by Bo), Bo is the last admin: nobody may demote or disable Bo.
+      await callerFor(fresh, bo).users.setDisabled({ id: ana.id, disabled: true });
+      const asAnother = callerFor(fresh, await fresh.user.create({ data: { email: 'cy@example.com', role: 'admin' } }));
+      await expect(asAnother.users.updateRole({ id: bo.id, role: 'marketer' })).rejects.toThrow('bo@example.com is the last admin who can sign in: make someone else an admin first');
+      await expect(asAnother.users.setDisabled({ id: bo.id, disabled: true })).rejects.toThrow(/last admin/);
+      expect(await fresh.user.findUniqueOrThrow({ where: { id: bo.id } })).toMatchObject({ role: 'admin', disabledAt: null });
+      await expect(asAnother.users.updateRole({ id: 'nope', role: 'marketer' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await fresh.$disconnect();
+    }
+  });
+
+  it('the test-send sample is kept per webhook and per person', async () => {
+    const integration = await prisma.integration.create({ data: { name: 'Samples', rootUrl: 'http://127.0.0.1:9' } });
+    const webhook = await prisma.webhook.create({ data: { integrationId: integration.id, name: 'Sampled', systemName: `sampled_${Date.now()}`, headers: [], disabledHeaders: [], captureFields: [] } });
+    const other = callerFor(prisma, await userWithRole(prisma, 'developer'));
+    expect(await marketer.webhooks.sample({ id: webhook.id })).toBeNull();
+    const sample = { customer: { id: 'c-9', tier: 'gold' }, event: { type: 'order.placed', data: { total: 12 } }, webhooks: { crm: { Ok: true } } };
+    await marketer.webhooks.saveSample({ id: webhook.id, sample });
+    expect(await marketer.webhooks.sample({ id: webhook.id })).toEqual(sample);
+    expect(await other.webhooks.sample({ id: webhook.id })).toBeNull();
+    await expect(marketer.webhooks.saveSample({ id: 'nope', sample })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(marketer.webhooks.saveSample({ id: webhook.id, sample: { ...sample, customer: { note: 'x'.repeat(300 * 1024) } } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('admins change roles but cannot demote or disable themselves', async () => {
     const me = await admin.users.me();
     await expect(admin.users.updateRole({ id: me.id, role: 'marketer' })).rejects.toThrow(/your own admin role/);
-    await expect(admin.users.setDisabled({ id: me.id, disabled: true })).rejects.toThrow(/disable yourself/);
+    await expect(admin.users.setDisabled({ id: me.id, disabled: true })).rejects.toThrow(/your own account/);
     const target = await userWithRole(prisma, 'marketer');
     await admin.users.updateRole({ id: target.id, role: 'developer' });
     expect((await prisma.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe('developer');
@@ -427,9 +497,9 @@ describe('first admin', () => {
 });
 
 describe('the flows list and the editor helpers', () => {
-  it('a new flow starts as an empty canvas; rename and duplicate keep the graph; the list shows status, edits and 24 h runs', async () => {
+  it('a new flow starts with its trigger on the event it was created with; rename and duplicate keep the graph; the list shows status, edits and 24 h runs', async () => {
     const { id } = await marketer.flows.create({ name: 'Cart reminder', triggerEventType: 'cart.abandoned' });
-    expect((await marketer.flows.get({ id })).draftGraph).toEqual({ nodes: [], edges: [] });
+    expect((await marketer.flows.get({ id })).draftGraph).toEqual({ nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'cart.abandoned' } }], edges: [] });
     const graph: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'cart.abandoned' } }], edges: [] };
     await marketer.flows.saveDraft({ id, graph });
     await marketer.flows.rename({ id, name: 'Cart reminder (EU)' });
@@ -445,17 +515,17 @@ describe('the flows list and the editor helpers', () => {
     await expect(marketer.flows.rename({ id: 'nope', name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('versions open read-only by number; a test event needs a published, active flow', async () => {
+  it('versions open read-only by number; testing the published flow needs a version, and a test is bounded in size', async () => {
     const { id } = await marketer.flows.create({ name: 'Versions', triggerEventType: 'versions.test' });
     const graph: FlowGraph = { nodes: [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: 'versions.test' } }, { id: 'x', type: 'end', position: { x: 0, y: 100 } }], edges: [{ id: 'e', source: 't', target: 'x' }] };
-    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('Publish the flow first') });
+    const test = { id, source: 'published' as const, mode: 'dry' as const, customerId: 'c1', attributes: {}, data: {} };
+    await expect(marketer.flows.testRun(test)).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('no published version yet') });
     await marketer.flows.saveDraft({ id, graph });
     await marketer.flows.publish({ id });
     expect(await marketer.flows.version({ id, version: 1 })).toMatchObject({ version: 1, graph, publishedBy: expect.stringMatching(/^marketer-/) });
     await expect(marketer.flows.version({ id, version: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Version 2 of this flow does not exist' });
-    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: { note: 'x'.repeat(300 * 1024) }, data: {} })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('at most 256 KB') });
-    await marketer.flows.pause({ id });
-    await expect(marketer.flows.sendTestEvent({ id, customerId: 'c1', attributes: {}, data: {} })).rejects.toMatchObject({ message: expect.stringContaining('paused') });
+    await expect(marketer.flows.testRun({ ...test, attributes: { note: 'x'.repeat(600 * 1024) } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('at most 512 KB') });
+    await expect(marketer.flows.testRun({ ...test, customerId: ' ' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Enter a customer id') });
     expect(await marketer.flows.runs({ id })).toEqual([]);
   });
 

@@ -58,6 +58,36 @@ describe('editor store', () => {
     expect(s().edges.filter((e) => e.source === wait)).toHaveLength(1);
   });
 
+  it('points an output at another step, or at nothing, as one undo step, under the connection rules', () => {
+    const { s } = setup();
+    const wait = s().addNode('wait', { x: 0, y: 450 });
+    // Rewire the webhook's output from the End to the new wait: the old connection goes.
+    expect(s().setConnection('w', null, wait)).toEqual({ ok: true });
+    expect(s().edges.filter((e) => e.source === 'w').map((e) => e.target)).toEqual([wait]);
+    // A loop is refused and changes nothing.
+    expect(s().setConnection(wait, null, 't')).toMatchObject({ ok: false });
+    expect(s().setConnection(wait, null, 'w')).toMatchObject({ ok: false, reason: expect.stringContaining('loop') });
+    expect(s().edges.some((e) => e.source === wait)).toBe(false);
+    expect(s().setConnection('w', null, null)).toEqual({ ok: true });
+    expect(s().edges.some((e) => e.source === 'w')).toBe(false);
+    s().undo();
+    expect(s().edges.filter((e) => e.source === 'w').map((e) => e.target)).toEqual([wait]);
+    s().undo();
+    expect(s().edges.filter((e) => e.source === 'w').map((e) => e.target)).toEqual(['e']);
+  });
+
+  it('moves the selection by keyboard; quick repeats are one undo step', () => {
+    const { s, tick } = setup();
+    expect(s().moveSelection(10, 0)).toBe(0);
+    s().select(['w']);
+    s().moveSelection(10, 0);
+    tick(100);
+    s().moveSelection(0, 50);
+    expect(s().nodes.find((n) => n.id === 'w')!.position).toEqual({ x: 10, y: 200 });
+    s().undo();
+    expect(s().nodes.find((n) => n.id === 'w')!.position).toEqual({ x: 0, y: 150 });
+  });
+
   it('undo and redo a move: a whole drag is one step', () => {
     const { s } = setup();
     s().onNodesChange([{ type: 'position', id: 'w', position: { x: 10, y: 160 }, dragging: true }]);

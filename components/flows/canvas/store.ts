@@ -56,9 +56,13 @@ interface EditorActions {
   onEdgesChange(changes: EdgeChange<EditorEdge>[]): void;
   canConnect(connection: ConnectionRequest): ConnectionVerdict;
   connect(connection: ConnectionRequest): ConnectionVerdict;
+  /** Points one output of a step at another step, or at nothing (null), replacing what it led to: one undo step. */
+  setConnection(source: string, sourceHandle: string | null, target: string | null): ConnectionVerdict;
   addNode(type: FlowNodeType, position: Point, options?: { connectFrom?: string; intoEdge?: string }): string;
   updateNodeData(id: string, data: Record<string, unknown>): void;
   select(ids: readonly string[]): void;
+  /** Moves the selected steps by (dx, dy): the keyboard's drag. Quick repeats are one undo step. */
+  moveSelection(dx: number, dy: number): number;
   deleteSelection(): void;
   copySelection(): number;
   paste(centre: Point): number;
@@ -209,7 +213,7 @@ function changeActions({ set, get, remember, changed, restore }: StoreKit): Pick
 }
 
 /** Adding, connecting, editing, selecting and deleting steps. */
-function editActions({ set, get, newId, eventType, remember, changed, selectedIds }: StoreKit): Pick<EditorActions, 'canConnect' | 'connect' | 'addNode' | 'updateNodeData' | 'select' | 'deleteSelection'> {
+function editActions({ set, get, newId, eventType, remember, changed, selectedIds }: StoreKit): Pick<EditorActions, 'canConnect' | 'connect' | 'setConnection' | 'addNode' | 'updateNodeData' | 'select' | 'moveSelection' | 'deleteSelection'> {
   return {
     canConnect(connection) {
       return checkConnection({ nodes: get().nodes.map(toFlowNode), edges: get().edges.map(toFlowEdge) }, connection);
@@ -222,6 +226,20 @@ function editActions({ set, get, newId, eventType, remember, changed, selectedId
       set((s) => ({ edges: [...s.edges, toEditorEdge({ id: newId('e'), source: connection.source, target: connection.target, sourceHandle: connection.sourceHandle ?? null })] }));
       changed();
       return verdict;
+    },
+
+    setConnection(source, sourceHandle, target) {
+      const current = get().edges.find((e) => e.source === source && (e.sourceHandle ?? null) === sourceHandle);
+      if ((current?.target ?? null) === target) return { ok: true };
+      const others = get().edges.filter((e) => e.id !== current?.id);
+      if (target !== null) {
+        const verdict = checkConnection({ nodes: get().nodes.map(toFlowNode), edges: others.map(toFlowEdge) }, { source, target, sourceHandle });
+        if (!verdict.ok) return verdict;
+      }
+      remember();
+      set({ edges: target === null ? others : [...others, toEditorEdge({ id: newId('e'), source, target, sourceHandle })] });
+      changed();
+      return { ok: true };
     },
 
     addNode(type, position, addOptions = {}) {
@@ -256,6 +274,15 @@ function editActions({ set, get, newId, eventType, remember, changed, selectedId
         nodes: s.nodes.map((n) => (Boolean(n.selected) === wanted.has(n.id) ? n : { ...n, selected: wanted.has(n.id) })),
         edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
       }));
+    },
+
+    moveSelection(dx, dy) {
+      const ids = selectedIds();
+      if (ids.size === 0) return 0;
+      remember(`move:${[...ids].sort().join(',')}`);
+      set((s) => ({ nodes: s.nodes.map((n) => (ids.has(n.id) ? { ...n, position: { x: n.position.x + dx, y: n.position.y + dy } } : n)) }));
+      changed(true);
+      return ids.size;
     },
 
     deleteSelection() {

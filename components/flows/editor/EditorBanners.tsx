@@ -1,6 +1,6 @@
 'use client';
 import { ErrorBanner } from '../../ui';
-import { StatusBadge } from '../../StatusBadge';
+import { StatusBadge, TestBadge } from '../../StatusBadge';
 import type { RunOverlayState } from './useRunOverlay';
 
 /** Under the toolbar: an error from saving or the flow's actions, a successful publish, and a notice to dismiss. */
@@ -49,12 +49,13 @@ export function RunBanner({ run, versionOpen }: { run: RunOverlayState; versionO
       {watchedRun && progress.isError ? <ErrorBanner error={new Error(`Could not follow the run: ${progress.error.message}`)} /> : null}
       {watchedRun && progress.data ? (
         <div className="banner banner-info run-banner" role="status" data-testid="run-banner">
-          Watching a run of v{progress.data.version}
-          {run.runDiffers && !versionOpen ? ' (shown as v' + progress.data.version + ' ran it; the draft has changed since)' : ''}: <StatusBadge status={progress.data.status} />{' '}
+          Watching {progress.data.testMode === 'dry' ? 'a dry-run test' : progress.data.testMode === 'live' ? 'a live test' : 'a run'} of {progress.data.version === null ? 'the draft' : `v${progress.data.version}`}
+          {run.runDiffers && !versionOpen && progress.data.version !== null ? ' (shown as v' + progress.data.version + ' ran it; the draft has changed since)' : ''}: <StatusBadge status={progress.data.status} />{' '}
+          <TestBadge mode={progress.data.testMode} />{' '}
           <a href={progress.data.temporalUrl} target="_blank" rel="noreferrer">
             Open in Temporal ↗
           </a>{' '}
-          <a href={`/runs/${progress.data.id}`}>Requests and responses</a>{' '}
+          <a href={`/runs/${progress.data.id}`}>{progress.data.testMode === 'dry' ? 'The rendered requests' : 'Requests and responses'}</a>{' '}
           <button type="button" className="link-like" onClick={() => run.watch(null)}>
             Stop watching
           </button>

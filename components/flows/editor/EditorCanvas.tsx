@@ -3,6 +3,7 @@ import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, t
 import { useCallback, type DragEvent, type RefObject } from 'react';
 import type { EditorEdge, EditorNode, EditorStore } from '@/components/flows/canvas/store';
 import { nodeTypes } from '../FlowNodes';
+import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
 
 /** The minimap colours each step like its palette item (app/globals.css). */
 const minimapClass = (node: { type?: string }) => `minimap-${node.type ?? 'step'}`;
@@ -20,6 +21,7 @@ export function EditorCanvas({
   draftNodeCount,
   readOnly,
   fitOnOpen,
+  topCentre,
   eventType,
   onDrop,
   notify,
@@ -33,6 +35,8 @@ export function EditorCanvas({
   draftNodeCount: number;
   readOnly: boolean;
   fitOnOpen: boolean;
+  /** a step to show at the top centre when the canvas opens (a new flow's trigger) */
+  topCentre: { x: number; y: number } | null;
   eventType: string;
   onDrop: (event: DragEvent<HTMLDivElement>) => void;
   notify: (message: string) => void;
@@ -70,6 +74,11 @@ export function EditorCanvas({
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
         fitView={fitOnOpen}
+        onInit={(instance) => {
+          const rect = canvasRef.current?.getBoundingClientRect();
+          if (!topCentre || !rect) return;
+          void instance.setViewport({ x: rect.width / 2 - DEFAULT_NODE_SIZE.width / 2 - topCentre.x, y: 60 - DEFAULT_NODE_SIZE.height / 2 - topCentre.y, zoom: 1 });
+        }}
         fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
         onlyRenderVisibleElements={draftNodeCount > 150}

@@ -6,6 +6,7 @@ import type { EditorNode, EditorStore } from '@/components/flows/canvas/store';
 import { useView, type CatalogEntry } from '../editor-context';
 import { NodePanel } from '../NodePanel';
 import { RunsPanel, VersionsPanel } from '../FlowSidePanels';
+import { ConnectionsPanel } from './ConnectionsPanel';
 import type { EditorFlow } from './types';
 
 export type InspectorTab = 'step' | 'runs' | 'versions';
@@ -58,7 +59,7 @@ export function EditorInspector({
   }, [selectedId, structure, catalog, catalogMap, editor]);
 
   return (
-    <aside className="flow-panel" aria-label="Inspector">
+    <aside className="flow-panel" aria-label="Inspector" id="flow-inspector">
       <div className="tabs" role="tablist">
         {(['step', 'runs', 'versions'] as const).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => onTab(t)}>
@@ -72,11 +73,17 @@ export function EditorInspector({
         ) : readOnly ? (
           <p className="muted">Click a step to see its settings. This version is read-only.</p>
         ) : selected ? (
-          <NodePanel key={selected.id} node={selected} webhooks={catalog} upstream={upstream} onChange={(data) => editor.getState().updateNodeData(selected.id, data)} problems={problems[selected.id] ?? []} />
+          <>
+            <NodePanel key={selected.id} node={selected} webhooks={catalog} upstream={upstream} onChange={(data) => editor.getState().updateNodeData(selected.id, data)} problems={problems[selected.id] ?? []} />
+            <ConnectionsPanel key={`c-${selected.id}`} editor={editor} node={selected} catalog={catalogMap} />
+          </>
         ) : selectedNodes.length > 1 ? (
           <p className="muted">{selectedNodes.length} steps selected. Drag to move them together, Ctrl/Cmd+C to copy, Backspace to delete.</p>
         ) : (
-          <p className="muted">Select a step to edit it. Drag from a step&apos;s bottom handle to another step to connect them; select a connection and press Backspace to remove it.</p>
+          <p className="muted">
+            Select a step to edit it (Tab to a step, then Enter). Connect steps by dragging from a step&apos;s bottom handle to another step, or choose where each output leads
+            under Connections here.
+          </p>
         )
       ) : null}
       {tab === 'runs' ? <RunsPanel flowId={flow.id} watched={watchedRun} onWatch={onWatch} /> : null}

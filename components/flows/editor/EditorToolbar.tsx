@@ -3,10 +3,10 @@ import { useReactFlow } from '@xyflow/react';
 import { useStore } from 'zustand';
 import type { EditorNode, EditorStore } from '@/components/flows/canvas/store';
 import { ConfirmButton } from '../../ui';
-import { StatusBadge } from '../../StatusBadge';
+import { FlowStatus } from '../../StatusBadge';
 import type { CatalogEntry } from '../editor-context';
 import { PublishDialog } from '../PublishDialog';
-import { TestEventDialog } from '../TestEventDialog';
+import { TestRunDialog } from '../TestRunDialog';
 import type { EditorFlow } from './types';
 import type { Autosave } from './useAutosave';
 import type { FlowLifecycle } from './useFlowLifecycle';
@@ -32,7 +32,7 @@ export function EditorToolbar({
   readOnly: boolean;
   problemCount: number;
   catalog: ReadonlyMap<string, CatalogEntry>;
-  /** a test event started this run */
+  /** a test started this run */
   onTestRun: (runId: string) => void;
 }) {
   const reactFlow = useReactFlow<EditorNode>();
@@ -44,9 +44,11 @@ export function EditorToolbar({
   const latest = flow.versions[0];
   return (
     <div className="flow-toolbar">
-      <h1>{flow.name}</h1>
-      <StatusBadge status={flow.status} />
-      <span className="muted">{latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : 'never published'}</span>
+      <h1 title={flow.name}>{flow.name}</h1>
+      <FlowStatus flow={{ status: flow.status, version: latest?.version ?? null }} />
+      <span className="muted toolbar-meta" title={latest ? `v${latest.version} published ${new Date(latest.publishedAt).toLocaleString()}` : undefined}>
+        {latest ? `v${latest.version}, ${new Date(latest.publishedAt).toLocaleDateString()}` : 'never published'}
+      </span>
       <span className="spacer" />
       <span className={`save-state ${autosave.unsaved ? 'save-state-dirty' : ''}`} role="status" data-testid="save-state">
         {autosave.status}
@@ -70,12 +72,15 @@ export function EditorToolbar({
           Fit view
         </button>
       </div>
-      <TestEventDialog
+      <TestRunDialog
         flowId={flow.id}
         eventType={flow.triggerEventType}
-        disabled={flow.status !== 'active'}
-        disabledReason={flow.status === 'paused' ? 'Resume the flow to send events' : 'Publish the flow first'}
-        onSent={(runId) => {
+        graph={() => editor.getState().graph()}
+        catalog={catalog}
+        publishedVersion={latest?.version ?? null}
+        problemCount={problemCount}
+        beforeRun={autosave.saveNow}
+        onStarted={(runId) => {
           onTestRun(runId);
           void reactFlow.fitView({ duration: 300, maxZoom: 1 });
         }}

@@ -56,9 +56,19 @@ export function StepPalette({ readOnly, hasTrigger, problems, onAdd, onFocus }: 
           ))}
         </ul>
       </div>
-      <p className="hint shortcuts">
-        Ctrl/Cmd+Z undo · Shift+Ctrl/Cmd+Z redo · Ctrl/Cmd+C, V copy and paste · Ctrl/Cmd+D duplicate · Backspace delete · Shift+drag to select several
-      </p>
+      <details className="hint shortcuts">
+        <summary>Keyboard shortcuts</summary>
+        <ul className="plain-list">
+          <li>A: go to these steps, Enter adds one</li>
+          <li>Tab to a step, Enter selects it</li>
+          <li>I: edit the selected step and its connections; Esc back to the canvas</li>
+          <li>Arrow keys move it (Shift: further)</li>
+          <li>Backspace or Delete removes it</li>
+          <li>Ctrl/Cmd+Z undo, Shift+Ctrl/Cmd+Z redo</li>
+          <li>Ctrl/Cmd+C, V copy, paste; Ctrl/Cmd+D duplicate</li>
+          <li>Shift+drag selects several</li>
+        </ul>
+      </details>
     </aside>
   );
 }

@@ -7,7 +7,8 @@ import { useTRPC } from '../../trpc';
 import type { NodeRunState, ViewStore } from '../editor-context';
 
 /**
- * The run being watched (`watch(runId)`): its progress is polled every second while it runs, and its path
+ * The run being watched (`watch(runId)`): its progress is polled every second while it runs (and, once it
+ * ended, until the workflow itself answered with its path), and its path
  * lights up: the steps it reached (through the view store, so each step re-renders alone), the current one,
  * and the connections it took (`displayEdges`, the draft's edges with the taken ones marked). A run ran its
  * own version: `runDiffers` says the draft has changed since, and the version view then shows `runGraph`.
@@ -21,7 +22,13 @@ export function useRunOverlay(editor: EditorStore, view: ViewStore, structure: n
       { id: watchedRun ?? '' },
       {
         enabled: watchedRun !== null,
-        refetchInterval: (q) => (q.state.status === 'error' || (q.state.data && ['completed', 'failed'].includes(q.state.data.status)) ? false : 1_000),
+        // A finished run is asked once more while its path came from the attempt log only (the workflow did not
+        // answer in time, as on a busy worker): the path from the workflow has every step, not just webhooks.
+        refetchInterval: (q) => {
+          const finished = q.state.data && ['completed', 'failed'].includes(q.state.data.status);
+          if (q.state.status === 'error' || (finished && (q.state.data!.live || q.state.dataUpdateCount > 20))) return false;
+          return finished ? 2_000 : 1_000;
+        },
       },
     ),
   );

@@ -22,13 +22,29 @@ export function useStepPlacement(editor: EditorStore, canvasRef: RefObject<HTMLD
     return reactFlow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
   }, [reactFlow, canvasRef]);
 
+  /** Brings a step into view (at the current zoom) when any part of it is outside the visible canvas. */
+  const scrollTo = useCallback(
+    (position: Point) => {
+      const rect = canvasRef.current?.getBoundingClientRect();
+      if (!rect) return;
+      const topLeft = reactFlow.screenToFlowPosition({ x: rect.left, y: rect.top });
+      const bottomRight = reactFlow.screenToFlowPosition({ x: rect.right, y: rect.bottom });
+      const inside = position.x >= topLeft.x && position.y >= topLeft.y && position.x + DEFAULT_NODE_SIZE.width <= bottomRight.x && position.y + DEFAULT_NODE_SIZE.height <= bottomRight.y;
+      if (!inside) void reactFlow.setCenter(position.x + DEFAULT_NODE_SIZE.width / 2, position.y + DEFAULT_NODE_SIZE.height / 2, { zoom: reactFlow.getZoom(), duration: 300 });
+    },
+    [reactFlow, canvasRef],
+  );
+
   const addFromPalette = (type: FlowNodeType) => {
     const centre = viewportCentre();
+    // Next to the selected step (below it, connected from its first free output), else in the middle of the view.
     const from = selected && type !== 'trigger' ? selected : null;
     const position = from ? { x: from.position.x, y: from.position.y + 140 } : { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 };
     while (editor.getState().nodes.some((n) => Math.abs(n.position.x - position.x) < 180 && Math.abs(n.position.y - position.y) < 90)) position.y += 110;
     editor.getState().addNode(type, position, { connectFrom: from?.id });
     showStep();
+    // After xyflow has rendered it, so the view moves to where it really is.
+    window.requestAnimationFrame(() => scrollTo(position));
   };
 
   const dropStep = (event: DragEvent<HTMLDivElement>) => {

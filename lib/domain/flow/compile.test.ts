@@ -121,3 +121,29 @@ describe('compileFlow', () => {
     if (!result.ok) expect(result.problems[0]).toMatchObject({ nodeId: 'w' });
   });
 });
+
+describe('settings problems in words', () => {
+  const data = (nodeData: unknown) => ({ nodes: [trigger(), { id: 'x', type: 'branch', position: p, data: nodeData }], edges: [] });
+  const messages = (input: unknown) => {
+    const result = compileFlow(input, catalog);
+    return result.ok ? [] : result.problems.map((problem) => problem.message);
+  };
+
+  it('name the field by its label and never show a data path', () => {
+    const found = [
+      ...messages(data({ branches: [{ id: 'b1', label: 'Gold', condition: { kind: 'field', path: 'Customer.', op: 'eq', value: 'gold' } }] })),
+      ...messages(data({ branches: [{ id: 'b1', label: 'Ok', condition: { kind: 'group', combinator: 'and', conditions: [{ kind: 'status', webhook: 'crm_lookup', op: 'in_range', min: 10, max: 300 }] } }] })),
+      ...messages({ nodes: [trigger(), { id: 'w', type: 'wait', position: p, data: { mode: 'duration', seconds: 6.5 } }], edges: [] }),
+      ...messages({ nodes: [trigger(), { id: 'w', type: 'wait', position: p, data: { mode: 'until', time: '9', timeZone: 'UTC' } }], edges: [] }),
+      ...messages({ nodes: [trigger(), { id: 'w', type: 'wait', position: p, data: { mode: 'duration' } }], edges: [] }),
+    ];
+    expect(found).toEqual([
+      'Output 1 condition, variable: enter a variable, like Customer.Tier or Webhooks.crm.Fields.tier',
+      'Output 1 condition, part 1, status: an HTTP status is between 100 and 599',
+      'Wait: use whole seconds (0.5 minutes is 30 seconds)',
+      'Time: enter a time of day, like 09:30',
+      'Wait: enter how long',
+    ]);
+    for (const message of found) expect(message).not.toMatch(/data\.|branches\.\d|Invalid input/);
+  });
+});

@@ -18,12 +18,12 @@ export function compileFlow(input: unknown, webhooks: ReadonlyMap<string, Webhoo
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
+      problems: parsed.error.issues.flatMap(unionBranchIssues).map((issue) => {
         const [collection, index] = issue.path;
         const raw = input as { nodes?: { id?: string }[]; edges?: { id?: string }[] } | null;
         const nodeId = collection === 'nodes' && typeof index === 'number' ? raw?.nodes?.[index]?.id : undefined;
         const edgeId = collection === 'edges' && typeof index === 'number' ? raw?.edges?.[index]?.id : undefined;
-        return { nodeId, edgeId, message: `Invalid ${issue.path.slice(2).join('.') || 'graph'}: ${issue.message}` };
+        return { nodeId, edgeId, message: issueMessage(issue.path.slice(2), issue) };
       }),
     };
   }
@@ -31,6 +31,57 @@ export function compileFlow(input: unknown, webhooks: ReadonlyMap<string, Webhoo
   const problems = validateGraph(graph, webhooks);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, plan: buildPlan(graph, webhooks), graph };
+}
+
+type Issue = { code: string; message: string; path: PropertyKey[]; errors?: Issue[][] };
+
+/**
+ * A value that matches none of a union's shapes (a wait, a condition) is explained by the shape it was
+ * meant to be: the one whose kind matched, so the person sees "Wait: at least 1 second", not "invalid input".
+ */
+function unionBranchIssues(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+  const meant = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_value' || (i.code === 'invalid_type' && i.path.length === 0)));
+  const best = (meant.length ? meant : issue.errors).reduce((a, b) => (b.length < a.length ? b : a));
+  return best.flatMap((i) => unionBranchIssues({ ...i, path: [...issue.path, ...i.path] }));
+}
+
+/** A settings problem in words: the field's label as the inspector shows it, never a data path. */
+function issueMessage(path: PropertyKey[], issue: { code: string; message: string }): string {
+  const label = fieldLabel(path.map(String));
+  const message = issue.code === 'invalid_type' && /expected|received/i.test(issue.message) ? 'Fill this in' : issue.code === 'invalid_union' ? 'Choose what to check again' : issue.message;
+  return label ? `${label}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message;
+}
+
+const CONDITION_PARTS: Record<string, string> = { path: 'variable', value: 'value', op: 'comparison', webhook: 'webhook', outcome: 'outcome', min: 'status', max: 'status', combinator: 'all/any', kind: 'kind' };
+
+function fieldLabel(path: string[]): string {
+  const [root, field, index, ...rest] = path;
+  if (root !== 'data') return root === 'position' ? 'Position' : root === 'id' ? 'Step id' : '';
+  if (field === 'eventType') return 'Event type';
+  if (field === 'filter') return `Trigger filter${conditionLabel([index ?? '', ...rest].filter(Boolean))}`;
+  if (field === 'webhookId') return 'Webhook';
+  if (field === 'seconds' || field === 'mode') return 'Wait';
+  if (field === 'time') return 'Time';
+  if (field === 'timeZone') return 'Time zone';
+  if (field === 'branches') {
+    if (index === undefined) return 'Outputs';
+    const output = `Output ${Number(index) + 1}`;
+    if (rest[0] === 'label') return `${output} label`;
+    if (rest[0] === 'condition') return `${output} condition${conditionLabel(rest.slice(1))}`;
+    return output;
+  }
+  return '';
+}
+
+/** `conditions.1.path` → " 2, variable" */
+function conditionLabel(path: string[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === 'conditions' && path[i + 1] !== undefined) parts.push(`part ${Number(path[++i]) + 1}`);
+    else if (CONDITION_PARTS[path[i]!]) parts.push(CONDITION_PARTS[path[i]!]!);
+  }
+  return parts.length ? `, ${parts.join(', ')}` : '';
 }
 
 function buildPlan(graph: FlowGraph, webhooks: ReadonlyMap<string, WebhookInfo>): Plan {

@@ -11,6 +11,8 @@ const input = {
 describe('how runs read in the Temporal UI', () => {
   it('names the flow, version, customer and event type in the summary', () => {
     expect(runSummary(input)).toBe('Welcome new customers v3 · customer c-42 · customer.signed_up');
+    expect(runSummary({ ...input, flow: { ...input.flow, versionId: null, version: 0 }, test: { mode: 'dry' } })).toBe('Welcome new customers draft, dry-run test · customer c-42 · customer.signed_up');
+    expect(runSummary({ ...input, test: { mode: 'live' } })).toBe('Welcome new customers v3, live test · customer c-42 · customer.signed_up');
   });
 
   it('links the flow in the details and names the event and trigger', () => {

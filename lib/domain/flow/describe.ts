@@ -36,14 +36,21 @@ export function waitSummary(node: Extract<PlanNode, { kind: 'wait' }>): string {
 }
 
 /** "Welcome new customers v3 · customer c-42 · customer.signed_up" */
-export function runSummary(input: Pick<CustomerFlowInput, 'flow' | 'customer' | 'event'>): string {
-  return `${input.flow.name} v${input.flow.version} · customer ${String(input.customer.Id)} · ${input.event.Type}`;
+export function runSummary(input: Pick<CustomerFlowInput, 'flow' | 'customer' | 'event' | 'test'>): string {
+  return `${input.flow.name} ${versionWords(input)} · customer ${String(input.customer.Id)} · ${input.event.Type}`;
+}
+
+/** "v3", or for a test run "draft, dry-run test" / "v3, live test". */
+function versionWords(input: Pick<CustomerFlowInput, 'flow' | 'test'>): string {
+  const version = input.flow.versionId === null ? 'draft' : `v${input.flow.version}`;
+  return input.test ? `${version}, ${input.test.mode === 'dry' ? 'dry-run' : 'live'} test` : version;
 }
 
 /** The run's details in the Temporal UI (markdown): the flow with a link to it, the event, the trigger. */
-export function runDetails(input: Pick<CustomerFlowInput, 'flow' | 'event' | 'customer'>, flowUrl: string): string {
+export function runDetails(input: Pick<CustomerFlowInput, 'flow' | 'event' | 'customer' | 'test'>, flowUrl: string): string {
   return [
-    `**Flow:** [${input.flow.name}](${flowUrl}) (version ${input.flow.version}, id \`${input.flow.id}\`)`,
+    `**Flow:** [${input.flow.name}](${flowUrl}) (${input.flow.versionId === null ? 'the draft' : `version ${input.flow.version}`}, id \`${input.flow.id}\`)`,
+    ...(input.test ? [`**Test run:** ${input.test.mode === 'dry' ? 'a dry run: nothing is sent' : 'live: requests are really sent'}`] : []),
     `**Event:** \`${input.event.Id}\` (${input.event.Type}, occurred ${input.event.OccurredAt})`,
     `**Customer:** \`${String(input.customer.Id)}\``,
     `**Trigger:** the event type \`${input.event.Type}\``,

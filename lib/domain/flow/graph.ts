@@ -7,23 +7,24 @@ import type { Condition } from './conditions';
 
 const id = z.string().min(1).max(100);
 const position = z.object({ x: z.number(), y: z.number() });
-const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
-const systemName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a webhook system name');
+const scalar = z.union([z.string().max(1000, 'At most 1,000 characters'), z.number(), z.boolean()]);
+const systemName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Choose a webhook');
+const httpStatus = z.number({ error: 'Enter an HTTP status' }).int('Enter a whole HTTP status').min(100, 'An HTTP status is between 100 and 599').max(599, 'An HTTP status is between 100 and 599');
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z.object({ kind: z.literal('webhook'), webhook: systemName, outcome: z.enum(['succeeded', 'failed']) }),
-    z.object({ kind: z.literal('status'), webhook: systemName, op: z.literal('eq'), value: z.number().int().min(100).max(599) }),
+    z.object({ kind: z.literal('status'), webhook: systemName, op: z.literal('eq'), value: httpStatus }),
     z.object({
       kind: z.literal('status'),
       webhook: systemName,
       op: z.literal('in_range'),
-      min: z.number().int().min(100).max(599),
-      max: z.number().int().min(100).max(599),
+      min: httpStatus,
+      max: httpStatus,
     }),
     z.object({
       kind: z.literal('field'),
-      path: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'a dotted variable path like Customer.Tier'),
+      path: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'Enter a variable, like Customer.Tier or Webhooks.crm.Fields.tier'),
       op: z.enum(['eq', 'neq', 'contains', 'exists', 'not_exists', 'gt', 'lt', 'gte', 'lte', 'matches']),
       value: scalar.optional(),
     }),
@@ -36,7 +37,7 @@ export const triggerNodeSchema = z.object({
   type: z.literal('trigger'),
   position,
   data: z.object({
-    eventType: z.string().max(200),
+    eventType: z.string().max(200, 'At most 200 characters'),
     /** customer attribute filter: the run starts only when it holds */
     filter: conditionSchema.nullish(),
   }),
@@ -54,7 +55,7 @@ export const branchNodeSchema = z.object({
   type: z.literal('branch'),
   position,
   data: z.object({
-    branches: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), label: z.string().max(100), condition: conditionSchema })).max(20),
+    branches: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), label: z.string().max(100, 'At most 100 characters'), condition: conditionSchema })).max(20, 'At most 20 outputs'),
   }),
 });
 
@@ -63,11 +64,18 @@ export const waitNodeSchema = z.object({
   type: z.literal('wait'),
   position,
   data: z.union([
-    z.object({ mode: z.literal('duration'), seconds: z.number().int().min(1).max(60 * 60 * 24 * 365) }),
+    z.object({
+      mode: z.literal('duration'),
+      seconds: z
+        .number({ error: 'Enter how long' })
+        .int('Use whole seconds (0.5 minutes is 30 seconds)')
+        .min(1, 'At least 1 second')
+        .max(60 * 60 * 24 * 365, 'At most 365 days'),
+    }),
     z.object({
       mode: z.literal('until'),
-      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM'),
-      timeZone: z.string().min(1).max(64),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time of day, like 09:30'),
+      timeZone: z.string().min(1, 'Choose a time zone').max(64, 'At most 64 characters'),
     }),
   ]),
 });

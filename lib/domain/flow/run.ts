@@ -16,7 +16,9 @@ export const CUSTOMER_FLOW_WORKFLOW = 'customerFlow';
  * spares every run the TemporalChangeVersion search-attribute update that patched() records.
  *
  * 1 (absent): the run's status is recorded by an activity task at the end.
- * 2: the last webhook step records it with its attempt; otherwise a local activity does.
+ * 2: the last webhook step records it with its attempt; otherwise a local activity does. Test runs (`test`
+ *    in the input): a dry run hands each webhook step the sample response to answer with instead of sending,
+ *    and `skipWaits` turns waits into no timer at all.
  */
 export const INTERPRETER_REVISION = 2;
 
@@ -27,10 +29,28 @@ export interface CustomerFlowInput {
   interpreter?: number;
   /** the run was started with Hookflow's search attributes, so it may set HookflowOutcome at its end */
   searchAttributes?: boolean;
-  flow: { id: string; name: string; versionId: string; version: number };
+  /** `versionId` null and `version` 0: a test run of the draft */
+  flow: { id: string; name: string; versionId: string | null; version: number };
   plan: Plan;
+  /** a test run (revision 2); absent on customer runs */
+  test?: TestRunOptions;
   customer: Record<string, unknown>;
   event: { Id: string; Type: string; Data: Record<string, unknown>; OccurredAt: string };
+}
+
+/** A sample response a dry run answers a webhook step with. */
+export interface SampleResponse {
+  status: number;
+  body: unknown;
+}
+
+interface TestRunOptions {
+  /** live: webhooks really send; dry: each is rendered and recorded, nothing is sent */
+  mode: 'live' | 'dry';
+  /** dry runs: the response per webhook step (node id); a step without one answers 200 with an empty object */
+  responses?: Record<string, SampleResponse>;
+  /** waits end at once, so a test shows its whole path now */
+  skipWaits?: boolean;
 }
 
 /** What a later step sees of a webhook that already ran: `Webhooks.<systemName>.*` */
@@ -62,6 +82,8 @@ export interface SendWebhookInput {
    * the same write as the attempt, which saves the run an activity of its own.
    */
   completesRun?: boolean;
+  /** a dry-run test step: render and record the request, send nothing, answer with this response */
+  dryRun?: SampleResponse;
   /**
    * With completesRun: the run's trace so far (this step included) and the steps after this one, so the
    * activity records the whole path with the run's completion (lib/domain/flow/trace.ts).
@@ -96,6 +118,8 @@ export interface SendWebhookResult {
   durationMs?: number;
   /** why a field to capture could not be read (`Webhooks.<sys>.CaptureError`) */
   captureError?: string;
+  /** a dry run: the request as it would have been sent, secret header values masked */
+  request?: { method: string; url: string; headers: { name: string; value: string }[]; body: string | null };
 }
 
 /** Attached to the ApplicationFailure a failed send ends with. */

@@ -11,6 +11,7 @@ const logRowSchema = z.object({
   id: z.string(),
   startedAt: z.iso.datetime().describe('when the attempt started (UTC)'),
   kind: z.enum(['run', 'test', 'resend']).describe("a run's attempt, a test send from the webhook editor, or a manual resend from the log"),
+  dryRun: z.boolean().describe('a dry-run test step: rendered and recorded, never sent; the response is the sample the person gave'),
   webhook: z.object({ id: z.string(), name: nullableString, systemName: nullableString }).describe('name and system name are null once the webhook is deleted'),
   integration: z.object({ id: z.string(), name: nullableString }).nullable(),
   method: z.string(),

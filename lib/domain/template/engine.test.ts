@@ -91,3 +91,38 @@ describe('JSON bodies stay valid for any customer data', () => {
     );
   });
 });
+
+describe('where template errors are', () => {
+  it('an unclosed tag is reported on its own line, not line 1', () => {
+    expect(validateTemplate('{\n  "a": 1,\n  {% if Customer.Email %}\n  "b": 2 {% endif\n}')).toEqual([
+      { message: expect.stringContaining('expected block end in endif statement'), line: 4, column: 10 },
+    ]);
+    expect(validateTemplate('{\n  "a": 1,\n  {% if Customer.Email %}\n  "b": 2\n}')).toEqual([
+      { message: expect.stringContaining('the {% if %} here is never closed'), line: 3, column: 3 },
+    ]);
+    expect(validateTemplate('line 1\n{% for x in Customer.Tags %}\n{% if x %}\n{% endif %}\n')[0]).toMatchObject({ line: 2, message: expect.stringContaining('{% for %}') });
+  });
+
+  it('columns are those of the template as written, after any ${…} on the line', () => {
+    const [problem] = validateTemplate('{\n  "a": ${Customer.A}, "b": ${Customer.Email +}\n}');
+    expect(problem).toMatchObject({ line: 2, column: 46 });
+    // A ${…} spanning lines keeps the lines below it where they are.
+    expect(validateTemplate('${Customer.\nEmail}\n{% if %}')[0]).toMatchObject({ line: 3 });
+  });
+
+  it('maps a rendered-body JSON error back to the template line that produced it', () => {
+    const template = compileTemplate('{\n  "email": "${Customer.Email}",\n  "tier": ${Customer.Tier}\n  "x": 1\n}');
+    const text = template.render(ctx, 'json');
+    const offset = text.indexOf('"x"');
+    expect(template.lineAt(ctx, 'json', offset)).toBe(4);
+    // A value stays on the line of its ${…}; text after a loop is on its own line.
+    const loop = compileTemplate('{\n"s": [\n{% for i in Event.Data.items %}"${i.sku}",{% endfor %}\n]\n}');
+    const rendered = loop.render(ctx, 'json');
+    expect(loop.lineAt(ctx, 'json', rendered.indexOf('B-2'))).toBe(3);
+    expect(loop.lineAt(ctx, 'json', rendered.lastIndexOf(']'))).toBe(4);
+  });
+
+  it('templates cannot carry the characters the engine marks output with', () => {
+    expect(() => compileTemplate('a\u0001b')).toThrow(TemplateError);
+  });
+});

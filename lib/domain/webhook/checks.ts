@@ -6,7 +6,8 @@ import { validateTemplate } from '../template/engine';
 import { buildRequest, redactHeaders, RequestBuildError, type WebhookDefinition } from './request';
 import { describeRetryRule, retryRule, usesTransactionalId } from './idempotency';
 import { checkCapturePath } from './capture';
-import type { SampleDataInput, WebhookInput } from '../schemas/webhook';
+import { webhookInput, type SampleDataInput, type WebhookDraftInput, type WebhookInput } from '../schemas/webhook';
+import { METHODS } from '../http/methods';
 import { customerContext } from '../events/context';
 import type { HeaderEntry } from '../http/headers';
 
@@ -33,6 +34,7 @@ export interface IntegrationHeaders {
 
 type RequestFields = Pick<WebhookInput, 'method' | 'path' | 'bodyTemplate' | 'headers' | 'disabledHeaders'> & { id?: string; version?: number };
 
+
 /** A webhook's fields (saved or being edited) and its integration: what buildRequest renders. */
 export function definitionOf(input: RequestFields, integration: IntegrationHeaders): WebhookDefinition {
   return {
@@ -48,17 +50,36 @@ export function definitionOf(input: RequestFields, integration: IntegrationHeade
 }
 
 export interface WebhookCheck {
+  /** per field (`systemName`, `headers.0.value`): what is wrong, in words */
   fieldErrors: Record<string, string[]>;
   usesTransactionalId: boolean;
   retryRule: string;
-  /** the request as it would be sent with the sample data, secrets masked; null when it cannot be built */
-  preview: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null } | null;
+  /**
+   * the request as it would be sent with the sample data, secrets masked, built from whatever is valid:
+   * `incomplete` names the parts left out until their problems are fixed
+   */
+  preview: { method: string; url: string; headers: { name: string; value: string; secret: boolean }[]; body: string | null; incomplete: string[] } | null;
 }
 
-export function checkWebhook(input: WebhookInput, integration: IntegrationHeaders, sample: SampleDataInput): WebhookCheck {
+/** Body problems read "Line 4: …" so the editor marks the line. */
+function located(problem: { message: string; line?: number; column?: number }): string {
+  return problem.line ? `Line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}: ${problem.message}` : problem.message;
+}
+
+/** The draft's own field problems (names, system name, retries…), each under its field's key. */
+function schemaErrors(input: WebhookDraftInput, add: (field: string, message: string) => void): void {
+  const parsed = webhookInput.safeParse(input);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) add(issue.path.join('.') || 'webhook', issue.message);
+}
+
+export function checkWebhook(input: WebhookDraftInput, integration: IntegrationHeaders, sample: SampleDataInput): WebhookCheck {
   const fieldErrors: Record<string, string[]> = {};
-  const add = (field: string, message: string) => (fieldErrors[field] ??= []).push(message);
-  const located = (problem: { message: string; line?: number }) => (problem.line ? `Line ${problem.line}: ${problem.message}` : problem.message);
+  const add = (field: string, message: string) => {
+    const list = (fieldErrors[field] ??= []);
+    if (!list.includes(message)) list.push(message);
+  };
+  schemaErrors(input, add);
   for (const problem of validateTemplate(input.path)) add('path', located(problem));
   for (const problem of validateTemplate(input.bodyTemplate)) add('bodyTemplate', located(problem));
   input.headers.forEach((header, index) => {
@@ -68,17 +89,66 @@ export function checkWebhook(input: WebhookInput, integration: IntegrationHeader
     const problem = checkCapturePath(field.path);
     if (problem) add(`captureFields.${index}.path`, problem);
   });
-  let preview: WebhookCheck['preview'] = null;
-  if (Object.keys(fieldErrors).length === 0) {
-    try {
-      const built = buildRequest(definitionOf(input, integration), sampleContext(sample));
-      preview = { ...built, headers: redactHeaders(built.headers) };
-    } catch (error) {
-      if (!(error instanceof RequestBuildError)) throw error;
-      add(error.part === 'body' ? 'bodyTemplate' : error.part === 'url' ? 'path' : 'headers', error.message);
-    }
-  }
   const idempotent = usesTransactionalId(input);
-  return { fieldErrors, usesTransactionalId: idempotent, retryRule: describeRetryRule(retryRule(idempotent, input)), preview };
+  const rule = retryRule(idempotent, { maxRetries: validCount(input.maxRetries, 0, 3), retryWindowSeconds: validCount(input.retryWindowSeconds, 1, 360) });
+  return { fieldErrors, usesTransactionalId: idempotent, retryRule: describeRetryRule(rule), preview: tolerantPreview(input, integration, sample, fieldErrors, add) };
 }
 
+function validCount(value: number | null, min: number, max: number): number | null {
+  return value !== null && Number.isInteger(value) && value >= min && value <= max ? value : null;
+}
+
+/**
+ * The request built from the parts that are valid: a path, header or body with a problem is left out (and
+ * named in `incomplete`), so one mistake never hides the rest of the preview.
+ */
+function tolerantPreview(
+  input: WebhookDraftInput,
+  integration: IntegrationHeaders,
+  sample: SampleDataInput,
+  fieldErrors: Record<string, string[]>,
+  add: (field: string, message: string) => void,
+): WebhookCheck['preview'] {
+  const incomplete: string[] = [];
+  const method = (METHODS as readonly string[]).includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
+  const headers = input.headers.filter((header, index) => {
+    const ok = !fieldErrors[`headers.${index}.value`] && !fieldErrors[`headers.${index}.name`] && header.name.trim() !== '';
+    if (!ok && header.name.trim() !== '') incomplete.push(`header ${header.name}`);
+    return ok;
+  });
+  const fields = {
+    method: method as WebhookInput['method'],
+    path: fieldErrors.path ? '' : input.path,
+    bodyTemplate: fieldErrors.bodyTemplate ? '' : input.bodyTemplate,
+    headers,
+    disabledHeaders: input.disabledHeaders,
+  };
+  if (fieldErrors.path) incomplete.push('URL path');
+  if (fieldErrors.bodyTemplate) incomplete.push('body');
+  const context = sampleContext(sample);
+  for (let tries = 0; tries < 4; tries++) {
+    try {
+      const built = buildRequest(definitionOf(fields, integration), context);
+      return { ...built, headers: redactHeaders(built.headers), incomplete };
+    } catch (error) {
+      if (!(error instanceof RequestBuildError)) throw error;
+      // Said at the field, then left out of the preview.
+      if (error.part === 'body') {
+        add('bodyTemplate', error.line ? `Line ${error.line}: ${error.detail}` : error.detail);
+        fields.bodyTemplate = '';
+        incomplete.push('body');
+      } else if (error.part === 'url' && fields.path !== '') {
+        add('path', error.detail);
+        fields.path = '';
+        incomplete.push('URL path');
+      } else if (error.part === 'header' && fields.headers.length > 0) {
+        add('headers', error.detail);
+        fields.headers = [];
+        incomplete.push('headers');
+      } else {
+        return null;
+      }
+    }
+  }
+  return null;
+}

@@ -5,6 +5,7 @@
 import { compileTemplate, TemplateError, type CompiledTemplate } from '../template/engine';
 import { mergeHeaders, SECRET_MASK, type HeaderEntry } from '../http/headers';
 import { joinUrl } from '../http/url';
+import { jsonErrorOffset } from '../json';
 import { METHODS, type Method } from '../http/methods';
 
 
@@ -92,7 +93,7 @@ export function buildRequest(webhook: WebhookDefinition, context: Record<string,
       try {
         JSON.parse(body);
       } catch (error) {
-        throw new RequestBuildError('body', `The rendered body is not valid JSON (${(error as Error).message})`);
+        throw jsonError(body, (error as Error).message, compiled(webhook.bodyTemplate, key('body')), context);
       }
     } else {
       body = null;
@@ -102,6 +103,23 @@ export function buildRequest(webhook: WebhookDefinition, context: Record<string,
     headers.push({ name: 'Content-Type', value: 'application/json', secret: false });
   }
   return { method, url, headers, body };
+}
+
+/**
+ * A rendered body that is not JSON, explained at the template line that produced the offending character
+ * (the rendered text is never shown to the person editing the template).
+ */
+function jsonError(body: string, raw: string, template: CompiledTemplate, context: Record<string, unknown>): RequestBuildError {
+  const offset = jsonErrorOffset(body);
+  const line = offset === null ? undefined : (template.lineAt(context, 'json', offset) ?? undefined);
+  const found = offset === null ? undefined : body[offset];
+  const detail =
+    offset === null || found === undefined
+      ? 'it ends too early (a missing }, ] or ")'
+      : /^\s*$/.test(found)
+        ? raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '')
+        : `unexpected ${found} (a missing comma, quote or bracket nearby?)`;
+  return new RequestBuildError('body', `The body is not valid JSON with this data: ${detail}`, line);
 }
 
 /** Headers for logs, previews and the browser: secret values masked. */

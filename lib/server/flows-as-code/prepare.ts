@@ -236,8 +236,8 @@ function prepareWebhook(doc: DocumentWebhook, index: number, state: State, integ
     problems.push({ path: `${path}.integration`, message: `No integration named "${integrationName}" in this document or in Hookflow` });
   } else {
     // The webhook editor's checks: template syntax, JSON body with sample data, capture paths. It reads the
-    // integration from its second argument, so the id does not matter here.
-    const check = checkWebhook({ ...data, integrationId: '' }, integration.headers, sampleDataInput.parse({}));
+    // integration from its second argument, so the id only has to be present (it is resolved by name).
+    const check = checkWebhook({ ...data, integrationId: 'resolved-by-name' }, integration.headers, sampleDataInput.parse({}));
     for (const [field, messages] of Object.entries(check.fieldErrors)) {
       for (const message of messages) problems.push({ path: fieldPath(path, field), message });
     }

@@ -19,7 +19,7 @@ export interface LogPage<T> {
 const ROW_COLUMNS = Prisma.sql`a."id", a."startedAt", a."kind", a."webhookId", w."name" AS "webhookName", w."systemName", a."integrationId", i."name" AS "integrationName",
   a."requestMethod", a."requestUrl", a."responseStatus", a."outcome", a."errorClass", a."errorMessage", a."durationMs", a."attempt", a."maxAttempts",
   a."customerExternalId", a."eventId", a."transactionalId", a."runId", a."nodeId", a."flowId", f."name" AS "flowName", v."version" AS "flowVersion",
-  a."actorEmail", a."resendOfId"`;
+  a."actorEmail", a."resendOfId", a."dryRun"`;
 const ENTRY_COLUMNS = Prisma.sql`${ROW_COLUMNS}, a."scheduledAt", a."requestHeaders", a."requestBody", a."responseHeaders", a."responseBody", a."responseTruncated",
   a."captured", a."captureError", a."retryDelayMs", a."retryReason"`;
 // A manual resend has no run of its own: its flow version is the resent attempt's run's.
@@ -161,6 +161,8 @@ function toRow(a: Raw): LogRow {
     id: a.id as string,
     startedAt: iso(a.startedAt)!,
     kind: a.kind === 'test' ? 'test' : a.kind === 'resend' ? 'resend' : 'run',
+    // SQLite answers 0/1, Postgres a boolean
+    dryRun: a.dryRun === true || Number(a.dryRun) === 1,
     webhook: { id: a.webhookId as string, name: str(a.webhookName), systemName: str(a.systemName) },
     integration: a.integrationId ? { id: a.integrationId as string, name: str(a.integrationName) } : null,
     method: a.requestMethod as string,

@@ -159,6 +159,8 @@ async function workflowInputs(prisma: PrismaClient, runs: StoredRun[]): Promise<
   if (missing.length === 0) return inputs;
   const rows = await prisma.run.findMany({ where: { id: { in: missing } }, include: { flow: true, flowVersion: true, customer: true, event: true } });
   for (const row of rows) {
+    // A test run of the draft has no version to rebuild its input from: only its test start runs it.
+    if (!row.flowVersion || !row.flowVersionId) continue;
     inputs.set(row.id, {
       runId: row.id,
       interpreter: INTERPRETER_REVISION,
@@ -192,7 +194,8 @@ function runningMarks(prisma: PrismaClient): GroupCommit<string, void> {
 /** Starts every pending run older than `minAgeMs`, oldest first. Used by the worker's dispatcher loop. */
 export async function startPendingRuns(deps: DispatchDeps, minAgeMs = 2_000, batch = 200): Promise<number> {
   const pending = await deps.prisma.run.findMany({
-    where: { status: 'pending', createdAt: { lte: new Date(Date.now() - minAgeMs) } },
+    // Test runs are started by the person testing, or not at all.
+    where: { status: 'pending', testMode: null, createdAt: { lte: new Date(Date.now() - minAgeMs) } },
     orderBy: { createdAt: 'asc' },
     take: batch,
     select: { id: true, flowId: true, workflowId: true, status: true },

@@ -39,8 +39,10 @@ export async function readRun(deps: { prisma: PrismaClient; client: () => Promis
       attempts: { orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }], select: { nodeId: true, responseStatus: true, errorClass: true, errorMessage: true } },
     },
   });
-  if (!run) return null;
-  const plan = run.flowVersion.plan as unknown as Plan;
+  // Draft test runs (no published version) are the editor's own; getRun answers for published flows only.
+  if (!run || !run.flowVersion) return null;
+  const flowVersion = run.flowVersion;
+  const plan = flowVersion.plan as unknown as Plan;
   const webhooks: GetRunOutput['webhooks'] = {};
   for (const attempt of run.attempts) {
     const node = attempt.nodeId ? plan.nodes[attempt.nodeId] : undefined;
@@ -57,7 +59,7 @@ export async function readRun(deps: { prisma: PrismaClient; client: () => Promis
   return {
     workflowId: run.workflowId,
     runId: run.id,
-    flow: { id: run.flowId, name: run.flow.name, version: run.flowVersion.version },
+    flow: { id: run.flowId, name: run.flow.name, version: flowVersion.version },
     customerId: run.customer.externalId,
     eventId: run.eventId,
     status: run.status as GetRunOutput['status'],

@@ -95,7 +95,7 @@ describe('buildRequest', () => {
   });
   it('says which part is broken', () => {
     expect(() => buildRequest({ ...webhook, bodyTemplate: '{"a": {% if %}}' }, context)).toThrow(RequestBuildError);
-    expect(() => buildRequest({ ...webhook, bodyTemplate: '{"a": }' }, context)).toThrow(/Body: The rendered body is not valid JSON/);
+    expect(() => buildRequest({ ...webhook, bodyTemplate: '{"a": }' }, context)).toThrow(/^Body, line 1: The body is not valid JSON with this data: unexpected }/);
   });
 });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { auditedProcedure, notFound, procedure, router } from '../init';
@@ -8,7 +7,7 @@ import { flowGraphSchema, type FlowGraph } from '../../../domain/flow/graph';
 import { publishDraft, webhookCatalog } from '../../flows/publish';
 import { webhookInfo } from '../../../domain/flow/webhook-catalog';
 import { eventTypeSchema, MAX_EVENT_BYTES } from '../../../domain/events/schema';
-import { ingestEvent } from '../../events/ingest';
+import { startTestRun, TestRunRefused } from '../../runs/test-run';
 import { appIngestDeps } from '../../events/deps';
 import { temporalRunsUrl, temporalWorkflowUrl } from '../../config';
 import { runQueries } from '../../../domain/flow/run-queries';
@@ -70,7 +69,8 @@ export const flowsRouter = router({
       });
       const counts = await ctx.prisma.run.groupBy({
         by: ['flowId', 'status'],
-        where: { flowId: { in: flows.map((f) => f.id) }, createdAt: { gte: new Date(Date.now() - DAY_MS) } },
+        // Test runs are not customer runs: they never count.
+        where: { flowId: { in: flows.map((f) => f.id) }, testMode: null, createdAt: { gte: new Date(Date.now() - DAY_MS) } },
         _count: { _all: true },
       });
       const runs24h = (flowId: string) =>
@@ -111,8 +111,9 @@ export const flowsRouter = router({
   create: auditedProcedure(EVERYONE)
     .input(z.object({ name, triggerEventType: eventTypeSchema }))
     .mutation(async ({ ctx, input }) => {
-      // An empty canvas: the editor invites the marketer to drag in the trigger, which takes this event type.
-      const flow = await ctx.tx.flow.create({ data: { ...input, draftGraph: { nodes: [], edges: [] } } });
+      // The event it starts on is its trigger: the canvas opens with it, ready for the next step.
+      const draftGraph = { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { eventType: input.triggerEventType } }], edges: [] };
+      const flow = await ctx.tx.flow.create({ data: { ...input, draftGraph } });
       await ctx.audit({ action: 'flow.create', entityType: 'flow', entityId: flow.id, entityName: flow.name, details: { triggerEventType: flow.triggerEventType } });
       return { id: flow.id };
     }),
@@ -170,7 +171,9 @@ export const flowsRouter = router({
       id: r.id,
       status: r.status,
       createdAt: r.createdAt,
-      version: r.flowVersion.version,
+      /** null: a test run of the draft */
+      version: r.flowVersion?.version ?? null,
+      testMode: r.testMode as 'live' | 'dry' | null,
       customerId: r.customer.externalId,
       eventId: r.eventId,
       temporalUrl: temporalWorkflowUrl(r.workflowId),
@@ -178,40 +181,46 @@ export const flowsRouter = router({
   }),
 
   /**
-   * Sends a test event through the real ingestion path (the same code as POST /api/events), so every active
-   * flow on this event type receives it, exactly as a real event would.
+   * Test runs of this flow only (the draft as drawn, or the published version), for a sample customer and
+   * event: live (really sends) or dry (renders every request, sends nothing, answers each webhook step with
+   * the sample response given). Marked as tests; they never count as customer runs.
    */
-  sendTestEvent: procedure(EVERYONE)
+  testRun: procedure(EVERYONE)
     .input(
-      z.object({
-        id: z.string(),
-        customerId: z.string().trim().min(1, 'Enter a customer id').max(200),
-        attributes: z.record(z.string(), z.unknown()),
-        data: z.record(z.string(), z.unknown()),
-      })
-      .refine((input) => Buffer.byteLength(JSON.stringify(input)) <= MAX_EVENT_BYTES, { message: `A test event must be at most ${MAX_EVENT_BYTES / 1024} KB, like any event` }),
+      z
+        .object({
+          id: z.string(),
+          source: z.enum(['draft', 'published']),
+          mode: z.enum(['live', 'dry']),
+          customerId: z.string().trim().min(1, 'Enter a customer id').max(200, 'A customer id has at most 200 characters'),
+          attributes: z.record(z.string(), z.unknown()),
+          data: z.record(z.string(), z.unknown()),
+          responses: z.record(z.string(), z.object({ status: z.number().int().min(100, 'A status is between 100 and 599').max(599, 'A status is between 100 and 599'), body: z.unknown() })).default({}),
+          skipWaits: z.boolean().default(true),
+        })
+        .refine((input) => Buffer.byteLength(JSON.stringify(input)) <= MAX_EVENT_BYTES * 2, { message: `A test must be at most ${(MAX_EVENT_BYTES * 2) / 1024} KB` }),
     )
     .mutation(async ({ ctx, input }) => {
-      const flow = await findFlow(ctx.prisma, input.id);
-      if (flow.status !== 'active') {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: flow.status === 'paused' ? 'This flow is paused: resume it to let events start runs' : 'Publish the flow first: events run its published version',
-        });
+      await findFlow(ctx.prisma, input.id);
+      try {
+        const { id, ...rest } = input;
+        return await startTestRun(appIngestDeps(ctx.prisma), { flowId: id, ...rest });
+      } catch (error) {
+        if (error instanceof TestRunRefused) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message });
+        throw error;
       }
-      const result = await ingestEvent(appIngestDeps(ctx.prisma), {
-        id: `test-${randomUUID()}`,
-        type: flow.triggerEventType,
-        customer: { ...input.attributes, id: input.customerId },
-        data: input.data,
-      });
-      if (result.status !== 202) throw new TRPCError({ code: 'BAD_REQUEST', message: result.body.message });
-      const run = await ctx.prisma.run.findFirst({ where: { flowId: flow.id, eventId: result.body.eventId } });
-      if (!run) {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The event was stored but started no run of this flow: check the trigger filter' });
-      }
-      return { eventId: result.body.eventId, runId: run.id, pending: result.body.pending ?? false, otherRuns: result.body.runs.filter((r) => r.flowId !== flow.id).length };
     }),
+
+  /** Recent real events of this flow's trigger type, to pick a test sample from (customer attributes included). */
+  recentEvents: procedure(EVERYONE).input(z.object({ eventType: z.string().max(200) })).query(async ({ ctx, input }) => {
+    const events = await ctx.prisma.event.findMany({
+      where: { type: input.eventType, NOT: { id: { startsWith: 'test-' } } },
+      orderBy: { receivedAt: 'desc' },
+      take: 10,
+      include: { customer: { select: { externalId: true, attributes: true } } },
+    });
+    return events.map((e) => ({ id: e.id, receivedAt: e.receivedAt, customerId: e.customer.externalId, attributes: e.customer.attributes as Record<string, unknown>, data: e.data as Record<string, unknown> }));
+  }),
 
   /** Saves the draft as drawn; problems are reported, not refused, so work is never lost. */
   saveDraft: auditedProcedure(EVERYONE)

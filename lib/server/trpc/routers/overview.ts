@@ -11,7 +11,8 @@ export const overviewRouter = router({
     const flows = await ctx.prisma.flow.findMany({
       where: { status: { not: 'archived' } },
       orderBy: { updatedAt: 'desc' },
-      include: { ...latestVersion, _count: { select: { runs: true } } },
+      // Customer runs only: test runs never count.
+      include: { ...latestVersion, _count: { select: { runs: { where: { testMode: null } } } } },
     });
     return flows.map((flow) => ({ ...flowRow(flow), runCount: flow._count.runs }));
   }),
@@ -31,6 +32,7 @@ export const overviewRouter = router({
       eventId: run.eventId,
       eventType: run.event.type,
       status: run.status,
+      testMode: run.testMode as 'live' | 'dry' | null,
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,
       temporalUrl: temporalWorkflowUrl(run.workflowId),

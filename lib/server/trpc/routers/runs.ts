@@ -40,9 +40,10 @@ export const runsRouter = router({
     const { flowVersion, trace, ...rest } = run;
     return {
       ...rest,
-      flowVersion: { version: flowVersion.version },
+      flowVersion: flowVersion ? { version: flowVersion.version } : null,
       trace: trace as RunTrace | null,
-      steps: await stepNames(ctx.prisma, flowVersion.graph as unknown as FlowGraph),
+      // A test run of the draft has no version: it ran the graph it keeps.
+      steps: await stepNames(ctx.prisma, (flowVersion?.graph ?? run.testGraph ?? { nodes: [], edges: [] }) as unknown as FlowGraph),
       temporalUrl: temporalWorkflowUrl(run.workflowId),
       temporalLinks: { customer: temporalRunsUrl(runQueries.customer(run.customer.externalId)), event: temporalRunsUrl(runQueries.event(run.eventId)) },
     };
@@ -54,21 +55,23 @@ export const runsRouter = router({
       where: { id: input.id },
       include: {
         flowVersion: { select: { version: true, graph: true } },
-        attempts: { orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }], select: { nodeId: true, attempt: true, responseStatus: true, errorClass: true, errorMessage: true } },
+        attempts: { orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }], select: { nodeId: true, attempt: true, responseStatus: true, errorClass: true, errorMessage: true, dryRun: true } },
       },
     });
     if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: 'This run no longer exists' });
     const { path, outputs, live } = await runPath(temporalClient, run.workflowId, run.status, run.attempts.flatMap((a) => (a.nodeId ? [a.nodeId] : [])));
-    const attempts: Record<string, { count: number; lastStatus: number | null; lastError: string | null }> = {};
+    const attempts: Record<string, { count: number; lastStatus: number | null; lastError: string | null; dryRun: boolean }> = {};
     for (const a of run.attempts) {
       if (!a.nodeId) continue;
-      attempts[a.nodeId] = { count: (attempts[a.nodeId]?.count ?? 0) + 1, lastStatus: a.responseStatus, lastError: a.errorMessage ?? a.errorClass ?? null };
+      attempts[a.nodeId] = { count: (attempts[a.nodeId]?.count ?? 0) + 1, lastStatus: a.responseStatus, lastError: a.errorMessage ?? a.errorClass ?? null, dryRun: a.dryRun };
     }
     return {
       id: run.id,
       status: run.status,
-      version: run.flowVersion.version,
-      graph: run.flowVersion.graph as unknown as FlowGraph,
+      /** null: a test run of the draft, whose graph is the draft as it ran */
+      version: run.flowVersion?.version ?? null,
+      testMode: run.testMode as 'live' | 'dry' | null,
+      graph: (run.flowVersion?.graph ?? run.testGraph) as unknown as FlowGraph,
       path,
       outputs,
       live,

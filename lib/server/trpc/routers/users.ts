@@ -7,6 +7,7 @@ import { ADMINS, EVERYONE, ROLES } from '../../../domain/access/roles';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../auth/password';
 import { sha256 } from '../../auth/session';
 import { consumeSetupToken, setupTokenValid } from '../../auth/bootstrap';
+import type { Prisma } from '../../../generated/prisma/client';
 
 const INVITE_DAYS = 7;
 const password = z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
@@ -35,7 +36,7 @@ export const usersRouter = router({
       const existing = await ctx.tx.user.findUnique({ where: { email: input.email } });
       if (existing && existing.passwordHash) throw new TRPCError({ code: 'CONFLICT', message: `${input.email} already has an account` });
       const token = randomBytes(24).toString('base64url');
-      const data = { name: input.name, role: input.role, inviteTokenHash: sha256(token), inviteExpiresAt: new Date(Date.now() + INVITE_DAYS * 86400_000) };
+      const data = { name: input.name, role: input.role, inviteTokenHash: sha256(token), inviteExpiresAt: new Date(Date.now() + INVITE_DAYS * 86400_000), invitedById: ctx.user.id };
       const invited = await ctx.tx.user.upsert({ where: { email: input.email }, create: { email: input.email, ...data }, update: data });
       await ctx.audit({ action: 'user.invite', entityType: 'user', entityId: invited.id, entityName: input.email, details: { role: input.role, renewed: existing !== null } });
       return { invitePath: `/invite?token=${token}` };
@@ -44,9 +45,11 @@ export const usersRouter = router({
   updateRole: auditedProcedure(ADMINS)
     .input(z.object({ id: z.string(), role: z.enum(ROLES) }))
     .mutation(async ({ ctx, input }) => {
-      if (input.id === ctx.user.id && input.role !== 'admin') throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot remove your own admin role' });
+      if (input.id === ctx.user.id && input.role !== 'admin') throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot remove your own admin role: ask another admin' });
       const before = await ctx.tx.user.findUnique({ where: { id: input.id } });
       if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
+      // Checked in the audited transaction, so two demotions at once cannot both pass.
+      if (before.role === 'admin' && input.role !== 'admin') await keepAnAdmin(ctx.tx, before);
       await ctx.tx.user.update({ where: { id: input.id }, data: { role: input.role } });
       await ctx.audit({ action: 'user.role', entityType: 'user', entityId: input.id, entityName: before.email, details: { role: { from: before.role, to: input.role } } });
       return { ok: true };
@@ -55,7 +58,10 @@ export const usersRouter = router({
   setDisabled: auditedProcedure(ADMINS)
     .input(z.object({ id: z.string(), disabled: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      if (input.id === ctx.user.id) throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot disable yourself' });
+      if (input.id === ctx.user.id) throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot disable your own account: ask another admin' });
+      const before = await ctx.tx.user.findUnique({ where: { id: input.id } });
+      if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'This user no longer exists' });
+      if (input.disabled && before.role === 'admin') await keepAnAdmin(ctx.tx, before);
       const user = await ctx.tx.user.update({ where: { id: input.id }, data: { disabledAt: input.disabled ? new Date() : null } }).catch(notFound('This user no longer exists'));
       const ended = input.disabled ? (await ctx.tx.session.deleteMany({ where: { userId: input.id } })).count : 0;
       await ctx.audit({ action: input.disabled ? 'user.disable' : 'user.enable', entityType: 'user', entityId: input.id, entityName: user.email, details: input.disabled ? { sessionsEnded: ended } : {} });
@@ -76,8 +82,24 @@ export const usersRouter = router({
     }),
 });
 
+/** Refuses a change that would leave no admin who can sign in (checked in the change's transaction). */
+async function keepAnAdmin(tx: Prisma.TransactionClient, user: { id: string; email: string }): Promise<void> {
+  const others = await tx.user.count({ where: { role: 'admin', disabledAt: null, passwordHash: { not: null }, id: { not: user.id } } });
+  if (others === 0) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `${user.email} is the last admin who can sign in: make someone else an admin first` });
+  }
+}
+
 /** Calls made before signing in. */
 export const accountRouter = router({
+  /** What the invite page shows: whose account it sets up and who invited them (nothing when the link is bad). */
+  invite: publicProcedure.input(z.object({ token: z.string().min(1).max(200) })).query(async ({ ctx, input }) => {
+    const user = await ctx.prisma.user.findUnique({ where: { inviteTokenHash: sha256(input.token) } });
+    if (!user || !user.inviteExpiresAt || user.inviteExpiresAt < new Date()) return { valid: false as const };
+    const inviter = user.invitedById ? await ctx.prisma.user.findUnique({ where: { id: user.invitedById }, select: { name: true, email: true } }) : null;
+    return { valid: true as const, email: user.email, name: user.name, role: user.role, invitedBy: inviter ? inviter.name || inviter.email : null };
+  }),
+
   acceptInvite: publicProcedure
     .input(z.object({ token: z.string().min(1), name: z.string().trim().max(100).default(''), password }))
     .mutation(async ({ ctx, input }) => {

@@ -136,6 +136,7 @@ export const webhooksRouter = router({
       throw new TRPCError({ code: 'CONFLICT', message: `Published flows send this webhook: ${flows.join(', ')}. Remove it from them and publish, or archive them, first.` });
     }
     await ctx.tx.webhookAttempt.deleteMany({ where: { webhookId: input.id, runId: null } });
+    await ctx.tx.webhookSample.deleteMany({ where: { webhookId: input.id } });
     const deleted = await ctx.tx.webhook.delete({ where: { id: input.id } }).catch(notFound('This webhook no longer exists'));
     await ctx.audit({ action: 'webhook.delete', entityType: 'webhook', entityId: input.id, entityName: deleted.systemName, details: { name: deleted.name } });
     return { ok: true };
@@ -144,6 +145,25 @@ export const webhooksRouter = router({
   testSend: procedure(EVERYONE)
     .input(z.object({ webhookId: z.string().nullable(), webhook: webhookInput, sample: sampleDataInput }))
     .mutation(({ ctx, input }) => testSend({ prisma: ctx.prisma, secretKey: ctx.secretKey }, { ...input, actor: { id: ctx.user.id, email: ctx.user.email } })),
+
+  /** The test-send sample this person last used for this webhook (kept per webhook and per person). */
+  sample: procedure(EVERYONE).input(idInput).query(async ({ ctx, input }) => {
+    const row = await ctx.prisma.webhookSample.findUnique({ where: { userId_webhookId: { userId: ctx.user.id, webhookId: input.id } } });
+    return row ? sampleDataInput.parse(row.sample) : null;
+  }),
+
+  saveSample: procedure(EVERYONE)
+    .input(z.object({ id: z.string().min(1), sample: sampleDataInput }).refine((input) => JSON.stringify(input.sample).length <= 256 * 1024, { message: 'A sample must be at most 256 KB' }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await ctx.prisma.webhook.findUnique({ where: { id: input.id }, select: { id: true } }))) throw new TRPCError({ code: 'NOT_FOUND', message: 'This webhook no longer exists' });
+      const sample = input.sample as unknown as Prisma.InputJsonObject;
+      await ctx.prisma.webhookSample.upsert({
+        where: { userId_webhookId: { userId: ctx.user.id, webhookId: input.id } },
+        create: { userId: ctx.user.id, webhookId: input.id, sample },
+        update: { sample },
+      });
+      return { ok: true as const };
+    }),
 
   /** What the variable picker offers. */
   variables: procedure(EVERYONE)

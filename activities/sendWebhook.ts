@@ -13,7 +13,7 @@ import { captureFromResponse, type CaptureField, type CaptureResult } from '../l
 import { redactOutcome } from '../lib/server/webhooks/redact';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
 import { loadSendableWebhook, type SendableWebhook } from '../lib/server/webhooks/definition';
-import { contextIds, recordAttempt, type RunCompletion } from '../lib/server/runs/attempts';
+import { contextIds, exchangeColumns, recordAttempt, type RunCompletion } from '../lib/server/runs/attempts';
 import { signRequest } from '../lib/server/webhooks/signing';
 import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult, WebhookOutcome } from '../lib/domain/flow/run';
 import { failedOutcome, succeededOutcome, walkTail } from '../lib/domain/flow/trace';
@@ -21,8 +21,6 @@ import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimi
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
 const WORKFLOW_BODY_CAP = 64 * 1024;
-/** What the attempt log keeps of a request or response body. */
-const LOG_BODY_CAP = 64 * 1024;
 
 export interface SendWebhookDeps {
   prisma: PrismaClient;
@@ -236,17 +234,7 @@ async function record(
         context: attempt.number === 1 ? context : null,
         attempt: attempt.number,
         scheduledAt: new Date(attempt.scheduledAtMs),
-        durationMs: outcome.durationMs ?? null,
-        requestMethod: request.method,
-        requestUrl: request.url,
-        requestHeaders: redactHeaders(request.headers ?? []),
-        requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
-        responseStatus: outcome.status ?? null,
-        responseHeaders: outcome.headers ?? null,
-        responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
-        responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
-        errorClass: outcome.errorClass ?? null,
-        errorMessage: outcome.errorMessage ?? null,
+        ...exchangeColumns({ ...request, headers: redactHeaders(request.headers ?? []) }, outcome),
         captureError: outcome.captureError ?? null,
       },
       marksRun ? completion(attempt, summary) : null,
@@ -279,15 +267,10 @@ async function recordDryRunAttempt(
       maxAttempts: retry.maxAttempts,
       attempt: attempt.number,
       scheduledAt: new Date(attempt.scheduledAtMs),
+      ...exchangeColumns({ ...request, headers: redactHeaders(request.headers ?? []) }, outcome),
+      // Nothing was sent; Prisma writes a missing JSON value as SQL NULL.
       durationMs: 0,
-      requestMethod: request.method,
-      requestUrl: request.url,
-      requestHeaders: redactHeaders(request.headers ?? []),
-      requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
-      responseStatus: outcome.status ?? null,
-      responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
-      errorClass: outcome.errorClass ?? null,
-      errorMessage: outcome.errorMessage ?? null,
+      responseHeaders: outcome.headers ?? undefined,
       captureError: outcome.captureError ?? null,
       dryRun: true,
     },

@@ -15,10 +15,9 @@ import { loadSendableWebhook } from '../webhooks/definition';
 import { DEFAULT_SEND_OPTIONS, sendRequest, type SendOutcome } from '../webhooks/send';
 import { redactOutcome } from '../webhooks/redact';
 import { signRequest } from '../webhooks/signing';
-import { recordAttempt } from '../runs/attempts';
+import { exchangeColumns, recordAttempt } from '../runs/attempts';
 import { recordAudit, userActor } from '../audit';
 
-const LOG_BODY_CAP = 64 * 1024;
 
 interface Original {
   id: string;
@@ -97,17 +96,7 @@ export async function resendAttempt(
     attempt: 1,
     maxAttempts: 1,
     scheduledAt: null,
-    durationMs: outcome.durationMs ?? null,
-    requestMethod: request.method,
-    requestUrl: request.url,
-    requestHeaders: request.headers,
-    requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
-    responseStatus: outcome.status ?? null,
-    responseHeaders: outcome.headers ?? null,
-    responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
-    responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
-    errorClass: outcome.errorClass ?? null,
-    errorMessage: outcome.errorMessage ?? null,
+    ...exchangeColumns(request, outcome),
     integrationId: webhook.integrationId,
     flowId: original.flowId,
     customerExternalId: original.customerExternalId,

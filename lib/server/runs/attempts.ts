@@ -8,6 +8,7 @@
  * the process's own connection.
  */
 import type { PrismaClient } from '../db';
+import type { SendOutcome } from '../webhooks/send';
 import { SECRET_MASK } from '../../domain/http/headers';
 import { isCredentialHeader, outcomeOf } from '../../domain/logs/outcome';
 import { stepCountRows, type FinalStatus, type RunTrace } from '../../domain/flow/trace';
@@ -49,6 +50,29 @@ export interface AttemptRecord {
   actorEmail?: string | null;
   /** why a field to capture could not be read from a successful response */
   captureError?: string | null;
+}
+
+/** Bodies kept in the log are cut here (capture reads the whole response before that). */
+const LOG_BODY_CAP = 64 * 1024;
+
+/** The request and response columns of an attempt row, bodies cut at the log's cap: one shape for every writer. */
+export function exchangeColumns(
+  request: { method: string; url: string; headers?: AttemptRecord['requestHeaders']; body?: string | null },
+  outcome: Partial<Pick<SendOutcome, 'durationMs' | 'status' | 'headers' | 'body' | 'truncated' | 'errorClass' | 'errorMessage'>>,
+) {
+  return {
+    durationMs: outcome.durationMs ?? null,
+    requestMethod: request.method,
+    requestUrl: request.url,
+    requestHeaders: request.headers ?? [],
+    requestBody: request.body?.slice(0, LOG_BODY_CAP) ?? null,
+    responseStatus: outcome.status ?? null,
+    responseHeaders: outcome.headers ?? null,
+    responseBody: outcome.body?.slice(0, LOG_BODY_CAP) ?? null,
+    responseTruncated: (outcome.truncated ?? false) || (outcome.body?.length ?? 0) > LOG_BODY_CAP,
+    errorClass: outcome.errorClass ?? null,
+    errorMessage: outcome.errorMessage ?? null,
+  };
 }
 
 /** The run this attempt finishes: it is marked completed, with its path, in the same transaction. */

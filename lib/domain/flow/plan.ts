@@ -47,7 +47,8 @@ export function isLastIoStep(plan: Plan, node: PlanNode): boolean {
   return true;
 }
 
-function successors(node: PlanNode): string[] {
+/** The nodes a step can go to next. */
+export function successors(node: PlanNode): string[] {
   switch (node.kind) {
     case 'branch':
       return [...node.branches.map((b) => b.next), node.elseNext].filter((id): id is string => id !== null);

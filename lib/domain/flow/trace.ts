@@ -7,7 +7,7 @@
  * workflow then walks them with, on the same context, so both arrive at the same path.
  */
 import { evaluateCondition } from './conditions';
-import type { PlanNode } from './plan';
+import { successors, type PlanNode } from './plan';
 import type { WebhookOutcome } from './run';
 
 export interface RunTrace {
@@ -30,26 +30,15 @@ export function chooseBranch(node: BranchNode, context: Record<string, unknown>)
 /** The nodes reachable after `node`: what a last webhook step needs to finish the trace (only branches and ends). */
 export function nodesAfter(nodes: Readonly<Record<string, PlanNode>>, node: PlanNode): Record<string, PlanNode> {
   const found: Record<string, PlanNode> = {};
-  const queue = successorIds(node);
+  const queue = successors(node);
   while (queue.length > 0) {
     const id = queue.pop()!;
     const next = nodes[id];
     if (!next || found[id]) continue;
     found[id] = next;
-    queue.push(...successorIds(next));
+    queue.push(...successors(next));
   }
   return found;
-}
-
-function successorIds(node: PlanNode): string[] {
-  switch (node.kind) {
-    case 'branch':
-      return [...node.branches.map((b) => b.next), node.elseNext].filter((id): id is string => id !== null);
-    case 'end':
-      return [];
-    default:
-      return node.next === null ? [] : [node.next];
-  }
 }
 
 /**

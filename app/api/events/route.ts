@@ -6,14 +6,11 @@ import { appIngestDeps } from '@/lib/server/events/deps';
 import { MAX_EVENT_BYTES } from '@/lib/domain/events/schema';
 import { QueueFullError } from '@/lib/server/group-commit';
 import { log } from '@/lib/server/log';
-import { checkApiKey, looksLikeApiKey } from '@/lib/server/auth/api-keys';
-import { db } from '@/lib/server/db';
+import { looksLikeApiKey } from '@/lib/server/auth/api-keys';
+import { apiJson, refuseWithoutScope } from '@/lib/server/api/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
 
 function isIngestKey(bearer: string): boolean {
   const given = Buffer.from(bearer);
@@ -22,15 +19,11 @@ function isIngestKey(bearer: string): boolean {
 }
 
 /** The ingest key, or an API key with the events:write scope (401 without a valid key, 403 without the scope). */
-async function refusal(header: string | null): Promise<Response | null> {
-  const bearer = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '';
+async function refusal(request: Request): Promise<Response | null> {
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim() ?? '';
   if (bearer && isIngestKey(bearer)) return null;
-  if (looksLikeApiKey(bearer)) {
-    const check = await checkApiKey(db(), header, 'events:write');
-    if (check.ok) return null;
-    return json(check.status, { error: check.status === 401 ? 'unauthorized' : 'forbidden', message: check.message }, check.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
-  }
-  return json(
+  if (looksLikeApiKey(bearer)) return refuseWithoutScope(request, 'events:write');
+  return apiJson(
     401,
     { error: 'unauthorized', message: 'Send the ingest key, or an API key with the events:write scope, as "Authorization: Bearer <key>" (npm start prints the ingest key; it is in .data/ingest.key or HOOKFLOW_INGEST_KEY)' },
     { 'www-authenticate': 'Bearer' },
@@ -38,28 +31,28 @@ async function refusal(header: string | null): Promise<Response | null> {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  const refused = await refusal(request.headers.get('authorization'));
+  const refused = await refusal(request);
   if (refused) return refused;
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
-    return json(413, { error: 'too_large', message: `The event is larger than ${MAX_EVENT_BYTES / 1024} KB` });
+    return apiJson(413, { error: 'too_large', message: `The event is larger than ${MAX_EVENT_BYTES / 1024} KB` });
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
-    return json(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' });
+    return apiJson(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' });
   }
   try {
     const result = await ingestEvent(appIngestDeps(), body);
-    return json(result.status, result.body);
+    return apiJson(result.status, result.body);
   } catch (error) {
     // Saturated: answer now rather than let the client wait; nothing was stored, so a retry is safe.
     if (error instanceof QueueFullError) {
-      return json(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
+      return apiJson(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
     }
     // The database failed: the event was not stored. Say so in JSON, never with an empty body.
     log().error({ err: error, component: 'events', requestId: request.headers.get('x-request-id') ?? undefined }, 'could not store an event');
-    return json(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' });
+    return apiJson(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' });
   }
 }

@@ -8,10 +8,18 @@ import { rememberSecrets } from './log';
  * Reads a key from the environment, or from `.data/<file>`, generating it there on first use. The file is
  * created with mode 0600 and never overwritten, so every process of one installation agrees on it.
  */
+// Read once per process (the events API checks the ingest key on every request), per setting and data directory.
+const known = new Map<string, { value: string; generated: boolean }>();
+
 function keyFromEnvOrFile(envValue: string | undefined, file: string, generate: () => string): { value: string; generated: boolean } {
-  const key = readOrCreateKey(envValue, file, generate);
-  // No log line may carry a key (lib/server/log.ts).
-  rememberSecrets([key.value]);
+  const cacheKey = [file, envValue ?? '', loadSettings().HOOKFLOW_DATA_DIR].join('\0');
+  let key = known.get(cacheKey);
+  if (!key) {
+    key = readOrCreateKey(envValue, file, generate);
+    // No log line may carry a key (lib/server/log.ts).
+    rememberSecrets([key.value]);
+    known.set(cacheKey, key);
+  }
   return key;
 }
 

@@ -13,6 +13,7 @@ const nextConfig = {
     'nunjucks',
     'pino',
     'pino-pretty',
+    'prom-client',
   ],
   // The container image (Dockerfile) ships the self-contained server Next traces into .next/standalone.
   ...(process.env.HOOKFLOW_STANDALONE === '1' ? { output: 'standalone' } : {}),

@@ -18,6 +18,7 @@ import { signRequest } from '../lib/server/webhooks/signing';
 import type { SampleResponse, SendFailureDetails, SendWebhookInput, SendWebhookResult, WebhookOutcome } from '../lib/domain/flow/run';
 import { failedOutcome, succeededOutcome, walkTail } from '../lib/domain/flow/trace';
 import { RateLimitQueueFullError, type SlotClient } from '../lib/server/ratelimit/client';
+import { metrics } from '../lib/server/metrics';
 
 /** What a later step gets of a response body (`Webhooks.<sys>.Body`). */
 const WORKFLOW_BODY_CAP = 64 * 1024;
@@ -81,6 +82,7 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     } finally {
       clearInterval(heartbeat);
     }
+    metrics().webhookDuration.observe({ integration: webhook.integrationId }, outcome.durationMs / 1000);
     // Secret values the service echoed never reach the log, the workflow's history or the flow.
     const answer = redactOutcome(outcome, webhook.redact);
     const failure = answer.ok ? null : retryVerdict(attempt, answer);
@@ -157,12 +159,18 @@ async function waitForSlot(deps: SendWebhookDeps, attempt: Attempt, webhook: Sen
   const rate = webhook.rateLimitPerSecond;
   if (!deps.slots || rate === null || rate <= 0) return;
   const deadline = attempt.windowEndMs === null ? null : Date.now() + (attempt.windowEndMs - attempt.scheduledAtMs);
+  const labels = { integration: webhook.integrationId };
+  const waiting = Date.now();
+  metrics().rateLimitQueue.inc(labels);
   try {
     await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms));
+    metrics().rateLimitWait.observe(labels, (Date.now() - waiting) / 1000);
   } catch (error) {
     if (!(error instanceof RateLimitQueueFullError)) throw error;
     const runRecorded = await record(deps, attempt, webhook, built, { errorClass: 'rate_limit', errorMessage: error.message }, finalFailure(attempt, error.message, 'a full rate-limit queue is not retried'));
     fail(attempt, { message: error.message, errorClass: 'rate_limit', status: null, runRecorded });
+  } finally {
+    metrics().rateLimitQueue.dec(labels);
   }
 }
 
@@ -217,6 +225,7 @@ async function record(
       await recordDryRunAttempt(deps, attempt, webhook, request, outcome);
       return false;
     }
+    countAttempt(webhook, outcome);
     await recordAttempt(
       deps.prisma,
       {
@@ -239,11 +248,18 @@ async function record(
       },
       marksRun ? completion(attempt, summary) : null,
     );
+    if (marksRun) metrics().runsFinished.inc({ flow: contextIds(context).flowId ?? 'unknown', status: 'completed' });
     return marksRun;
   } catch (error) {
     log.error('could not record webhook attempt', { error: (error as Error).message, runId, nodeId, attempt: attempt.number });
     return false;
   }
+}
+
+/** hookflow_webhook_attempts_total: a counter in memory, no I/O on the event path. */
+function countAttempt(webhook: SendableWebhook, outcome: Partial<SendOutcome>): void {
+  const outcomeClass = outcomeOf(outcome.errorClass ?? null, outcome.status ?? null) ?? 'none';
+  metrics().webhookAttempts.inc({ integration: webhook.integrationId, webhook: webhook.systemName, outcome: outcomeClass });
 }
 
 /** Dry-run attempts are off the event path: written through Prisma, marked as never sent. */

@@ -14,11 +14,18 @@ import { ensureWorkflowBundle } from './workflow-bundle';
 import { ensureRetentionSchedule } from '../lib/server/logs/retention';
 import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-attributes';
 import { serveHealth } from '../lib/server/health';
+import { metrics, workerMetricsText } from '../lib/server/metrics';
+import { freePort } from './ports';
 
 async function main() {
   const settings = loadSettings();
   const logger = log();
-  Runtime.install({ logger: temporalLogger(logger) });
+  // Temporal's SDK metrics: its Runtime serves them on an address of their own, which /metrics reads.
+  const temporalMetrics = settings.HOOKFLOW_TEMPORAL_METRICS_ADDRESS ?? (settings.HOOKFLOW_METRICS_PORT === undefined ? null : `127.0.0.1:${await freePort()}`);
+  Runtime.install({
+    logger: temporalLogger(logger),
+    ...(temporalMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: temporalMetrics } } } } : {}),
+  });
   const prisma = db();
   const config = temporalConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
@@ -49,8 +56,9 @@ async function main() {
     prisma,
     temporal: temporalClient,
     process: () => ({ ok: worker.getState() === 'RUNNING', ms: 0, ...(worker.getState() === 'RUNNING' ? {} : { error: `worker is ${worker.getState()}` }) }),
+    routes: { '/metrics': async () => ({ contentType: metrics().registry.contentType, body: await workerMetricsText(temporalMetrics) }) },
   });
-  if (health) logger.info(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready`);
+  if (health) logger.info(`health on http://localhost:${(health.address() as { port: number }).port}/health/ready, metrics on /metrics (Temporal's SDK metrics from ${temporalMetrics})`);
   logger.info({ taskQueue: config.taskQueue, namespace: config.namespace }, `polling task queue "${config.taskQueue}" on ${config.connectionOptions.address} (namespace ${config.namespace})`);
   try {
     await worker.run();

@@ -34,6 +34,11 @@ const settingsSchema = z.object({
   HOOKFLOW_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   /** the worker's /health/live, /health/ready and /metrics; unset: no such port */
   HOOKFLOW_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * host:port where the worker's Temporal Runtime serves the SDK's own metrics (temporal_*); the worker's
+   * /metrics includes them. Unset: a free loopback port, when HOOKFLOW_METRICS_PORT is set.
+   */
+  HOOKFLOW_TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9464').optional(),
   /** events waiting to be stored beyond this are answered 503 with Retry-After */
   HOOKFLOW_INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(5000),
   /** the longest a request waits for a rate-limit slot before failing with "rate limit queue full" */

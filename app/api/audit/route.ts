@@ -1,5 +1,6 @@
 /** GET /api/audit: the audit trail for other tools (docs/security.md), with an API key that has the audit:read scope. */
 import { db } from '@/lib/server/db';
+import { timedRoute } from '@/lib/server/metrics';
 import { listAudit } from '@/lib/server/audit';
 import { apiJson, parseQuery, refuseWithoutScope } from '@/lib/server/api/http';
 import { auditQuerySchema } from '@/lib/domain/audit/filters';
@@ -7,7 +8,7 @@ import { auditQuerySchema } from '@/lib/domain/audit/filters';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = timedRoute('/api/audit', async (request: Request): Promise<Response> => {
   const prisma = db();
   const refused = await refuseWithoutScope(request, 'audit:read', prisma);
   if (refused) return refused;
@@ -19,4 +20,4 @@ export async function GET(request: Request): Promise<Response> {
   }
   const page = await listAudit(prisma, filter, { limit, cursor });
   return apiJson(200, { events: page.events.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor }, page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {});
-}
+});

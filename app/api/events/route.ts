@@ -8,6 +8,7 @@ import { QueueFullError } from '@/lib/server/group-commit';
 import { log } from '@/lib/server/log';
 import { looksLikeApiKey } from '@/lib/server/auth/api-keys';
 import { apiJson, refuseWithoutScope } from '@/lib/server/api/http';
+import { metrics, timedRoute } from '@/lib/server/metrics';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -30,29 +31,37 @@ async function refusal(request: Request): Promise<Response | null> {
   );
 }
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = timedRoute('/api/events', async (request: Request): Promise<Response> => {
   const refused = await refusal(request);
-  if (refused) return refused;
+  if (refused) return rejected(refused.status === 403 ? 'forbidden' : 'unauthorized', refused);
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
-    return apiJson(413, { error: 'too_large', message: `The event is larger than ${MAX_EVENT_BYTES / 1024} KB` });
+    return rejected('too_large', apiJson(413, { error: 'too_large', message: `The event is larger than ${MAX_EVENT_BYTES / 1024} KB` }));
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
-    return apiJson(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' });
+    return rejected('invalid_json', apiJson(400, { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}`, field: '(body)' }));
   }
   try {
     const result = await ingestEvent(appIngestDeps(), body);
+    if (result.status !== 202) return rejected('invalid_event', apiJson(result.status, result.body));
+    metrics().eventsAccepted.inc();
     return apiJson(result.status, result.body);
   } catch (error) {
     // Saturated: answer now rather than let the client wait; nothing was stored, so a retry is safe.
     if (error instanceof QueueFullError) {
-      return apiJson(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' });
+      return rejected('busy', apiJson(503, { error: 'busy', message: `Hookflow is taking in more events than it can store right now (${error.waiting} waiting). Retry after a second.` }, { 'retry-after': '1' }));
     }
     // The database failed: the event was not stored. Say so in JSON, never with an empty body.
     log().error({ err: error, component: 'events', requestId: request.headers.get('x-request-id') ?? undefined }, 'could not store an event');
-    return apiJson(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' });
+    return rejected('unavailable', apiJson(503, { error: 'unavailable', message: 'Hookflow could not store the event (its database did not answer). It was not accepted; retry shortly.' }, { 'retry-after': '5' }));
   }
+});
+
+/** Counts a refused event by reason (the error code of the answer): a counter, no I/O. */
+function rejected(reason: string, response: Response): Response {
+  metrics().eventsRejected.inc({ reason });
+  return response;
 }

@@ -1,5 +1,6 @@
 /** GET /api/logs: the webhook log for other tools (docs/logs.md), with an API key that has the logs:read scope. */
 import { db } from '@/lib/server/db';
+import { timedRoute } from '@/lib/server/metrics';
 import { BadCursorError, listLogs } from '@/lib/server/logs/query';
 import { apiJson, parseQuery, refuseWithoutScope } from '@/lib/server/api/http';
 import { logPageSchema } from '@/lib/domain/logs/filters';
@@ -7,7 +8,7 @@ import { logPageSchema } from '@/lib/domain/logs/filters';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = timedRoute('/api/logs', async (request: Request): Promise<Response> => {
   const prisma = db();
   const refused = await refuseWithoutScope(request, 'logs:read', prisma);
   if (refused) return refused;
@@ -27,4 +28,4 @@ export async function GET(request: Request): Promise<Response> {
     return new Response(body ? `${body}\n` : '', { status: 200, headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', ...next } });
   }
   return apiJson(200, { logs: page.rows, nextCursor: page.nextCursor }, next);
-}
+});

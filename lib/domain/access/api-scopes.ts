@@ -1,12 +1,13 @@
 /**
  * The scopes an API key can carry, in one place: the Settings page, the CLI, the API's checks and the docs
- * all read this list. A new scope (say `audit:read` or `metrics:read`) is one more entry here and a
+ * all read this list. A new scope (say `metrics:read`) is one more entry here and a
  * `requireApiKey(request, 'audit:read')` in its route.
  */
 export const API_SCOPES = {
   'events:write': 'Send events: POST /api/events',
   'logs:read': 'Export the webhook log: GET /api/logs',
   'audit:read': 'Read the audit trail: GET /api/audit',
+  'metrics:read': 'Scrape Prometheus metrics: GET /api/metrics',
 } as const;
 
 export type ApiScope = keyof typeof API_SCOPES;

@@ -19,6 +19,7 @@ import { INTERPRETER_REVISION } from '../../domain/flow/run';
 import { sameJson } from '../../domain/json';
 import { isBusy, isUniqueViolation, json, list, newId, Prisma, readJson, rows, sqlDb, type SqlDb } from '../sql';
 import type { DatabaseProvider } from '../db-url';
+import { metrics } from '../metrics';
 
 interface IngestResponse {
   eventId: string;
@@ -104,6 +105,7 @@ function storeQueue(prisma: PrismaClient): GroupCommit<Submission, StoredRun[] |
  */
 async function storeEvents(prisma: PrismaClient, events: Submission[]): Promise<(StoredRun[] | null)[]> {
   const db = sqlDb(prisma);
+  metrics().ingestBatchSize.observe(events.length);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction((tx) => storeEventsOnce(tx, events));

@@ -3,6 +3,7 @@
  * Temporal, so an event is never lost while Temporal is down; the worker's dispatcher loop starts what is
  * still pending once it is back. Workflow ids (`flow/<flowId>/<eventId>`) make every start idempotent.
  */
+import { metrics } from '../metrics';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../db';
 import type { Plan } from '../../domain/flow/plan';
@@ -64,6 +65,7 @@ export async function startRuns(deps: DispatchDeps, runs: StoredRun[]): Promise<
       try {
         await startWorkflow(deps, run.workflowId, input);
         started.push(run.id);
+        metrics().runsStarted.inc({ flow: run.flowId });
       } catch (error) {
         unreachable = error;
       }

@@ -14,6 +14,12 @@ const nextConfig = {
     'pino',
     'pino-pretty',
     'prom-client',
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/sdk-trace-base',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/resources',
+    '@temporalio/interceptors-opentelemetry',
   ],
   // The container image (Dockerfile) ships the self-contained server Next traces into .next/standalone.
   ...(process.env.HOOKFLOW_STANDALONE === '1' ? { output: 'standalone' } : {}),

@@ -78,6 +78,7 @@ export function createSendWebhook(deps: SendWebhookDeps) {
         requestTimeoutMs: webhook.requestTimeoutMs,
         maxResponseBytes: deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes,
         signal: ctx.cancellationSignal,
+        traceparent: webhook.traceparent,
       });
     } finally {
       clearInterval(heartbeat);

@@ -16,6 +16,8 @@ import { warnIfSearchAttributesMissing } from '../lib/server/temporal/search-att
 import { serveHealth } from '../lib/server/health';
 import { metrics, workerMetricsText } from '../lib/server/metrics';
 import { freePort } from './ports';
+import { startTracingFromEnv } from '../lib/server/tracing-setup';
+import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 
 async function main() {
   const settings = loadSettings();
@@ -26,6 +28,13 @@ async function main() {
     logger: temporalLogger(logger),
     ...(temporalMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: temporalMetrics } } } } : {}),
   });
+  // Traces (OTEL_EXPORTER_OTLP_ENDPOINT): the OpenTelemetry plugin continues the trace a run was started in,
+  // through the workflow (its interceptors are in a bundle of their own) and its activities.
+  const tracing = startTracingFromEnv('hookflow-worker');
+  if (tracing && process.env.HOOKFLOW_WORKFLOW_BUNDLE) logger.info('tracing is on: using a workflow bundle with the OpenTelemetry interceptors instead of HOOKFLOW_WORKFLOW_BUNDLE');
+  const workflowBundlePath = tracing
+    ? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR), { tracing: true })
+    : (process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR)));
   const prisma = db();
   const config = temporalConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
@@ -40,8 +49,9 @@ async function main() {
         database: prisma,
         secretKey,
         settings,
-        workflowBundlePath: process.env.HOOKFLOW_WORKFLOW_BUNDLE ?? ensureWorkflowBundle(path.resolve(settings.HOOKFLOW_DATA_DIR)),
+        workflowBundlePath,
       }),
+      ...(tracing ? [new OpenTelemetryPlugin({ resource: tracing.resource, spanProcessor: tracing.spanProcessor })] : []),
     ],
   });
   void warnIfSearchAttributesMissing(connection, config.namespace, (line) => logger.warn(line));
@@ -64,6 +74,7 @@ async function main() {
     await worker.run();
   } finally {
     health?.close();
+    await tracing?.provider.shutdown();
     await connection.close();
     await prisma.$disconnect();
   }

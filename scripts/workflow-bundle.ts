@@ -25,14 +25,20 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The path of a bundle of the current workflow code, building it first when there is none. */
-export function ensureWorkflowBundle(dataDir: string): string {
-  const file = path.join(dataDir, `workflow-bundle-${sourceHash()}.js`);
+/**
+ * The path of a bundle of the current workflow code, building it first when there is none. `tracing`:
+ * with OpenTelemetry's workflow interceptors in it (docs/operations.md, "Traces"), a bundle of its own.
+ */
+export function ensureWorkflowBundle(dataDir: string, options: { tracing?: boolean } = {}): string {
+  const kind = options.tracing ? 'workflow-bundle-tracing' : 'workflow-bundle';
+  const file = path.join(dataDir, `${kind}-${sourceHash()}.js`);
   if (existsSync(file)) return file;
   mkdirSync(dataDir, { recursive: true });
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bundle-workflows.ts'), file], { cwd: ROOT, stdio: 'inherit' });
+  const args = [path.join(ROOT, 'scripts', 'bundle-workflows.ts'), ...(options.tracing ? ['--tracing'] : []), file];
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('Bundling the workflow code failed (see above)');
-  for (const old of readdirSync(dataDir).filter((name) => /^workflow-bundle-\w+\.js$/.test(name) && path.join(dataDir, name) !== file)) {
+  const pattern = new RegExp(`^${kind}-\\w+\\.js$`);
+  for (const old of readdirSync(dataDir).filter((name) => pattern.test(name) && path.join(dataDir, name) !== file)) {
     rmSync(path.join(dataDir, old), { force: true });
   }
   return file;

@@ -13,6 +13,7 @@ export interface IntegrationFormValue {
   rateLimit: string;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  sendTraceparent: boolean;
   headers: HeaderRow[];
 }
 
@@ -24,6 +25,7 @@ export function toInput(value: IntegrationFormValue): IntegrationInput {
     rateLimitPerSecond: rate === '' ? null : Number(rate),
     connectTimeoutMs: value.connectTimeoutMs,
     requestTimeoutMs: value.requestTimeoutMs,
+    sendTraceparent: value.sendTraceparent,
     headers: value.headers.map(({ id, name, value: v, secret }) => ({ id, name, value: v, secret })),
   };
 }
@@ -97,6 +99,15 @@ export function IntegrationForm({
           </Field>
         </div>
       </details>
+      <div className="field">
+        <label className="toggle">
+          <input id="integration-traceparent" type="checkbox" checked={value.sendTraceparent} onChange={(e) => set({ sendTraceparent: e.target.checked })} aria-describedby="integration-traceparent-hint" /> Send a{' '}
+          <code>traceparent</code> header
+        </label>
+        <div id="integration-traceparent-hint" className="hint">
+          Off by default. When Hookflow exports traces (OTEL_EXPORTER_OTLP_ENDPOINT), each request carries the W3C trace context, so the receiving service can join the same trace.
+        </div>
+      </div>
 
       <HeadersFieldset headers={value.headers} errors={errors} onChange={(headers) => set({ headers })} />
 

@@ -89,6 +89,7 @@ export function IntegrationPage({ id }: { id: string }) {
                 rateLimit: data.rateLimitPerSecond === null ? '' : String(data.rateLimitPerSecond),
                 connectTimeoutMs: data.connectTimeoutMs,
                 requestTimeoutMs: data.requestTimeoutMs,
+                sendTraceparent: data.sendTraceparent,
                 headers: data.headers.map((h) => ({ key: rowKey(), id: h.id, name: h.name, value: h.value, secret: h.secret })),
               }}
               submitLabel="Save"

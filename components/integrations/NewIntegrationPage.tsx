@@ -43,6 +43,7 @@ export function NewIntegrationPage() {
               rateLimit: '',
               connectTimeoutMs: 10_000,
               requestTimeoutMs: 30_000,
+              sendTraceparent: false,
               headers: [{ key: rowKey(), name: 'Content-Type', value: 'application/json', secret: false }],
             }}
             submitLabel="Create"

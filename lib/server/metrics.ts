@@ -6,6 +6,7 @@
  * series stays bounded by the number of flows, integrations and webhooks.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { serverSpan } from './tracing';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -80,13 +81,20 @@ export function metrics(): HookflowMetrics {
   return (store[KEY] ??= createMetrics());
 }
 
-/** A route handler that records its duration and status in hookflow_http_request_duration_seconds. */
+/**
+ * A route handler that records its duration and status in hookflow_http_request_duration_seconds, in a
+ * server span (lib/server/tracing.ts) that continues the caller's `traceparent` when it sends one.
+ */
 export function timedRoute<A extends unknown[]>(route: string, handler: (request: Request, ...rest: A) => Promise<Response>) {
   return async (request: Request, ...rest: A): Promise<Response> => {
     const end = metrics().httpDuration.startTimer({ route, method: request.method });
     let status = 500;
     try {
-      const response = await handler(request, ...rest);
+      const response = await serverSpan(request, route, async (span) => {
+        const answer = await handler(request, ...rest);
+        span.setAttribute('http.response.status_code', answer.status);
+        return answer;
+      });
       status = response.status;
       return response;
     } finally {

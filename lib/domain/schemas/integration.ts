@@ -27,6 +27,8 @@ export const integrationInput = z
     rateLimitPerSecond: z.number().positive('The rate limit must be a positive number, e.g. 0.5 for one request every 2 seconds').max(10_000).nullable(),
     connectTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
     requestTimeoutMs: z.number().int().min(100).max(120_000).default(30_000),
+    /** send the W3C traceparent header while tracing is on (left out: unchanged, or off for a new integration) */
+    sendTraceparent: z.boolean().optional(),
     headers: z.array(integrationHeaderInput).max(50).default([]),
   })
   .superRefine((value, ctx) => {

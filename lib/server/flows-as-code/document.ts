@@ -41,7 +41,8 @@ const documentHeaderSchema = z.union([plainHeaderSchema, secretHeaderSchema], {
 });
 
 // Header count and the other editor rules on the resolved values are checked again when the import is planned.
-const { headers: _headers, ...integrationFields } = integrationInput.shape;
+// The traceparent switch belongs to the deployment's tracing, not to a flow document: an import leaves it as it is.
+const { headers: _headers, sendTraceparent: _sendTraceparent, ...integrationFields } = integrationInput.shape;
 const documentIntegrationSchema = described(
   z
     .strictObject({ ...integrationFields, headers: z.array(documentHeaderSchema).default([]) })

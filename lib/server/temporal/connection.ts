@@ -5,6 +5,8 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { loadSettings } from '../config';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingOn } from '../tracing';
 
 export function temporalConnectConfig() {
   const settings = loadSettings();
@@ -32,7 +34,9 @@ const FAIL_FAST = {
 export function temporalClient(): Promise<Client> {
   if (!globalForTemporal.hookflowTemporal) {
     const { connectionOptions, namespace } = temporalConnectConfig();
-    const pending = Connection.connect({ ...connectionOptions, ...FAIL_FAST }).then((connection) => new Client({ connection, namespace }));
+    // With tracing on, starting a run carries the request's trace context into the workflow's headers.
+    const interceptors = tracingOn() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+    const pending = Connection.connect({ ...connectionOptions, ...FAIL_FAST }).then((connection) => new Client({ connection, namespace, interceptors }));
     pending.catch(() => {
       if (globalForTemporal.hookflowTemporal === pending) globalForTemporal.hookflowTemporal = undefined;
     });

@@ -98,6 +98,8 @@ export interface SendableWebhook {
   rateLimitPerSecond: number | null;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /** send the W3C traceparent header (the integration's switch) */
+  traceparent: boolean;
   definition: WebhookDefinition;
   /** carries `${WebhookRequest.TransactionalId}` now (it may have been edited since the flow was published) */
   idempotent: boolean;
@@ -148,6 +150,7 @@ async function loadFullWebhook(prisma: PrismaClient, webhookId: string, secretKe
     rateLimitPerSecond: row.integration.rateLimitPerSecond,
     connectTimeoutMs: row.integration.connectTimeoutMs,
     requestTimeoutMs: row.integration.requestTimeoutMs,
+    traceparent: row.integration.sendTraceparent,
     definition: definitionOf({ ...webhook, version: row.version }, headers),
     idempotent: usesTransactionalId(webhook),
     capture: webhook.captureEnabled ? webhook.captureFields : [],

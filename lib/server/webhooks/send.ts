@@ -5,6 +5,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { BuiltRequest } from '../../domain/webhook/request';
 import { checkDestination, guardedLookup, isAllowedService, BlockedDestinationError } from './destination';
+import { currentTraceparent, inSpan, SpanKind, SpanStatusCode } from '../tracing';
 
 export type ErrorClass =
   | 'http_4xx'
@@ -27,6 +28,8 @@ export interface SendOptions {
   maxResponseBytes: number;
   /** aborts the request (the activity's cancellation); its reason is rethrown, not classified */
   signal?: AbortSignal;
+  /** send the W3C `traceparent` of the request's span (the integration's switch; only while tracing is on) */
+  traceparent?: boolean;
 }
 
 export const DEFAULT_SEND_OPTIONS: SendOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxResponseBytes: 1_000_000 };
@@ -57,7 +60,39 @@ function agentFor(connectTimeoutMs: number, guarded: boolean): Dispatcher {
   return agent;
 }
 
-export async function sendRequest(built: BuiltRequest, options: SendOptions = DEFAULT_SEND_OPTIONS): Promise<SendOutcome> {
+/**
+ * Sends the request in a client span of its own (a no-op while tracing is off). The span carries the method,
+ * host and status, never the path, query or headers, which may hold secrets.
+ */
+export function sendRequest(built: BuiltRequest, options: SendOptions = DEFAULT_SEND_OPTIONS): Promise<SendOutcome> {
+  const host = hostOf(built.url);
+  return inSpan(
+    `${built.method} ${host}`,
+    { 'http.request.method': built.method, 'server.address': host },
+    async (span) => {
+      const traceparent = options.traceparent ? currentTraceparent() : null;
+      const sent = traceparent ? { ...built, headers: [...built.headers.filter((h) => h.name.toLowerCase() !== 'traceparent'), { name: 'traceparent', value: traceparent, secret: false }] } : built;
+      const outcome = await send(sent, options);
+      if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
+      if (outcome.errorClass) {
+        span.setAttribute('error.type', outcome.errorClass);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorClass });
+      }
+      return outcome;
+    },
+    SpanKind.CLIENT,
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
+async function send(built: BuiltRequest, options: SendOptions): Promise<SendOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const failure = (errorClass: ErrorClass, errorMessage: string): SendOutcome => ({

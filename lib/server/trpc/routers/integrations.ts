@@ -14,7 +14,7 @@ import { newSigningSecret, SIGNING_OVERLAP_MS } from '../../webhooks/signing';
 
 type Db = Prisma.TransactionClient;
 
-const INTEGRATION_FIELDS = ['name', 'rootUrl', 'rateLimitPerSecond', 'connectTimeoutMs', 'requestTimeoutMs'] as const;
+const INTEGRATION_FIELDS = ['name', 'rootUrl', 'rateLimitPerSecond', 'connectTimeoutMs', 'requestTimeoutMs', 'sendTraceparent'] as const;
 
 /** The rows to store (secret values encrypted) and, for the audit trail, each header's plain value. */
 async function headerRows(prisma: Db, integrationId: string | null, input: IntegrationInput, key: () => Buffer) {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Integration" ADD COLUMN     "sendTraceparent" BOOLEAN NOT NULL DEFAULT false;
+

@@ -16,11 +16,16 @@ function createMetrics() {
   const registers = [registry];
   return {
     registry,
-    eventsAccepted: new Counter({ name: 'hookflow_events_accepted_total', help: 'Events POST /api/events accepted (202), repeated ids included', registers }),
+    eventsAccepted: new Counter({
+      name: 'hookflow_events_accepted_total',
+      help: 'Events accepted, repeated ids included, by source: events (POST /api/events) or segment (each message of the Segment-compatible API)',
+      labelNames: ['source'] as const,
+      registers,
+    }),
     eventsRejected: new Counter({
       name: 'hookflow_events_rejected_total',
-      help: 'Events POST /api/events refused, by reason: unauthorized, forbidden, too_large, invalid_json, invalid_event, busy (queue full), unavailable (database down)',
-      labelNames: ['reason'] as const,
+      help: 'Events refused, by source and reason: unauthorized, forbidden, too_large, invalid_json, invalid_event, busy (queue full), unavailable (database down); segment adds invalid_message, invalid_batch, invalid_gzip, not_found',
+      labelNames: ['source', 'reason'] as const,
       registers,
     }),
     ingestBatchSize: new Histogram({

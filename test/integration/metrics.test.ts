@@ -99,10 +99,10 @@ describe('GET /api/metrics', () => {
 
     const after = await (await scrape(key)).text();
     const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
-    expect(moved('hookflow_events_accepted_total')).toBe(1);
-    expect(moved('hookflow_events_rejected_total', { reason: 'invalid_json' })).toBe(1);
-    expect(moved('hookflow_events_rejected_total', { reason: 'invalid_event' })).toBe(1);
-    expect(moved('hookflow_events_rejected_total', { reason: 'unauthorized' })).toBe(1);
+    expect(moved('hookflow_events_accepted_total', { source: 'events' })).toBe(1);
+    expect(moved('hookflow_events_rejected_total', { source: 'events', reason: 'invalid_json' })).toBe(1);
+    expect(moved('hookflow_events_rejected_total', { source: 'events', reason: 'invalid_event' })).toBe(1);
+    expect(moved('hookflow_events_rejected_total', { source: 'events', reason: 'unauthorized' })).toBe(1);
     expect(moved('hookflow_runs_started_total', { flow: flowId })).toBe(1);
     expect(moved('hookflow_ingest_batch_size_count')).toBe(1);
     expect(moved('hookflow_http_request_duration_seconds_count', { route: '/api/events', method: 'POST', status: '202' })).toBe(1);

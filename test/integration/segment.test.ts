@@ -19,6 +19,7 @@ import { createApiKey } from '../../lib/server/auth/api-keys';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { IDENTIFY_EVENT_TYPE } from '../../lib/domain/events/schema';
+import { segmentAnswerSchema } from '../../lib/domain/events/segment';
 
 let env: TestEnv;
 let receiver: Receiver;
@@ -220,6 +221,7 @@ describe('bad input', () => {
     });
     expect(response.status).toBe(200);
     const body = await response.json();
+    expect(segmentAnswerSchema.safeParse(body).success).toBe(true);
     expect(body).toEqual({
       success: true,
       accepted: 2,

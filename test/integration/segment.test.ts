@@ -20,6 +20,7 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { IDENTIFY_EVENT_TYPE } from '../../lib/domain/events/schema';
 import { segmentAnswerSchema } from '../../lib/domain/events/segment';
+import { callerFor, userWithRole } from '../support/trpc';
 
 let env: TestEnv;
 let receiver: Receiver;
@@ -234,6 +235,19 @@ describe('bad input', () => {
         { index: 5, messageId: 'batch-good-2', field: 'timestamp', error: expect.stringContaining('ISO 8601') },
       ],
     });
+    // The Logs page lists each refused message with the problem and the message as sent.
+    const marketer = callerFor(env.prisma, await userWithRole(env.prisma, 'marketer'));
+    const { items } = await marketer.logs.refused({ limit: 50 });
+    // (Only this test sends batches with bad messages; a single bad call is answered 400 and not kept.)
+    const refusedHere = items.filter((i) => i.call === 'batch');
+    expect(refusedHere.map((i) => [i.call, i.position, i.messageId, i.field]).sort()).toEqual([
+      ['batch', 1, 'batch-no-event', 'event'],
+      ['batch', 2, 'batch-nobody', 'userId'],
+      ['batch', 4, null, 'type'],
+      ['batch', 5, 'batch-good-2', 'timestamp'],
+    ]);
+    expect(JSON.parse(refusedHere.find((i) => i.position === 5)!.payload)).toMatchObject({ timestamp: 'yesterday', properties: { order_id: 'b-2' } });
+
     const stored = await env.prisma.event.findMany({ where: { customer: { externalId: 'batch-user' } } });
     expect(stored.map((e) => e.id).sort()).toEqual(['batch-good-1', 'batch-good-3']);
     expect(stored.find((e) => e.id === 'batch-good-3')!.occurredAt.toISOString()).toBe('2026-11-30T10:00:00.000Z');

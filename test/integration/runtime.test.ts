@@ -261,14 +261,16 @@ describe('waits', () => {
     expect(receiver.requests.map((r) => r.url)).toEqual(['/morning']);
     toRecord.push(['wait-time-of-day', run!.workflowId]);
     // The time-skipping server moved its clock to the wait's end: the attempt was scheduled at 09:30 in Berlin,
-    // less than a day after the run started.
+    // at most a day (25 hours on the day clocks go back) after the run started. When the earlier tests of this
+    // file ran first, the server's clock is far ahead (a run in 2126 was seen), at times on the eve of a
+    // daylight-saving change: an offset taken from the start of the wait then ended it at 08:30.
     const [attempt] = await attemptsOf(run!.workflowId);
     const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(attempt!.scheduledAt!);
     expect(berlin).toBe('09:30');
     const started = (await t.env.client.workflow.getHandle(run!.workflowId).describe()).startTime.getTime();
     const waited = attempt!.scheduledAt!.getTime() - started;
     expect(waited).toBeGreaterThan(0);
-    expect(waited).toBeLessThanOrEqual(24 * 60 * 60 * 1000);
+    expect(waited).toBeLessThanOrEqual(25 * 60 * 60 * 1000);
   });
 });
 

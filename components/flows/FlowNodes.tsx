@@ -11,6 +11,7 @@ import { conditionSentence, durationInWords } from '@/lib/domain/flow/words';
 import type { EditorNodeOf } from '@/components/flows/canvas/store';
 import { useView } from './editor-context';
 import { OutputCount, StepCountLine } from './StepCountLinks';
+import { triggerName } from '@/lib/domain/events/schema';
 
 const NO_PROBLEMS: string[] = [];
 
@@ -51,7 +52,7 @@ function Shell({ id, kind, title, children, selected }: { id: string; kind: stri
 const TriggerNode = memo(function TriggerNode({ id, data, selected }: NodeProps<EditorNodeOf<'trigger'>>) {
   return (
     <>
-      <Shell id={id} kind="trigger" title={data.eventType || 'choose an event'} selected={selected} />
+      <Shell id={id} kind="trigger" title={data.eventType ? triggerName(data.eventType) : 'choose an event'} selected={selected} />
       <Handle type="source" position={Position.Bottom} />
     </>
   );

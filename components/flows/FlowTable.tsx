@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { FlowStatus } from '../StatusBadge';
+import { triggerName } from '@/lib/domain/events/schema';
 
 type RunCounts = Partial<Record<'pending' | 'running' | 'completed' | 'failed', number>>;
 
@@ -56,7 +57,7 @@ export function FlowTable({ flows, actions }: { flows: FlowRow[]; actions?: (flo
               <Link href={`/flows/${flow.id}`}>{flow.name}</Link>
             </td>
             <td>
-              <code>{flow.triggerEventType}</code>
+              <code>{triggerName(flow.triggerEventType)}</code>
             </td>
             <td>
               <FlowStatus flow={flow} />

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../trpc';
 import { ConfirmButton, ErrorBanner, Field, fieldErrorsOf, Loading, useTitle } from '../ui';
 import { FlowTable, type FlowRow } from './FlowTable';
+import { IDENTIFY_EVENT_TYPE } from '@/lib/domain/events/schema';
 
 function RenameForm({ flow, onDone }: { flow: FlowRow; onDone: () => void }) {
   const trpc = useTRPC();
@@ -46,6 +47,7 @@ export function FlowsPage() {
   const queryClient = useQueryClient();
   const [showArchived, setShowArchived] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
+  const [startsOn, setStartsOn] = useState<'event' | 'identified'>('event');
   const flows = useQuery(trpc.flows.list.queryOptions({ includeArchived: showArchived }));
   const eventTypes = useQuery(trpc.flows.eventTypes.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
@@ -56,7 +58,7 @@ export function FlowsPage() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    create.mutate({ name: String(form.get('name') ?? ''), triggerEventType: String(form.get('eventType') ?? '') });
+    create.mutate({ name: String(form.get('name') ?? ''), triggerEventType: startsOn === 'identified' ? IDENTIFY_EVENT_TYPE : String(form.get('eventType') ?? '') });
   };
   const empty = flows.data?.length === 0 && !showArchived;
   return (
@@ -79,11 +81,19 @@ export function FlowsPage() {
           <Field label="Name" htmlFor="flow-name" error={errors.name}>
             <input id="flow-name" name="name" placeholder="Welcome series" required />
           </Field>
-          <Field label="Starts on event" htmlFor="flow-event" error={errors.triggerEventType} hint="Pick an event type seen so far, or type a new one">
-            <input id="flow-event" name="eventType" placeholder="customer.signed_up" list="flow-event-types" required autoComplete="off" />
+          <Field label="Starts when" htmlFor="flow-starts-on">
+            <select id="flow-starts-on" value={startsOn} onChange={(e) => setStartsOn(e.target.value === 'identified' ? 'identified' : 'event')}>
+              <option value="event">an event arrives</option>
+              <option value="identified">a customer is identified (Segment identify)</option>
+            </select>
           </Field>
+          {startsOn === 'event' ? (
+            <Field label="Starts on event" htmlFor="flow-event" error={errors.triggerEventType} hint="Pick an event type seen so far, or type a new one">
+              <input id="flow-event" name="eventType" placeholder="customer.signed_up" list="flow-event-types" required autoComplete="off" />
+            </Field>
+          ) : null}
           <datalist id="flow-event-types">
-            {(eventTypes.data ?? []).map((t) => (
+            {(eventTypes.data ?? []).filter((t) => t !== IDENTIFY_EVENT_TYPE).map((t) => (
               <option key={t} value={t} />
             ))}
           </datalist>

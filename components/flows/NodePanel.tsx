@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import type { Node } from '@xyflow/react';
 import type { Condition, FieldOperator } from '@/lib/domain/flow/conditions';
 import type { CatalogEntry } from './editor-context';
+import { IDENTIFY_EVENT_TYPE } from '@/lib/domain/events/schema';
 
 type Data = Record<string, unknown>;
 type Branch = { id: string; label: string; condition: Condition };
@@ -200,6 +201,35 @@ function WebhookPicker({ value, webhooks, onChange }: { value: string; webhooks:
   );
 }
 
+/** The trigger: an event type, or "a customer is identified" (Segment identify), and whether anonymous visitors start it. */
+function TriggerFields({ data, onChange }: { data: Data; onChange: (data: Data) => void }) {
+  const identified = data.eventType === IDENTIFY_EVENT_TYPE;
+  return (
+    <div>
+      <div className="field">
+        <label htmlFor="node-trigger-kind">Starts when</label>
+        <select id="node-trigger-kind" value={identified ? 'identified' : 'event'} onChange={(e) => onChange({ ...data, eventType: e.target.value === 'identified' ? IDENTIFY_EVENT_TYPE : '' })}>
+          <option value="event">an event arrives</option>
+          <option value="identified">a customer is identified</option>
+        </select>
+      </div>
+      {identified ? (
+        <p className="hint">The flow runs each time a Segment identify call (or RudderStack&apos;s) names a customer; their traits are in Customer and Event.Data.</p>
+      ) : (
+        <div className="field">
+          <label htmlFor="node-event">Event type</label>
+          <input id="node-event" value={String(data.eventType ?? '')} onChange={(e) => onChange({ ...data, eventType: e.target.value })} placeholder="order.placed" />
+          <p className="hint">The flow runs for every event of this type: sent to POST /api/events, or a Segment track call&apos;s event name.</p>
+        </div>
+      )}
+      <label className="toggle">
+        <input type="checkbox" checked={data.anonymous === true} onChange={(e) => onChange({ ...data, anonymous: e.target.checked || undefined })} /> Also for anonymous visitors
+      </label>
+      <p className="hint">Segment calls that carry only an anonymousId start this flow only when this is on.</p>
+    </div>
+  );
+}
+
 export function NodePanel({
   node,
   webhooks,
@@ -227,13 +257,7 @@ export function NodePanel({
           {p}
         </p>
       ))}
-      {node.type === 'trigger' ? (
-        <div className="field">
-          <label htmlFor="node-event">Event type</label>
-          <input id="node-event" value={String(data.eventType ?? '')} onChange={(e) => onChange({ ...data, eventType: e.target.value })} placeholder="order.placed" />
-          <p className="hint">The flow runs for every event of this type sent to POST /api/events.</p>
-        </div>
-      ) : null}
+      {node.type === 'trigger' ? <TriggerFields data={data} onChange={onChange} /> : null}
       {node.type === 'webhook' ? <WebhookPicker value={String(data.webhookId ?? '')} webhooks={webhooks} onChange={(webhookId) => onChange({ ...data, webhookId })} /> : null}
       {node.type === 'branch' ? (
         <div>

@@ -41,6 +41,31 @@ describe('group commit', () => {
     expect(batches).toEqual([[1], [2, 3], [4, 5]]);
   });
 
+  it('writes items submitted together in one write, past maxBatch, and each gets its own result', async () => {
+    const { batches, write, finishNext } = controlledWrite();
+    const commit = new GroupCommit(write, { maxBatch: 2, maxQueue: 100 });
+    const first = commit.submit(1);
+    const group = commit.submitAll([2, 3, 4, 5]);
+    const after = commit.submit(6);
+    for (let i = 0; i < 3; i++) await finishNext();
+    expect(await first).toBe(10);
+    expect(await Promise.all(group)).toEqual([20, 30, 40, 50]);
+    expect(await after).toBe(60);
+    expect(batches).toEqual([[1], [2, 3, 4, 5], [6]]);
+  });
+
+  it('refuses a whole group that does not fit in the queue', async () => {
+    const { write, finishNext } = controlledWrite();
+    const commit = new GroupCommit(write, { maxBatch: 10, maxQueue: 3 });
+    const first = commit.submit(1);
+    const refused = await Promise.allSettled(commit.submitAll([2, 3, 4, 5]));
+    expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(QueueFullError);
+    expect(commit.waiting).toBe(0);
+    await finishNext();
+    expect(await first).toBe(10);
+  });
+
   it('when a write fails, writes each item alone so that only the bad one fails', async () => {
     const { batches, write, finishNext } = controlledWrite();
     const commit = new GroupCommit(write, { maxBatch: 10, maxQueue: 100 });

@@ -23,6 +23,8 @@ interface Waiting<I, O> {
   item: I;
   resolve: (result: O) => void;
   reject: (error: unknown) => void;
+  /** items submitted together share one and are written in the same write */
+  group?: object;
 }
 
 export class GroupCommit<I, O> {
@@ -43,6 +45,18 @@ export class GroupCommit<I, O> {
     });
   }
 
+  /**
+   * Submits items that belong together (one client request): they are written in the same write, even past
+   * maxBatch, and each gets its own result. The queue takes all of them or none.
+   */
+  submitAll(items: I[]): Promise<O>[] {
+    if (this.queue.length + items.length > this.options.maxQueue) return items.map(() => Promise.reject(new QueueFullError(this.queue.length)));
+    const group = {};
+    const results = items.map((item) => new Promise<O>((resolve, reject) => this.queue.push({ item, resolve, reject, group })));
+    if (!this.writing && items.length > 0) void this.drain();
+    return results;
+  }
+
   /** Items waiting for a write, for metrics and health. */
   get waiting(): number {
     return this.queue.length;
@@ -52,7 +66,10 @@ export class GroupCommit<I, O> {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch);
+        let size = Math.min(this.options.maxBatch, this.queue.length);
+        // A group is never split between writes.
+        while (size < this.queue.length && this.queue[size]!.group !== undefined && this.queue[size]!.group === this.queue[size - 1]!.group) size++;
+        const batch = this.queue.splice(0, size);
         await this.writeBatch(batch);
       }
     } finally {

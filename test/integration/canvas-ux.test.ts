@@ -249,3 +249,37 @@ describe('building a flow with the keyboard only', () => {
     await context.close();
   });
 });
+
+describe('a flow that starts when a customer is identified (Segment identify)', () => {
+  it('is chosen on the Flows page, named so on the trigger, and switched in the inspector with the anonymous opt-in', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1440, height: 960 } });
+    try {
+      const page = await signIn(context, app.baseUrl, 'marketer@example.com');
+      await open(page, `${app.baseUrl}/flows`);
+      await page.getByLabel('Name').fill('Welcome identified customers');
+      await page.getByLabel('Starts when').selectOption('identified');
+      await expect.poll(() => page.getByLabel('Starts on event').count()).toBe(0);
+      await page.getByRole('button', { name: 'Create flow' }).click();
+      await page.waitForURL(/\/flows\/[^/]+$/);
+      const trigger = page.locator('.react-flow__node-trigger');
+      await trigger.getByText('Customer identified').waitFor();
+      const flow = await app.prisma.flow.findFirstOrThrow({ where: { name: 'Welcome identified customers' } });
+      expect(flow.triggerEventType).toBe('$identify');
+      const draftTrigger = async () => ((await app.prisma.flow.findUniqueOrThrow({ where: { id: flow.id } })).draftGraph as FlowGraph).nodes.find((n) => n.type === 'trigger')!.data as Record<string, unknown>;
+
+      await trigger.click();
+      const kind = page.getByLabel('Starts when');
+      await expect.poll(() => kind.inputValue()).toBe('identified');
+      await page.getByLabel('Also for anonymous visitors').check();
+      await expect.poll(draftTrigger, { timeout: 15_000 }).toEqual({ eventType: '$identify', anonymous: true });
+      await shot(page, 'canvas-identified-trigger.png');
+
+      await kind.selectOption('event');
+      await page.getByLabel('Event type').fill('Order Completed');
+      await trigger.getByText('Order Completed').waitFor();
+      await expect.poll(draftTrigger, { timeout: 15_000 }).toEqual({ eventType: 'Order Completed', anonymous: true });
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,37 +1,17 @@
 /** POST /api/events: the ingestion API (docs/architecture.md, "Data path of one event"). */
-import { timingSafeEqual } from 'node:crypto';
-import { ingestKey } from '@/lib/server/keys';
 import { ingestEvent } from '@/lib/server/events/ingest';
 import { appIngestDeps } from '@/lib/server/events/deps';
 import { MAX_EVENT_BYTES } from '@/lib/domain/events/schema';
 import { QueueFullError } from '@/lib/server/group-commit';
 import { log } from '@/lib/server/log';
-import { looksLikeApiKey } from '@/lib/server/auth/api-keys';
-import { apiJson, refuseWithoutScope } from '@/lib/server/api/http';
+import { apiJson } from '@/lib/server/api/http';
+import { eventsKeyOf, refuseEventsKey } from '@/lib/server/events/auth';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-function isIngestKey(bearer: string): boolean {
-  const given = Buffer.from(bearer);
-  const expected = Buffer.from(ingestKey().value);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** The ingest key, or an API key with the events:write scope (401 without a valid key, 403 without the scope). */
-async function refusal(request: Request): Promise<Response | null> {
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim() ?? '';
-  if (bearer && isIngestKey(bearer)) return null;
-  if (looksLikeApiKey(bearer)) return refuseWithoutScope(request, 'events:write');
-  return apiJson(
-    401,
-    { error: 'unauthorized', message: 'Send the ingest key, or an API key with the events:write scope, as "Authorization: Bearer <key>" (npm start prints the ingest key; it is in .data/ingest.key or HOOKFLOW_INGEST_KEY)' },
-    { 'www-authenticate': 'Bearer' },
-  );
-}
-
 export async function POST(request: Request): Promise<Response> {
-  const refused = await refusal(request);
+  const refused = await refuseEventsKey(request, eventsKeyOf(request), 'as "Authorization: Bearer <key>"');
   if (refused) return refused;
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {

@@ -11,13 +11,14 @@ import { durationInWords } from '@/lib/domain/flow/words';
 import type { EditorNode, EditorStore } from '@/components/flows/canvas/store';
 import { checkConnection } from '@/components/flows/canvas/connections';
 import type { CatalogEntry } from '../editor-context';
+import { triggerName } from '@/lib/domain/events/schema';
 
 /** A step as a person tells it apart in a list: its kind and what it does. */
 function stepName(node: Pick<FlowNode, 'type' | 'data'> | EditorNode, catalog: ReadonlyMap<string, CatalogEntry>): string {
   const data = (node.data ?? {}) as Record<string, unknown>;
   switch (node.type) {
     case 'trigger':
-      return `Trigger: ${String(data.eventType || 'no event yet')}`;
+      return `Trigger: ${data.eventType ? triggerName(String(data.eventType)) : 'no event yet'}`;
     case 'webhook':
       return `Webhook: ${catalog.get(String(data.webhookId))?.name ?? 'not chosen yet'}`;
     case 'branch':

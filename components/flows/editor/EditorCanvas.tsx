@@ -4,6 +4,7 @@ import { useCallback, type DragEvent, type RefObject } from 'react';
 import type { EditorEdge, EditorNode, EditorStore } from '@/components/flows/canvas/store';
 import { nodeTypes } from '../FlowNodes';
 import { DEFAULT_NODE_SIZE } from '@/components/flows/canvas/clipboard';
+import { IDENTIFY_EVENT_TYPE } from '@/lib/domain/events/schema';
 
 /** The minimap colours each step like its palette item (app/globals.css). */
 const minimapClass = (node: { type?: string }) => `minimap-${node.type ?? 'step'}`;
@@ -55,7 +56,7 @@ export function EditorCanvas({
     <div className="flow-canvas" data-testid="flow-canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       {draftNodeCount === 0 && !readOnly ? (
         <div className="canvas-empty" role="note">
-          <strong>Start with a trigger.</strong> Drag <em>Trigger</em> from the left onto the canvas: the flow runs for every <code>{eventType}</code> event. Then add webhooks, branches, waits and an End.
+          <strong>Start with a trigger.</strong> Drag <em>Trigger</em> from the left onto the canvas: {eventType === IDENTIFY_EVENT_TYPE ? 'the flow runs each time a customer is identified.' : <>the flow runs for every <code>{eventType}</code> event.</>} Then add webhooks, branches, waits and an End.
         </div>
       ) : null}
       <ReactFlow<EditorNode>

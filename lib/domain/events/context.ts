@@ -24,11 +24,14 @@ export function customerContext(externalId: string, attributes: Record<string, u
   return context;
 }
 
-export function eventContext(event: { id: string; type: string; data: unknown; occurredAt: Date }): {
+export function eventContext(event: { id: string; type: string; data: unknown; occurredAt: Date; context?: unknown }): {
   Id: string;
   Type: string;
   Data: Record<string, unknown>;
   OccurredAt: string;
+  /** Segment's context (page, device, library, ...), for events from the Segment-compatible API */
+  Context?: Record<string, unknown>;
 } {
-  return { Id: event.id, Type: event.type, Data: (event.data ?? {}) as Record<string, unknown>, OccurredAt: event.occurredAt.toISOString() };
+  const base = { Id: event.id, Type: event.type, Data: (event.data ?? {}) as Record<string, unknown>, OccurredAt: event.occurredAt.toISOString() };
+  return event.context && typeof event.context === 'object' ? { ...base, Context: event.context as Record<string, unknown> } : base;
 }

@@ -1,11 +1,28 @@
 import { z } from 'zod';
 
 /** Event ids are part of workflow ids (`flow/<flowId>/<eventId>`), so they stay URL- and UI-friendly. */
-const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
-const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
+/**
+ * Event types as clients name them: `order.placed`, or Segment's `Order Completed`. They start with a letter
+ * or digit (`$` starts the types Hookflow itself gives, like IDENTIFY_EVENT_TYPE), hold no control characters
+ * and do not end in a space.
+ */
+export const EVENT_TYPE_PATTERN = /^[\p{L}\p{N}](?:[^\p{C}]{0,98}[^\p{C}\s])?$/u;
+export const EVENT_TYPE_RULE = 'must be 1-100 characters, start with a letter or digit and hold no control characters (e.g. order.placed or Order Completed)';
 
-/** An event type as the API takes it and the flows list offers it. */
-export const eventTypeSchema = z.string().trim().regex(EVENT_TYPE_PATTERN, 'Use letters, digits and . _ : -, e.g. order.placed');
+/** The type of the event a Segment `identify` call stores: flows on it start when a customer is identified (docs/sources.md). */
+export const IDENTIFY_EVENT_TYPE = '$identify';
+
+/** A trigger's event type as people read it: "Customer identified" for IDENTIFY_EVENT_TYPE, else the type itself. */
+export function triggerName(eventType: string): string {
+  return eventType === IDENTIFY_EVENT_TYPE ? 'Customer identified' : eventType;
+}
+
+/** An event type a flow can start on, as the flows list and the canvas take it: a client's type, or "customer identified". */
+export const eventTypeSchema = z
+  .string()
+  .trim()
+  .refine((type) => type === IDENTIFY_EVENT_TYPE || EVENT_TYPE_PATTERN.test(type), `An event type ${EVENT_TYPE_RULE}`);
 
 /** POST /api/events body (docs/architecture.md, "Data path of one event"). */
 export const eventInputSchema = z
@@ -13,9 +30,7 @@ export const eventInputSchema = z
     id: z.string({ error: 'is required (a unique id for this event, e.g. "order-1042")' }).regex(EVENT_ID_PATTERN, {
       error: 'must be 1-200 characters: letters, digits and . _ : @ -, starting with a letter or digit',
     }),
-    type: z.string({ error: 'is required (e.g. "customer.signed_up")' }).regex(EVENT_TYPE_PATTERN, {
-      error: 'must be 1-100 characters: letters, digits and . _ : -',
-    }),
+    type: z.string({ error: 'is required (e.g. "customer.signed_up")' }).regex(EVENT_TYPE_PATTERN, { error: EVENT_TYPE_RULE }),
     customer: z
       .object({
         id: z.union([z.string().min(1).max(200), z.number().int().transform(String)], { error: 'is required: the customer\'s id in your system' }),
@@ -37,7 +52,7 @@ export const EVENT_LIMITS = { depth: 32, keys: 1_000, stringLength: 32 * 1024 } 
  * The first limit an event breaks, with the path of the value, or null. Iterative, so that no input can
  * exhaust the stack however deep it nests.
  */
-function checkEventLimits(body: unknown): { field: string; message: string } | null {
+export function checkEventLimits(body: unknown): { field: string; message: string } | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
   let keys = 0;
   while (stack.length > 0) {

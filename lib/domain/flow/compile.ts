@@ -131,6 +131,12 @@ function buildPlan(graph: FlowGraph, webhooks: ReadonlyMap<string, WebhookInfo>)
 }
 
 /** The trigger's filter, if any, from a validated graph. */
+/** Whether the flow starts for visitors known only by an anonymous id (docs/sources.md). */
+export function startsForAnonymous(graph: FlowGraph): boolean {
+  const trigger = graph.nodes.find((n) => n.type === 'trigger');
+  return trigger?.type === 'trigger' && trigger.data.anonymous === true;
+}
+
 export function triggerFilter(graph: FlowGraph): Condition | null {
   const trigger = graph.nodes.find((n) => n.type === 'trigger');
   return trigger?.type === 'trigger' ? (trigger.data.filter ?? null) : null;

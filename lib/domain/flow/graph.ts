@@ -40,6 +40,8 @@ export const triggerNodeSchema = z.object({
     eventType: z.string().max(200, 'At most 200 characters'),
     /** customer attribute filter: the run starts only when it holds */
     filter: conditionSchema.nullish(),
+    /** start for visitors known only by an anonymous id too (Segment calls without a userId) */
+    anonymous: z.boolean().optional(),
   }),
 });
 

@@ -35,7 +35,7 @@ export interface CustomerFlowInput {
   /** a test run (revision 2); absent on customer runs */
   test?: TestRunOptions;
   customer: Record<string, unknown>;
-  event: { Id: string; Type: string; Data: Record<string, unknown>; OccurredAt: string };
+  event: { Id: string; Type: string; Data: Record<string, unknown>; OccurredAt: string; Context?: Record<string, unknown> };
 }
 
 /** A sample response a dry run answers a webhook step with. */

@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from '../db';
 import { evaluateCondition, type Condition } from '../../domain/flow/conditions';
-import { triggerFilter } from '../../domain/flow/compile';
+import { startsForAnonymous, triggerFilter } from '../../domain/flow/compile';
 import type { FlowGraph } from '../../domain/flow/graph';
 import type { Plan } from '../../domain/flow/plan';
 import { customerContext, eventContext } from '../../domain/events/context';
@@ -19,6 +19,7 @@ import { INTERPRETER_REVISION } from '../../domain/flow/run';
 import { sameJson } from '../../domain/json';
 import { isBusy, isUniqueViolation, json, list, newId, Prisma, readJson, rows, sqlDb, type SqlDb } from '../sql';
 import type { DatabaseProvider } from '../db-url';
+import { resolveIdentity, type Identity } from './identities';
 
 interface IngestResponse {
   eventId: string;
@@ -82,9 +83,21 @@ function storedRuns(prisma: PrismaClient, eventId: string): Promise<StoredRun[]>
 }
 
 /** An event to store; with `flowId`, it starts that flow only (startFlow). */
-interface Submission {
+export interface Submission {
   event: EventInput;
   flowId?: string;
+  /** Segment: the message's ids, linked before it is stored; its event's customer id is then the resolved one */
+  identity?: Identity;
+  /** Segment's context, stored with the event */
+  context?: Record<string, unknown> | null;
+}
+
+/**
+ * Stores submissions that arrived together (a Segment batch) in one transaction. Each answers its new runs,
+ * null for a repeated id, or the error that refused it alone.
+ */
+export function storeTogether(prisma: PrismaClient, submissions: Submission[]): Promise<PromiseSettledResult<StoredRun[] | null>[]> {
+  return Promise.allSettled(storeQueue(prisma).submitAll(submissions));
 }
 
 /** Per database client: one writer for its events. The bounds keep a burst's wait for a commit to seconds. */
@@ -117,6 +130,18 @@ async function storeEvents(prisma: PrismaClient, events: Submission[]): Promise<
 }
 
 async function storeEventsOnce(tx: SqlDb, submissions: Submission[]): Promise<(StoredRun[] | null)[]> {
+  if (!submissions.some((s) => s.identity)) return storeNewEvents(tx, submissions, new Date());
+  // Segment messages link ids as they go, so each is placed after the links of those before it.
+  const results: (StoredRun[] | null)[] = [];
+  const now = new Date();
+  for (const submission of submissions) {
+    if (submission.identity) submission.event.customer.id = await resolveIdentity(tx, submission.identity, now);
+    results.push(...(await storeNewEvents(tx, [submission], now)));
+  }
+  return results;
+}
+
+async function storeNewEvents(tx: SqlDb, submissions: Submission[], now: Date): Promise<(StoredRun[] | null)[]> {
   const provider = tx.provider;
   // Only the first of each id in this batch, and only ids not stored before, are new events.
   const stored = await tx.query<{ id: string }>(Prisma.sql`SELECT "id" FROM "Event" WHERE "id" IN (${list(submissions.map((s) => s.event.id))})`);
@@ -125,11 +150,18 @@ async function storeEventsOnce(tx: SqlDb, submissions: Submission[]): Promise<(S
   if (freshSubmissions.length === 0) return submissions.map(() => null);
   const fresh = freshSubmissions.map((s) => s.event);
 
-  const now = new Date();
   const customers = await storeCustomers(tx, provider, fresh, now);
   await tx.execute(
-    Prisma.sql`INSERT INTO "Event" ("id", "type", "customerId", "data", "occurredAt", "receivedAt") VALUES ${rows(
-      fresh.map((event) => [event.id, event.type, customers.get(event.customer.id)!.id, json(provider, event.data), occurredAt(event, now), now]),
+    Prisma.sql`INSERT INTO "Event" ("id", "type", "customerId", "data", "context", "occurredAt", "receivedAt") VALUES ${rows(
+      freshSubmissions.map(({ event, context }) => [
+        event.id,
+        event.type,
+        customers.get(event.customer.id)!.id,
+        json(provider, event.data),
+        context ? json(provider, context) : null,
+        occurredAt(event, now),
+        now,
+      ]),
     )}`,
   );
   const runs = await createRuns(tx, freshSubmissions, customers, now);
@@ -142,24 +174,27 @@ interface StoredCustomer {
   id: string;
   externalId: string;
   attributes: Record<string, unknown>;
+  /** known only by an anonymous id: flows start for it only when they opt in */
+  anonymous: boolean;
 }
 
 /** Upserts each customer once per batch, merging the attributes of its events in order. */
 async function storeCustomers(tx: SqlDb, provider: DatabaseProvider, events: EventInput[], now: Date): Promise<Map<string, StoredCustomer>> {
   const externalIds = [...new Set(events.map((e) => e.customer.id))];
   const existing = (
-    await tx.query<{ id: string; externalId: string; attributes: unknown }>(
-      Prisma.sql`SELECT "id", "externalId", "attributes" FROM "Customer" WHERE "externalId" IN (${list(externalIds)})`,
+    await tx.query<{ id: string; externalId: string; attributes: unknown; anonymous: unknown }>(
+      Prisma.sql`SELECT "id", "externalId", "attributes", "anonymous" FROM "Customer" WHERE "externalId" IN (${list(externalIds)})`,
     )
   ).map((c) => ({
     ...c,
     attributes: readJson<Record<string, unknown>>(c.attributes) ?? {},
+    anonymous: c.anonymous === true || c.anonymous === 1,
   }));
   const before = new Map(existing.map((c) => [c.externalId, c]));
   const customers = new Map<string, StoredCustomer>();
   for (const event of events) {
     const { id: externalId, ...attributes } = event.customer;
-    const current = customers.get(externalId) ?? before.get(externalId) ?? { id: newId(), externalId, attributes: {} };
+    const current = customers.get(externalId) ?? before.get(externalId) ?? { id: newId(), externalId, attributes: {}, anonymous: false };
     customers.set(externalId, { ...current, attributes: { ...current.attributes, ...attributes } });
   }
   const created = [...customers.values()].filter((c) => !before.has(c.externalId));
@@ -185,6 +220,8 @@ interface LiveVersion {
   version: number;
   plan: Plan;
   filter: Condition | null;
+  /** starts for anonymous visitors too (the trigger's opt-in) */
+  anonymous: boolean;
 }
 
 /** One pending run per event and active flow on its type whose trigger filter holds; each run carries its workflow input. */
@@ -192,14 +229,15 @@ async function createRuns(tx: SqlDb, submissions: Submission[], customers: Map<s
   const versions = await liveVersions(tx, [...new Set(submissions.map((s) => s.event.type))]);
   const byEvent = new Map<string, StoredRun[]>();
   const values: unknown[][] = [];
-  for (const { event, flowId } of submissions) {
+  for (const { event, flowId, context: segmentContext } of submissions) {
     const customer = customers.get(event.customer.id)!;
     const context = {
       Customer: customerContext(customer.externalId, customer.attributes),
-      Event: eventContext({ id: event.id, type: event.type, data: event.data, occurredAt: occurredAt(event, now) }),
+      Event: eventContext({ id: event.id, type: event.type, data: event.data, occurredAt: occurredAt(event, now), context: segmentContext }),
     };
     for (const version of versions.get(event.type) ?? []) {
       if (flowId !== undefined && version.flowId !== flowId) continue;
+      if (customer.anonymous && !version.anonymous) continue;
       if (version.filter && !evaluateCondition(version.filter, context)) continue;
       const id = newId();
       const workflowId = workflowIdFor(version.flowId, event.id);
@@ -235,7 +273,8 @@ async function liveVersions(tx: SqlDb, types: string[]): Promise<Map<string, Liv
   const missing = flows.map((f) => f.versionId).filter((id) => !versionCache.has(id));
   if (missing.length > 0) {
     for (const row of await tx.query<{ id: string; graph: unknown; plan: unknown }>(Prisma.sql`SELECT "id", "graph", "plan" FROM "FlowVersion" WHERE "id" IN (${list(missing)})`)) {
-      remember(row.id, { plan: readJson<Plan>(row.plan), filter: triggerFilter(readJson<FlowGraph>(row.graph)) ?? null });
+      const graph = readJson<FlowGraph>(row.graph);
+      remember(row.id, { plan: readJson<Plan>(row.plan), filter: triggerFilter(graph) ?? null, anonymous: startsForAnonymous(graph) });
     }
   }
   const byType = new Map<string, LiveVersion[]>();
@@ -248,9 +287,10 @@ async function liveVersions(tx: SqlDb, types: string[]): Promise<Map<string, Liv
   return byType;
 }
 
-const versionCache = new Map<string, { plan: Plan; filter: Condition | null }>();
+type ParsedVersion = Pick<LiveVersion, 'plan' | 'filter' | 'anonymous'>;
+const versionCache = new Map<string, ParsedVersion>();
 const VERSION_CACHE_LIMIT = 1_000;
-function remember(id: string, parsed: { plan: Plan; filter: Condition | null }): void {
+function remember(id: string, parsed: ParsedVersion): void {
   if (versionCache.size >= VERSION_CACHE_LIMIT) versionCache.delete(versionCache.keys().next().value!);
   versionCache.set(id, parsed);
 }

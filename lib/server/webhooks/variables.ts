@@ -43,6 +43,7 @@ export async function variableCatalog(prisma: PrismaClient, excludeWebhookId?: s
         { path: 'Event.Type', description: 'event type, e.g. order.placed' },
         { path: 'Event.Id', description: 'the event id sent by your system' },
         { path: 'Event.OccurredAt', description: 'when it happened (ISO 8601)' },
+        { path: 'Event.Context', description: 'Segment events: the context (page, device, campaign, library), e.g. Event.Context.page.url' },
         ...[...eventPaths].sort().map((path) => ({ path, description: 'seen in stored events' })),
       ],
     },

@@ -5,11 +5,10 @@
  * sees the new one, and makes and revokes an API key. Screenshots go to test-results/ (and docs/screenshots
  * with HOOKFLOW_DOC_SCREENSHOTS=1).
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAppServer, type AppServer } from '../../scripts/app-server';
+import type { AppServer } from '../../scripts/app-server';
+import { startAppFor } from '../support/app';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { hashPassword } from '../../lib/server/auth/password';
 import { ingestEvent } from '../../lib/server/events/ingest';
@@ -72,15 +71,7 @@ beforeAll(async () => {
     ],
   };
   flowId = (await createPublishedFlow(env.prisma, graph, 'Loyalty tier sync')).flowId;
-  const dataDir = path.join(inject('scratchDir'), `logs-browser-${Date.now()}`);
-  mkdirSync(dataDir, { recursive: true });
-  server = await startAppServer({
-    DATABASE_URL: env.databaseUrl,
-    HOOKFLOW_DATA_DIR: dataDir,
-    HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
-    TEMPORAL_ADDRESS: env.address,
-    HOOKFLOW_TASK_QUEUE: env.taskQueue,
-  });
+  ({ server } = await startAppFor(env, 'logs-browser'));
   await env.startWorker();
   await runEvent('tier-1', 'c-ok-1');
   await runEvent('tier-2', 'c-vip-7');

@@ -7,13 +7,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
-import { startAppServer, type AppServer } from '../../scripts/app-server';
+import type { AppServer } from '../../scripts/app-server';
+import { startAppFor } from '../support/app';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { createApiKey } from '../../lib/server/auth/api-keys';
 import { createTestEnv, type TestEnv } from '../support/env';
@@ -61,15 +60,7 @@ beforeAll(async () => {
     await createPublishedFlow(env.prisma, graph, systemName);
   }
   ({ key: writeKey } = await createApiKey(env.prisma, { name: 'segment source', scopes: ['events:write'] }));
-  const dataDir = path.join(inject('scratchDir'), `segment-${Date.now()}`);
-  mkdirSync(dataDir, { recursive: true });
-  server = await startAppServer({
-    DATABASE_URL: env.databaseUrl,
-    HOOKFLOW_DATA_DIR: dataDir,
-    HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
-    TEMPORAL_ADDRESS: env.address,
-    HOOKFLOW_TASK_QUEUE: env.taskQueue,
-  });
+  ({ server } = await startAppFor(env, 'segment'));
   await env.startWorker();
 }, 600_000);
 

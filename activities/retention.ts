@@ -1,10 +1,13 @@
 import type { PrismaClient } from '../lib/server/db';
+import { deleteRefusedBefore } from '../lib/server/events/refused';
 import { deleteAttemptsBefore as deleteAttempts, deleteStepCountsBefore as deleteCounts } from '../lib/server/logs/retention';
 
 /** The log-retention workflow's activities: each call deletes one batch. */
 export function createRetentionActivities(deps: { prisma: PrismaClient }) {
   return {
     async deleteAttemptsBefore(input: { before: string; batchSize: number }): Promise<number> {
+      // Messages the ingestion APIs refused sit next to the webhook log on the Logs page, and go with it.
+      await deleteRefusedBefore(deps.prisma, new Date(input.before));
       return deleteAttempts(deps.prisma, new Date(input.before), input.batchSize);
     },
     async deleteStepCountsBefore(input: { before: string }): Promise<number> {

@@ -1,9 +1,10 @@
 /**
  * The load generator of bench/throughput.ts, in its own process so that its CPU is accounted apart and its
- * event loop is not shared with the orchestrator. It submits events either to Hookflow (`POST /api/events`
- * with undici) or, for the baseline, as workflow starts with @temporalio/client.
+ * event loop is not shared with the orchestrator. It submits events to Hookflow (`POST /api/events` with
+ * undici, or the Segment-compatible API through the real @segment/analytics-node client with its default
+ * batching) or, for the baseline, as workflow starts with @temporalio/client.
  *
- * LOAD_TARGET (JSON) says where: { kind: 'hookflow', url, key, eventType, receiverUrl } or
+ * LOAD_TARGET (JSON) says where: { kind: 'hookflow' | 'segment', url, key, eventType, receiverUrl } or
  * { kind: 'baseline', address, taskQueue, receiverUrl }. Once connected it prints `ready`; then jobs arrive on
  * stdin, one JSON line each, and each is answered with one JSON line on stdout:
  * - { kind: 'burst', prefix, count, concurrency } → BurstResult: `count` events `<prefix>-<i>`, `concurrency`
@@ -16,10 +17,12 @@
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { request } from 'undici';
+import { Analytics } from '@segment/analytics-node';
 import type { baselineFlow } from './baseline/workflows';
 
 export type LoadTarget =
   | { kind: 'hookflow'; url: string; key: string; eventType: string; receiverUrl: string }
+  | { kind: 'segment'; url: string; key: string; eventType: string; receiverUrl: string }
   | { kind: 'baseline'; address: string; taskQueue: string; receiverUrl: string };
 
 export type LoadJob = { kind: 'burst'; prefix: string; count: number; concurrency: number } | { kind: 'paced'; prefix: string; count: number; from: number; gapMs: number };
@@ -43,8 +46,34 @@ export interface PacedResult {
 const now = () => performance.timeOrigin + performance.now();
 const target = JSON.parse(process.env.LOAD_TARGET!) as LoadTarget;
 
-/** Submits one event; resolves with whether Hookflow answered "pending", throws when it was refused. */
-async function connect(): Promise<{ submit: (id: string) => Promise<boolean>; close: () => Promise<void> }> {
+interface Sender {
+  /** Submits one event; resolves with whether Hookflow answered "pending", throws when it was refused. */
+  submit: (id: string) => Promise<boolean>;
+  /** Resolves once everything submitted so far was answered (a batching client flushes). */
+  drain: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** The Segment client queues each call and sends batches on its own schedule (default: 15 events or 10 s). */
+function segmentSender(url: string, key: string, eventType: string): Sender {
+  const analytics = new Analytics({ writeKey: key, host: url, path: '/api/segment/v1/batch' });
+  const refusals: string[] = [];
+  analytics.on('error', (error) => refusals.push(String((error as { reason?: unknown }).reason ?? error)));
+  return {
+    submit: async (id) => {
+      analytics.track({ userId: `c-${id}`, event: eventType, messageId: id });
+      return false;
+    },
+    drain: async () => {
+      await analytics.flush();
+      if (refusals.length > 0) throw new Error(`the Segment client reported ${refusals.length} errors: ${refusals.slice(0, 3).join('; ')}`);
+    },
+    close: () => analytics.closeAndFlush(),
+  };
+}
+
+async function connect(): Promise<Sender> {
+  if (target.kind === 'segment') return segmentSender(target.url, target.key, target.eventType);
   if (target.kind === 'hookflow') {
     return {
       submit: async (id) => {
@@ -57,6 +86,7 @@ async function connect(): Promise<{ submit: (id: string) => Promise<boolean>; cl
         if (response.statusCode !== 202) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
         return (JSON.parse(text) as { pending?: boolean }).pending === true;
       },
+      drain: async () => undefined,
       close: async () => undefined,
     };
   }
@@ -72,11 +102,12 @@ async function connect(): Promise<{ submit: (id: string) => Promise<boolean>; cl
       });
       return false;
     },
+    drain: async () => undefined,
     close: () => connection.close(),
   };
 }
 
-async function burst(submit: (id: string) => Promise<boolean>, job: Extract<LoadJob, { kind: 'burst' }>): Promise<BurstResult> {
+async function burst({ submit, drain }: Sender, job: Extract<LoadJob, { kind: 'burst' }>): Promise<BurstResult> {
   const result: BurstResult = { startedAt: now(), finishedAt: 0, failed: 0, pending: 0, errors: [] };
   let next = 0;
   const lane = async () => {
@@ -91,6 +122,12 @@ async function burst(submit: (id: string) => Promise<boolean>, job: Extract<Load
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, lane));
+  try {
+    await drain();
+  } catch (error) {
+    result.failed++;
+    result.errors.push((error as Error).message);
+  }
   result.finishedAt = now();
   return result;
 }
@@ -122,11 +159,11 @@ async function paced(submit: (id: string) => Promise<boolean>, job: Extract<Load
   return { latencies };
 }
 
-const { submit, close } = await connect();
+const sender = await connect();
 process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   const job = JSON.parse(line) as LoadJob;
-  const result = job.kind === 'burst' ? await burst(submit, job) : await paced(submit, job);
+  const result = job.kind === 'burst' ? await burst(sender, job) : await paced(sender.submit, job);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
-await close();
+await sender.close();

@@ -43,6 +43,10 @@ const WARMUP = setting('BENCH_WARMUP', 300);
 const ROUNDS = setting('BENCH_ROUNDS', 2);
 const BURST = setting('BENCH_BURST', 10_000);
 const PARKED = setting('BENCH_PARKED', 5000);
+/** 1: also send the same events through the Segment-compatible API with the real @segment/analytics-node client */
+const SEGMENT = setting('BENCH_SEGMENT', 1) === 1;
+/** the Segment mode's delivered/s as a share of the native API's */
+const SEGMENT_TARGET = setting('BENCH_SEGMENT_TARGET', 0.9);
 const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
 const PARKED_RSS_LIMIT_MB = 400;
 
@@ -172,7 +176,7 @@ async function startBase(): Promise<Base> {
 }
 
 /** Hookflow's worker and web app, as `npm start` runs them, on a fresh database with one flow. */
-async function startHookflow(base: Base, withWait: boolean): Promise<{ prisma: PrismaClient; target: LoadTarget; pids: Pids }> {
+async function startHookflow(base: Base, withWait: boolean): Promise<{ prisma: PrismaClient; target: Extract<LoadTarget, { kind: 'hookflow' }>; pids: Pids }> {
   const databaseUrl = `file:${path.join(base.scratch, 'hookflow.db')}`;
   const migrate = migrateDatabase(databaseUrl);
   if (!migrate.ok) throw new Error(`migrations failed: ${migrate.stderr}`);
@@ -290,7 +294,7 @@ interface Phase {
  * Warm-up, then N events at concurrency C with CPU read before and after (once every run has finished, so
  * each event is charged its whole cost), then M paced events for latency.
  */
-async function measurePhase(base: Base, name: string, load: LoadGenerator, pids: Pids, taskQueue: string, warmup: number): Promise<Phase> {
+async function measurePhase(base: Base, name: string, load: LoadGenerator, pids: Pids, taskQueue: string, warmup: number, pacedCount = PACED): Promise<Phase> {
   const burst = async (prefix: string, count: number) => {
     const result = await load.run<BurstResult>({ kind: 'burst', prefix, count, concurrency: CONCURRENCY });
     if (result.failed > 0) throw new Error(`${prefix}: ${result.failed} of ${count} submissions failed: ${result.errors.join('; ')}`);
@@ -307,8 +311,8 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
   const result = await burst(name, EVENTS);
   const after = cpuSeconds(pids);
   const delivered = EVENTS / ((base.arrivals.last(ids(name, EVENTS)) - result.startedAt) / 1000);
-  log(`${name}: ${PACED} paced events`);
-  const paced = await load.run<PacedResult>({ kind: 'paced', prefix: `${name}-paced`, count: PACED, from: base.arrivals.count, gapMs: PACED_GAP_MS });
+  log(`${name}: ${pacedCount} paced events`);
+  const paced = pacedCount > 0 ? await load.run<PacedResult>({ kind: 'paced', prefix: `${name}-paced`, count: pacedCount, from: base.arrivals.count, gapMs: PACED_GAP_MS }) : { latencies: [] };
   return {
     deliveredPerSecond: delivered,
     acceptedPerSecond: EVENTS / ((result.finishedAt - result.startedAt) / 1000),
@@ -362,27 +366,36 @@ async function throughputMode(base: Base): Promise<Report> {
   const baselineLoad = await startLoadGenerator({ kind: 'baseline', address: base.address, taskQueue: BASELINE_QUEUE, receiverUrl: base.receiver.url });
   const hookflow = await startHookflow(base, false);
   const load = await startLoadGenerator(hookflow.target);
+  // Segment's client batches on its own schedule, so its events have no paced latency to compare.
+  const segmentLoad = SEGMENT ? await startLoadGenerator({ ...hookflow.target, kind: 'segment' }) : null;
   // Rounds alternate, so that neither side always runs on the fresher (or the more loaded) server.
-  const phases: { baseline: Phase[]; hookflow: Phase[] } = { baseline: [], hookflow: [] };
+  const phases: { baseline: Phase[]; hookflow: Phase[]; segment: Phase[] } = { baseline: [], hookflow: [], segment: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     const warmup = round === 1 ? WARMUP : 0;
     phases.baseline.push(await measurePhase(base, `baseline-${round}`, baselineLoad, { ...base.pids, baselineWorker: baselineWorker.pid!, load: baselineLoad.pid }, BASELINE_QUEUE, warmup));
     phases.hookflow.push(await measurePhase(base, `hookflow-${round}`, load, { ...base.pids, ...hookflow.pids, load: load.pid }, HOOKFLOW_QUEUE, warmup));
+    if (segmentLoad) phases.segment.push(await measurePhase(base, `segment-${round}`, segmentLoad, { ...base.pids, ...hookflow.pids, load: segmentLoad.pid }, HOOKFLOW_QUEUE, warmup, 0));
   }
+  await segmentLoad?.stop();
   await baselineLoad.stop();
   await stopGroup(baselineWorker);
   const baseline = combine(phases.baseline);
   const measured = combine(phases.hookflow);
+  const segment = phases.segment.length > 0 ? combine(phases.segment) : null;
 
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const ms = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(0)} ms`);
   const row = (name: string, p: Combined) =>
-    `| ${name} | ${p.deliveredPerSecond.toFixed(0)}/s | ${p.acceptedPerSecond.toFixed(0)}/s | ${p.p50.toFixed(0)} ms | ${p.p99.toFixed(0)} ms | ${total(p.cpu).toFixed(2)} ms |`;
+    `| ${name} | ${p.deliveredPerSecond.toFixed(0)}/s | ${p.acceptedPerSecond.toFixed(0)}/s | ${ms(p.p50)} | ${ms(p.p99)} | ${total(p.cpu).toFixed(2)} ms |`;
   const cpuCell = (p: Combined, key: ProcessName) => (p.cpu[key] === undefined ? '—' : `${p.cpu[key].toFixed(2)} ms`);
   const result = checks([
     { name: 'delivered/s, Hookflow / baseline', value: measured.deliveredPerSecond / baseline.deliveredPerSecond, goal: '≥ 0.9', ok: measured.deliveredPerSecond / baseline.deliveredPerSecond >= 0.9 },
     { name: 'paced p50, Hookflow / baseline', value: measured.p50 / baseline.p50, goal: '≤ 1.2', ok: measured.p50 / baseline.p50 <= 1.2 },
     { name: 'paced p99, Hookflow / baseline', value: measured.p99 / baseline.p99, goal: '≤ 1.5', ok: measured.p99 / baseline.p99 <= 1.5 },
     { name: 'Hookflow accepted/s / delivered/s', value: measured.acceptedPerSecond / measured.deliveredPerSecond, goal: '≥ 2', ok: measured.acceptedPerSecond / measured.deliveredPerSecond >= 2 },
+    ...(segment
+      ? [{ name: 'delivered/s, Segment batches / native API', value: segment.deliveredPerSecond / measured.deliveredPerSecond, goal: `≥ ${SEGMENT_TARGET}`, ok: segment.deliveredPerSecond / measured.deliveredPerSecond >= SEGMENT_TARGET }]
+      : []),
   ]);
   return {
     ok: result.ok,
@@ -393,12 +406,13 @@ async function throughputMode(base: Base): Promise<Report> {
       '| --- | --- | --- | --- | --- | --- |',
       row('bare Temporal (baseline)', baseline),
       row('Hookflow', measured),
+      ...(segment ? [row('Hookflow, Segment client (default batching)', segment)] : []),
       `| Hookflow / baseline | ${ratio(measured.deliveredPerSecond, baseline.deliveredPerSecond)} | ${ratio(measured.acceptedPerSecond, baseline.acceptedPerSecond)} | ${ratio(measured.p50, baseline.p50)} | ${ratio(measured.p99, baseline.p99)} | ${ratio(total(measured.cpu), total(baseline.cpu))} |`,
       '',
-      '| CPU per event | bare Temporal | Hookflow |',
-      '| --- | --- | --- |',
-      ...(Object.keys(LABELS) as ProcessName[]).map((key) => `| ${LABELS[key]} | ${cpuCell(baseline, key)} | ${cpuCell(measured, key)} |`),
-      `| total | ${total(baseline.cpu).toFixed(2)} ms | ${total(measured.cpu).toFixed(2)} ms |`,
+      `| CPU per event | bare Temporal | Hookflow |${segment ? ' Hookflow, Segment client |' : ''}`,
+      `| --- | --- | --- |${segment ? ' --- |' : ''}`,
+      ...(Object.keys(LABELS) as ProcessName[]).map((key) => `| ${LABELS[key]} | ${cpuCell(baseline, key)} | ${cpuCell(measured, key)} |${segment ? ` ${cpuCell(segment, key)} |` : ''}`),
+      `| total | ${total(baseline.cpu).toFixed(2)} ms | ${total(measured.cpu).toFixed(2)} ms |${segment ? ` ${total(segment.cpu).toFixed(2)} ms |` : ''}`,
       '',
       ...(measured.pending > 0 ? [`Hookflow answered ${measured.pending} of ${EVENTS} events with "pending": their runs were started by the worker's dispatcher.`, ''] : []),
       ...result.lines,

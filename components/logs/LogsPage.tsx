@@ -11,6 +11,7 @@ import { FAILED_OUTCOMES, OUTCOME_LABELS, OUTCOMES } from '@/lib/domain/logs/out
 import { useTRPC } from '../trpc';
 import { useTitle } from '../ui';
 import { LogList } from './LogList';
+import { RefusedEvents } from './RefusedEvents';
 
 type Filters = Partial<Record<keyof LogFilters, string>>;
 
@@ -218,6 +219,7 @@ export function LogsPage() {
           empty={Object.keys(filters).length > 0 ? 'No attempts match these filters.' : 'No webhook attempts yet. They appear here as flows run and webhooks are test-sent.'}
         />
       </section>
+      <RefusedEvents />
     </main>
   );
 }

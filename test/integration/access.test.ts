@@ -61,6 +61,7 @@ const EXPECTED: Record<string, Access> = {
   'logs.list': 'everyone',
   'logs.get': 'everyone',
   'logs.resend': 'integration',
+  'logs.refused': 'everyone',
   'logs.retention': 'everyone',
   'logs.stepCounts': 'everyone',
   'apiKeys.list': 'integration',

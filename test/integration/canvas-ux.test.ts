@@ -68,7 +68,7 @@ describe('testing a draft on the canvas', () => {
 
   it('a branch step shows its rule in words', async () => {
     await expect.poll(() => node('route').textContent()).toContain('Gold: CRM lookup tier is gold');
-    expect(await node('route').textContent()).toContain('Else: anything else');
+    await expect.poll(() => node('route').textContent()).toContain('Else: anything else');
   });
 
   it('a dry run of the draft with sample responses follows the branch they pick, and sends nothing', async () => {
@@ -78,7 +78,7 @@ describe('testing a draft on the canvas', () => {
     await page.getByLabel('CRM lookup: response body (JSON)').fill('{"tier": "gold"}');
     await page.getByRole('button', { name: 'Start dry run' }).click();
     await expect.poll(() => page.getByTestId('run-banner').textContent(), { timeout: 30_000 }).toContain('completed');
-    expect(await page.getByTestId('run-banner').textContent()).toContain('Watching a dry-run test of the draft');
+    await expect.poll(() => page.getByTestId('run-banner').textContent()).toContain('Watching a dry-run test of the draft');
     await expect.poll(() => page.locator('.flow-node-reached').count()).toBe(4);
     expect(await node('stop').getAttribute('class')).not.toContain('flow-node-reached');
     expect(await node('notify').getAttribute('class')).toContain('flow-node-reached');
@@ -111,7 +111,7 @@ describe('testing a draft on the canvas', () => {
     await page.getByLabel('Customer attributes (JSON)').fill('{"email": "grace@example.com"}');
     await page.getByRole('button', { name: 'Start live test' }).click();
     await expect.poll(() => page.getByTestId('run-banner').textContent(), { timeout: 30_000 }).toContain('completed');
-    expect(await page.getByTestId('run-banner').textContent()).toContain('Watching a live test of the draft');
+    await expect.poll(() => page.getByTestId('run-banner').textContent()).toContain('Watching a live test of the draft');
     const sent = app.receiver.requests.slice(before);
     expect(sent.map((r) => r.url)).toEqual(['/lookup']);
     expect(sent[0]!.headers.authorization).toBe('Bearer UX-SECRET-1');
@@ -120,11 +120,11 @@ describe('testing a draft on the canvas', () => {
     // Marked as tests everywhere: the runs tab says so, and the flows list counts no customer runs.
     await page.getByRole('tab', { name: 'Runs' }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Recent runs' }).textContent()).toContain('dry-run test');
-    expect(await page.getByRole('list', { name: 'Recent runs' }).textContent()).toMatch(/\btest\b.*draft/);
+    await expect.poll(() => page.getByRole('list', { name: 'Recent runs' }).textContent()).toMatch(/\btest\b.*draft/);
     await open(page, `${app.baseUrl}/flows`);
     const row = page.getByRole('row', { name: /Gold customers/ });
     await expect.poll(() => row.textContent()).toContain('draft');
-    expect(await row.textContent()).toContain('none');
+    await expect.poll(() => row.textContent()).toContain('none');
   });
 });
 
@@ -137,7 +137,7 @@ describe('the webhook editor explains problems where they are', () => {
     await page.getByLabel('System name').fill('loyalty-update');
     // Not yet: the person is still in the field.
     await page.waitForTimeout(800);
-    expect(await page.getByText('no dashes or spaces').count()).toBe(0);
+    await expect.poll(() => page.getByText('no dashes or spaces').count()).toBe(0);
     await page.getByLabel('System name').press('Tab');
     await page.getByText('Use letters, digits and underscores, starting with a letter (no dashes or spaces)').first().waitFor();
     // The other parts still preview and the rule still follows the key, whatever is wrong with the name.
@@ -149,7 +149,7 @@ describe('the webhook editor explains problems where they are', () => {
     await page.getByLabel('URL path').click();
     await page.getByText(/^Line 4, column 10: expected block end in endif statement/).first().waitFor();
     await expect.poll(() => page.getByTestId('preview-incomplete').textContent()).toContain('body');
-    expect(await page.getByTestId('test-request').textContent()).toContain('Idempotency-Key');
+    await expect.poll(() => page.getByTestId('test-request').textContent()).toContain('Idempotency-Key');
     // A body that renders to broken JSON is explained at the template line that produced it.
     await page.locator('#wh-body .cm-content').fill('{\n  "email": "${Customer.Email}"\n  "tier": 1\n}');
     await page.getByLabel('URL path').click();
@@ -184,7 +184,7 @@ describe('building a flow with the keyboard only', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.react-flow__node-webhook').count()).toBe(1);
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
-    expect(await page.locator('.react-flow__node-webhook').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('.react-flow__node-webhook').isVisible()).toBe(true);
     // I: the inspector; choose the webhook with the keyboard.
     await page.keyboard.press('i');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search webhooks');
@@ -247,5 +247,39 @@ describe('building a flow with the keyboard only', () => {
     expect(saved.edges).toHaveLength(2);
     await shot(page, 'canvas-8-keyboard.png');
     await context.close();
+  });
+});
+
+describe('a flow that starts when a customer is identified (Segment identify)', () => {
+  it('is chosen on the Flows page, named so on the trigger, and switched in the inspector with the anonymous opt-in', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1440, height: 960 } });
+    try {
+      const page = await signIn(context, app.baseUrl, 'marketer@example.com');
+      await open(page, `${app.baseUrl}/flows`);
+      await page.getByLabel('Name').fill('Welcome identified customers');
+      await page.getByLabel('Starts when').selectOption('identified');
+      await expect.poll(() => page.getByLabel('Starts on event').count()).toBe(0);
+      await page.getByRole('button', { name: 'Create flow' }).click();
+      await page.waitForURL(/\/flows\/[^/]+$/);
+      const trigger = page.locator('.react-flow__node-trigger');
+      await trigger.getByText('Customer identified').waitFor();
+      const flow = await app.prisma.flow.findFirstOrThrow({ where: { name: 'Welcome identified customers' } });
+      expect(flow.triggerEventType).toBe('$identify');
+      const draftTrigger = async () => ((await app.prisma.flow.findUniqueOrThrow({ where: { id: flow.id } })).draftGraph as FlowGraph).nodes.find((n) => n.type === 'trigger')!.data as Record<string, unknown>;
+
+      await trigger.click();
+      const kind = page.getByLabel('Starts when');
+      await expect.poll(() => kind.inputValue()).toBe('identified');
+      await page.getByLabel('Also for anonymous visitors').check();
+      await expect.poll(draftTrigger, { timeout: 15_000 }).toEqual({ eventType: '$identify', anonymous: true });
+      await shot(page, 'canvas-identified-trigger.png');
+
+      await kind.selectOption('event');
+      await page.getByLabel('Event type').fill('Order Completed');
+      await trigger.getByText('Order Completed').waitFor();
+      await expect.poll(draftTrigger, { timeout: 15_000 }).toEqual({ eventType: 'Order Completed', anonymous: true });
+    } finally {
+      await context.close();
+    }
   });
 });

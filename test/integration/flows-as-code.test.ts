@@ -146,12 +146,9 @@ describe('round trip', () => {
 });
 
 describe('import', () => {
-  let prisma: PrismaClient;
-  beforeAll(async () => {
-    ({ prisma } = emptyDatabase());
-  });
-
+  // Each test starts from a database of its own in the state it needs, so that it also runs alone.
   it('without --publish writes drafts only, and the dry run says so', async () => {
+    const { prisma } = emptyDatabase();
     const dry = await importDocument(prisma, EXAMPLE, options({ dryRun: true }));
     expect(dry).toMatchObject({ ok: true, dryRun: true });
     if (!dry.ok) return;
@@ -171,6 +168,8 @@ describe('import', () => {
   });
 
   it('with --publish publishes once; the secret, once stored, need not be supplied again', async () => {
+    const { prisma } = emptyDatabase();
+    expect(await importDocument(prisma, EXAMPLE, options())).toMatchObject({ ok: true, summary: '4 created, 0 updated, 0 unchanged, 0 published' });
     const published = await importDocument(prisma, EXAMPLE, options({ publish: true, secret: () => undefined }));
     expect(published).toMatchObject({ ok: true, changes: expect.arrayContaining([expect.objectContaining({ kind: 'flow', action: 'unchanged', publishes: 1 })]) });
     const again = await importDocument(prisma, EXAMPLE, options({ publish: true, secret: () => undefined }));
@@ -180,6 +179,8 @@ describe('import', () => {
   });
 
   it('updates what differs, and only that: webhook version bumped, a new flow version published', async () => {
+    const { prisma } = emptyDatabase();
+    expect(await importDocument(prisma, EXAMPLE, options({ publish: true }))).toMatchObject({ ok: true, summary: '4 created, 0 updated, 0 unchanged, 1 published' });
     const document = example();
     document.integrations[0].rootUrl = 'https://helpdesk.example.com/api/v3';
     document.webhooks[0].path = '/tickets/new';

@@ -1,5 +1,5 @@
 /**
- * No request to the events API or the tRPC API can make Hookflow answer 5xx or without a JSON body: random
+ * No request to the events API, the Segment-compatible API or the tRPC API can make Hookflow answer 5xx or without a JSON body: random
  * and hostile bodies (fast-check), posted to the real route handlers on a real database, as a signed-in
  * admin for tRPC. Nesting, key counts and string lengths beyond the documented limits get a 400 naming them.
  */
@@ -13,6 +13,7 @@ const KEY = 'test-fuzz-ingest-key-0123456789';
 let env: TestEnv;
 let events: (request: Request) => Promise<Response>;
 let trpc: (request: Request) => Promise<Response>;
+let segment: (request: Request, context: { params: Promise<{ call: string }> }) => Promise<Response>;
 let cookie: string;
 let csrf: string;
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   Object.assign(process.env, { DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.address, HOOKFLOW_TASK_QUEUE: env.taskQueue, HOOKFLOW_INGEST_KEY: KEY });
   ({ POST: events } = await import('../../app/api/events/route'));
   ({ POST: trpc } = await import('../../app/api/trpc/[trpc]/route'));
+  ({ POST: segment } = await import('../../app/api/segment/v1/[call]/route'));
   const admin = await env.prisma.user.create({ data: { email: 'fuzz-admin@example.com', name: 'Admin', role: 'admin' } });
   const session = await createSession(env.prisma, admin.id);
   cookie = `hookflow_session=${session.token}`;
@@ -85,6 +87,40 @@ describe('POST /api/events', () => {
     const response = await postEvent(body);
     expect(response.status).toBe(400);
     expect((await response.json()).message).toContain(`nests deeper than ${EVENT_LIMITS.depth} levels`);
+  });
+});
+
+/** Segment-spec messages with hostile values in every field, and some that are almost right. */
+const segmentShaped = fc.record(
+  {
+    type: fc.oneof(fc.constantFrom('track', 'identify', 'alias', 'page', 'group'), hostileString),
+    userId: fc.oneof(hostileString, fc.integer(), fc.constant(null), fc.constantFrom('fuzz-user', 'anonymous:fuzz-anon')),
+    anonymousId: fc.oneof(hostileString, fc.constant(null), fc.constantFrom('fuzz-anon', '__proto__')),
+    previousId: fc.oneof(hostileString, fc.constant('fuzz-anon')),
+    event: fc.oneof(hostileString, fc.constant('Order Completed')),
+    properties: hostileJson,
+    traits: hostileJson,
+    context: hostileJson,
+    timestamp: fc.oneof(hostileString, fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString()))),
+    messageId: fc.oneof(hostileString, fc.integer()),
+  },
+  { requiredKeys: [] },
+);
+
+describe('POST /api/segment/v1/{call}', () => {
+  it('answers every random or hostile message and batch with 2xx or 4xx and JSON', { timeout: 300_000 }, async () => {
+    const post = (call: string, body: string) =>
+      segment(new Request(`http://localhost/api/segment/v1/${call}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body }), { params: Promise.resolve({ call }) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('track', 'identify', 'alias', 'page', 'batch'),
+        fc.oneof(segmentShaped.map((m) => JSON.stringify(m)), fc.array(segmentShaped, { maxLength: 8 }).map((batch) => JSON.stringify({ batch })), hostileJson.map((v) => JSON.stringify(v) ?? 'null'), fc.string()),
+        async (call, body) => {
+          await expectOrderly(await post(call, body), `${call}: ${body}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -5,11 +5,11 @@
  * api-keys command line.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAppServer, type AppServer } from '../../scripts/app-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppServer } from '../../scripts/app-server';
+import { startAppFor } from '../support/app';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { recordAttempt } from '../../lib/server/runs/attempts';
 import { createApiKey, revokeApiKey } from '../../lib/server/auth/api-keys';
@@ -50,16 +50,7 @@ beforeAll(async () => {
   env = await createTestEnv('logs-api');
   await seed('c-1', 200, 3);
   await seed('c-2', 503, 2);
-  const dataDir = path.join(inject('scratchDir'), `logs-api-${Date.now()}`);
-  mkdirSync(dataDir, { recursive: true });
-  server = await startAppServer({
-    DATABASE_URL: env.databaseUrl,
-    HOOKFLOW_DATA_DIR: dataDir,
-    HOOKFLOW_INGEST_KEY: INGEST_KEY,
-    HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
-    TEMPORAL_ADDRESS: env.address,
-    HOOKFLOW_TASK_QUEUE: env.taskQueue,
-  });
+  ({ server } = await startAppFor(env, 'logs-api', { HOOKFLOW_INGEST_KEY: INGEST_KEY }));
 }, 600_000);
 
 afterAll(async () => {

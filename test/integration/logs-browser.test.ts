@@ -5,11 +5,10 @@
  * sees the new one, and makes and revokes an API key. Screenshots go to test-results/ (and docs/screenshots
  * with HOOKFLOW_DOC_SCREENSHOTS=1).
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAppServer, type AppServer } from '../../scripts/app-server';
+import type { AppServer } from '../../scripts/app-server';
+import { startAppFor } from '../support/app';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { hashPassword } from '../../lib/server/auth/password';
 import { ingestEvent } from '../../lib/server/events/ingest';
@@ -72,15 +71,7 @@ beforeAll(async () => {
     ],
   };
   flowId = (await createPublishedFlow(env.prisma, graph, 'Loyalty tier sync')).flowId;
-  const dataDir = path.join(inject('scratchDir'), `logs-browser-${Date.now()}`);
-  mkdirSync(dataDir, { recursive: true });
-  server = await startAppServer({
-    DATABASE_URL: env.databaseUrl,
-    HOOKFLOW_DATA_DIR: dataDir,
-    HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
-    TEMPORAL_ADDRESS: env.address,
-    HOOKFLOW_TASK_QUEUE: env.taskQueue,
-  });
+  ({ server } = await startAppFor(env, 'logs-browser'));
   await env.startWorker();
   await runEvent('tier-1', 'c-ok-1');
   await runEvent('tier-2', 'c-vip-7');
@@ -117,10 +108,10 @@ describe('the webhook log as a marketer', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/customer=c-vip-7/);
     await expect.poll(() => rows(page).count()).toBe(2);
-    expect(await rows(page).first().textContent()).toContain('HTTP 503');
-    expect(await rows(page).first().textContent()).toContain('Sync loyalty tier');
-    expect(await rows(page).first().textContent()).toContain('2 of 2');
-    expect(await rows(page).first().textContent()).toContain('Loyalty tier sync v1');
+    await expect.poll(() => rows(page).first().textContent()).toContain('HTTP 503');
+    await expect.poll(() => rows(page).first().textContent()).toContain('Sync loyalty tier');
+    await expect.poll(() => rows(page).first().textContent()).toContain('2 of 2');
+    await expect.poll(() => rows(page).first().textContent()).toContain('Loyalty tier sync v1');
 
     await rows(page).first().getByRole('button').first().click();
     await page.waitForURL(/attempt=/);
@@ -131,15 +122,15 @@ describe('the webhook log as a marketer', () => {
     expect(request).not.toContain('CRM-SECRET');
     // The JSON body is pretty-printed.
     expect(request).toContain('"customer": "c-vip-7"');
-    expect(await detail.getByTestId('log-response').textContent()).toContain('HTTP 503');
-    expect(await detail.getByTestId('log-response').textContent()).toContain('"error": "maintenance"');
+    await expect.poll(() => detail.getByTestId('log-response').textContent()).toContain('HTTP 503');
+    await expect.poll(() => detail.getByTestId('log-response').textContent()).toContain('"error": "maintenance"');
     const chain = detail.getByTestId('log-chain');
-    expect(await chain.locator('li').count()).toBe(2);
-    expect(await chain.locator('li').first().textContent()).toMatch(/Attempt 1 of 2.*retried after 0\.3 s: backoff after attempt 1/);
-    expect(await chain.locator('li').nth(1).textContent()).toMatch(/Attempt 2 of 2.*not retried: the last of 2 attempts/);
+    await expect.poll(() => chain.locator('li').count()).toBe(2);
+    await expect.poll(() => chain.locator('li').first().textContent()).toMatch(/Attempt 1 of 2.*retried after 0\.3 s: backoff after attempt 1/);
+    await expect.poll(() => chain.locator('li').nth(1).textContent()).toMatch(/Attempt 2 of 2.*not retried: the last of 2 attempts/);
     // A marketer sees Resend disabled, and why.
-    await expect(detail.getByRole('button', { name: 'Resend' }).isDisabled()).resolves.toBe(true);
-    expect(await detail.getByTestId('resend-blocked').textContent()).toContain('Only developers and admins can resend');
+    await expect.poll(() => detail.getByRole('button', { name: 'Resend' }).isDisabled()).toBe(true);
+    await expect.poll(() => detail.getByTestId('resend-blocked').textContent()).toContain('Only developers and admins can resend');
     await shot(page, 'logs-2-detail.png');
   });
 
@@ -149,9 +140,9 @@ describe('the webhook log as a marketer', () => {
     await page.getByRole('heading', { name: /Loyalty tier sync/ }).waitFor();
     const steps = page.getByRole('list', { name: 'Steps taken' });
     await expect.poll(() => steps.textContent()).toContain('Sync loyalty tier (sync_loyalty_tier)');
-    expect(await steps.textContent()).toContain('took Else');
+    await expect.poll(() => steps.textContent()).toContain('took Else');
     await expect.poll(() => rows(page).count()).toBe(2);
-    expect(await rows(page).first().textContent()).toContain('sync_loyalty_tier');
+    await expect.poll(() => rows(page).first().textContent()).toContain('sync_loyalty_tier');
     await shot(page, 'logs-3-run.png');
   });
 
@@ -160,10 +151,10 @@ describe('the webhook log as a marketer', () => {
     await page.waitForURL(new RegExp(`/flows/${flowId}$`));
     const node = (id: string) => page.getByTestId(`flow-node-${id}`);
     await expect.poll(() => node('trigger').getByTestId('step-counts').textContent()).toBe('3 runs · 3 ok');
-    expect(await node('sync').getByTestId('step-counts').textContent()).toBe('3 entered · 2 ok · 1 failed');
-    expect(await page.getByTestId('output-ok').textContent()).toContain('2 took it');
-    expect(await page.getByTestId('output-else').textContent()).toContain('1 took it');
-    expect(await page.getByTestId('counts-summary').textContent()).toContain('3 finished runs');
+    await expect.poll(() => node('sync').getByTestId('step-counts').textContent()).toBe('3 entered · 2 ok · 1 failed');
+    await expect.poll(() => page.getByTestId('output-ok').textContent()).toContain('2 took it');
+    await expect.poll(() => page.getByTestId('output-else').textContent()).toContain('1 took it');
+    await expect.poll(() => page.getByTestId('counts-summary').textContent()).toContain('3 finished runs');
     await shot(page, 'logs-4-canvas-counts.png');
     await page.getByRole('button', { name: '24 h' }).click();
     await expect.poll(() => node('sync').getByTestId('step-counts').textContent()).toBe('3 entered · 2 ok · 1 failed');
@@ -203,10 +194,10 @@ describe('the webhook log as a developer', () => {
     expect(wire.headers.authorization).toBe('Bearer CRM-SECRET');
     expect(wire.headers['idempotency-key']).toBe(receiver.requests.find((r) => r.body.includes('c-vip-7'))!.headers['idempotency-key']);
     await expect.poll(() => rows(page).count()).toBe(3);
-    expect(await rows(page).first().textContent()).toContain('manual resend');
-    expect(await rows(page).first().textContent()).toContain('HTTP 200');
+    await expect.poll(() => rows(page).first().textContent()).toContain('manual resend');
+    await expect.poll(() => rows(page).first().textContent()).toContain('HTTP 200');
     await expect.poll(() => detail.getByTestId('log-chain').locator('li').count()).toBe(3);
-    expect(await detail.getByTestId('log-chain').locator('li').nth(2).textContent()).toContain('manual resend by developer@example.com');
+    await expect.poll(() => detail.getByTestId('log-chain').locator('li').nth(2).textContent()).toContain('manual resend by developer@example.com');
     await shot(page, 'logs-5-resend.png');
 
     // The webhook's own Logs tab lists it too.
@@ -227,8 +218,8 @@ describe('the webhook log as a developer', () => {
     await page.getByText('Name the key after what will use it').waitFor();
     await page.getByLabel('Name').fill('Warehouse export');
     await page.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => page.getByTestId('new-api-key').textContent()).toMatch(/^hfk_/);
     const key = (await page.getByTestId('new-api-key').textContent())!;
-    expect(key).toMatch(/^hfk_/);
     const response = await fetch(`${server.url}/api/logs?customer=c-vip-7`, { headers: { authorization: `Bearer ${key}` } });
     expect(((await response.json()) as { logs: unknown[] }).logs).toHaveLength(3);
     await shot(page, 'logs-6-api-keys.png');

@@ -60,6 +60,17 @@ beforeAll(async () => {
   flowId = (await createPublishedFlow(t.prisma, graph(create.id, notify.id), 'Orders')).flowId;
   developer = callerFor(t.prisma, await userWithRole(t.prisma, 'developer'));
   marketer = callerFor(t.prisma, await userWithRole(t.prisma, 'marketer'));
+  // The two runs every test below reads, so that each test also runs alone: one succeeds after two 503s,
+  // one fails with 500s and takes the else path.
+  receiver.respond = (request, index): ReceiverResponse =>
+    request.url === '/orders' && index < 2
+      ? { status: 503, headers: { 'set-cookie': 'session=abc' }, body: 'busy' }
+      : { status: 200, headers: { 'content-type': 'application/json' }, body: '{"order":{"id":"O-7"}}' };
+  const [ok] = await t.runEvent({ id: 'evt-ok', type: TYPE, customer: { id: 'c-42', email: 'ada@example.com' } });
+  runId = (await t.prisma.run.findFirstOrThrow({ where: { workflowId: ok!.workflowId } })).id;
+  receiver.respond = () => ({ status: 500, body: 'down' });
+  const [failed] = await t.runEvent({ id: 'evt-bad', type: TYPE, customer: { id: 'c-43' } });
+  failedRunId = (await t.prisma.run.findFirstOrThrow({ where: { workflowId: failed!.workflowId } })).id;
 }, 120_000);
 
 afterAll(async () => {
@@ -69,12 +80,6 @@ afterAll(async () => {
 
 describe('what a run records', () => {
   it('503, 503, 200: three attempts with their retry decisions, the capture, and the context on the first', async () => {
-    receiver.respond = (request, index): ReceiverResponse =>
-      request.url === '/orders' && index < 2
-        ? { status: 503, headers: { 'set-cookie': 'session=abc' }, body: 'busy' }
-        : { status: 200, headers: { 'content-type': 'application/json' }, body: '{"order":{"id":"O-7"}}' };
-    const [run] = await t.runEvent({ id: 'evt-ok', type: TYPE, customer: { id: 'c-42', email: 'ada@example.com' } });
-    runId = (await t.prisma.run.findFirstOrThrow({ where: { workflowId: run!.workflowId } })).id;
     const attempts = await t.prisma.webhookAttempt.findMany({ where: { runId }, orderBy: [{ nodeId: 'asc' }, { attempt: 'asc' }] });
     const create = attempts.filter((a) => a.nodeId === 'create');
     expect(create.map((a) => [a.attempt, a.outcome, a.maxAttempts])).toEqual([[1, '5xx', 4], [2, '5xx', 4], [3, '2xx', 4]]);
@@ -95,10 +100,7 @@ describe('what a run records', () => {
     const run = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run.status).toBe('completed');
     expect(run.trace).toEqual({ path: ['create', 'check', 'notify'], outputs: { check: 'made' }, failed: [] });
-    receiver.respond = () => ({ status: 500, body: 'down' });
-    const [failed] = await t.runEvent({ id: 'evt-bad', type: TYPE, customer: { id: 'c-43' } });
-    const failedRun = await t.prisma.run.findFirstOrThrow({ where: { workflowId: failed!.workflowId } });
-    failedRunId = failedRun.id;
+    const failedRun = await t.prisma.run.findUniqueOrThrow({ where: { id: failedRunId } });
     // The failed webhook's branch and End ran after the last step with I/O: the activity walked them.
     expect(failedRun.trace).toEqual({ path: ['create', 'check', 'stop'], outputs: { check: 'else' }, failed: ['create'] });
     const counts = await marketer.logs.stepCounts({ flowId, range: '24h' });

@@ -89,7 +89,7 @@ describe('every page at 1280×800 and 1920×1080, light and dark', () => {
           await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
           await ready(page);
           const size = `${viewport.width}x${viewport.height}`;
-          if (name === 'invite') expect(await page.getByTestId('invite-details').textContent()).toBe('Ada Admin invited you as marketer. Your account: invited.person@example.com');
+          if (name === 'invite') await expect.poll(() => page.getByTestId('invite-details').textContent()).toBe('Ada Admin invited you as marketer. Your account: invited.person@example.com');
           const found = await check(page, name, `${size} ${scheme}`);
           problems.push(...found.overflow, ...found.axe);
           await shot(page, `page-${name}-${size}${scheme === 'dark' ? '-dark' : ''}.png`, { doc: scheme === 'light' && viewport.width === 1280 });

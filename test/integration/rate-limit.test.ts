@@ -1,9 +1,13 @@
 /**
  * The per-integration rate limit on the real dev server with two real worker processes and a loopback
  * receiver that timestamps every request. The workers continue the limiter as new every 5 acquire updates,
- * so every test here also crosses continue-as-new.
+ * so every test here also crosses continue-as-new. `HOOKFLOW_RECORD_HISTORIES=<label>` records the limiter's
+ * runs for the replay test.
  */
+import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startWorkerProcess, maxInAnySecond, type WorkerProcess } from '../../scripts/worker-process';
@@ -19,6 +23,7 @@ let env: TestEnv;
 let workers: WorkerProcess[] = [];
 const receivers: ReceiverProcess[] = [];
 let seq = 0;
+const recorded: { name: string; workflowId: string; runIds: string[] }[] = [];
 
 beforeAll(async () => {
   env = await createTestEnv('rate-limit');
@@ -37,6 +42,15 @@ beforeAll(async () => {
   workers = await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)]);
 }, 120_000);
 afterAll(async () => {
+  // HOOKFLOW_RECORD_HISTORIES=<label> saves every run of the limiters recorded below for the replay test
+  // (test/replay/histories).
+  const label = process.env.HOOKFLOW_RECORD_HISTORIES;
+  for (const { name, workflowId, runIds } of label && env ? recorded : []) {
+    for (const [i, runId] of runIds.entries()) {
+      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      writeFileSync(path.join(import.meta.dirname, '../replay/histories', `${label}-${name}-run${i + 1}.json`), historyToJSON(history));
+    }
+  }
   await Promise.all(workers.map((w) => w.stop()));
   await Promise.all(receivers.map((r) => r.close()));
   await env?.close();
@@ -83,9 +97,14 @@ async function postEvents(type: string, count: number, workflowIds: string[]): P
 const results = (ids: string[]) => Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<CustomerFlowResult>));
 
 async function limiterRuns(integrationId: string): Promise<number> {
-  let runs = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs++;
-  return runs;
+  return (await limiterRunIds(integrationId)).length;
+}
+
+/** Run ids of an integration's limiter, oldest first. */
+async function limiterRunIds(integrationId: string): Promise<string[]> {
+  const runs: { runId: string; startTime: Date }[] = [];
+  for await (const run of env.client.workflow.list({ query: `WorkflowId = '${limiterWorkflowId(integrationId)}'` })) runs.push(run);
+  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
 }
 
 describe('per-integration rate limit', () => {
@@ -117,6 +136,32 @@ describe('per-integration rate limit', () => {
     const attempts = await env.prisma.webhookAttempt.findMany({ where: { webhookId: { in: (await env.prisma.webhook.findMany({ where: { integrationId: integration.id } })).map((w) => w.id) } } });
     expect(attempts).toHaveLength(60);
   }, 120_000);
+
+  it('hands out every slot once across continue-as-new, with slots given back in between, and ends when idle', async () => {
+    const integration = await createIntegration(env.prisma, { rootUrl: 'http://127.0.0.1:9', rateLimitPerSecond: 20 });
+    // Driven from this process: acquire updates, a release signal, a continue-as-new every 4 updates, and
+    // an end after a second without requests.
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue, limiterInput: { maxUpdatesPerRun: 4, idleTimeoutMs: 1000 } });
+    const acquireWave = () => Promise.all(Array.from({ length: 5 }, () => slots.acquire(integration.id, 20, null)));
+    const used = await acquireWave();
+    // Give back the two latest slots (still ahead), as a cancelled activity does, then ask for more.
+    used.sort((a, b) => a - b);
+    const givenBack = used.splice(-2);
+    await slots.release(integration.id, givenBack);
+    for (let wave = 0; wave < 4; wave++) used.push(...(await acquireWave()));
+    expect(new Set(used).size).toBe(used.length);
+    used.sort((a, b) => a - b);
+    const gaps = used.slice(1).map((t, i) => t - used[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / 20 - 0.001);
+    // The last run ends on its own once idle; every run before it continued as new.
+    const handle = env.client.workflow.getHandle(limiterWorkflowId(integration.id));
+    await handle.result();
+    const runIds = await limiterRunIds(integration.id);
+    expect(runIds.length).toBeGreaterThan(1);
+    const closed = await Promise.all(runIds.map(async (runId) => (await env.client.workflow.getHandle(limiterWorkflowId(integration.id), runId).describe()).status.name));
+    expect(closed).toEqual([...Array(runIds.length - 1).fill('CONTINUED_AS_NEW'), 'COMPLETED']);
+    recorded.push({ name: 'rate-limiter', workflowId: limiterWorkflowId(integration.id), runIds });
+  }, 60_000);
 
   it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {
     const r = await receiver();

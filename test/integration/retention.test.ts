@@ -65,7 +65,12 @@ describe('the cleanup workflow on the time-skipping server', () => {
       }),
     });
 
+    // Refused Segment messages shown next to the log go with it.
+    const refused = (days: number, messageId: string) => ({ source: 'segment', call: 'batch', position: 0, messageId, field: 'event', error: 'is required', payload: '{}', receivedAt: new Date(now - days * DAY) });
+    await t.prisma.refusedEvent.createMany({ data: [refused(40, 'old-refusal'), refused(10, 'recent-refusal')] });
+
     const first = await run(30);
+    expect((await t.prisma.refusedEvent.findMany()).map((r) => r.messageId)).toEqual(['recent-refusal']);
     // Four rows older than 30 days, deleted two at a time (the last, short batch ends the loop).
     expect(first.deleted).toBe(4);
     expect(Date.parse(first.before)).toBeGreaterThanOrEqual(now - 30 * DAY);

@@ -238,6 +238,42 @@ describe('captured responses and escaping', () => {
   });
 });
 
+describe('waits', () => {
+  it('a wait until 09:30 Europe/Berlin sends the next webhook at 09:30 there, on the server\'s clock', async () => {
+    const receiver = await scriptedReceiver([]);
+    const eventType = `test.time_of_day.${++seq}`;
+    const integration = await createIntegration(t.prisma, { rootUrl: receiver.url });
+    const hook = await createWebhook(t.prisma, integration.id, { systemName: `morning_${seq}`, path: '/morning' });
+    const p = { x: 0, y: 0 };
+    await createPublishedFlow(t.prisma, {
+      nodes: [
+        { id: 'trigger', type: 'trigger', position: p, data: { eventType } },
+        { id: 'wait', type: 'wait', position: p, data: { mode: 'until', time: '09:30', timeZone: 'Europe/Berlin' } },
+        { id: 'send', type: 'webhook', position: p, data: { webhookId: hook.id } },
+      ],
+      edges: [
+        { id: 'a', source: 'trigger', target: 'wait' },
+        { id: 'b', source: 'wait', target: 'send' },
+      ],
+    });
+    const [run] = await t.runEvent(event(eventType));
+    expect(run!.result.path).toEqual(['wait', 'send']);
+    expect(receiver.requests.map((r) => r.url)).toEqual(['/morning']);
+    toRecord.push(['wait-time-of-day', run!.workflowId]);
+    // The time-skipping server moved its clock to the wait's end: the attempt was scheduled at 09:30 in Berlin,
+    // at most a day (25 hours on the day clocks go back) after the run started. When the earlier tests of this
+    // file ran first, the server's clock is far ahead (a run in 2126 was seen), at times on the eve of a
+    // daylight-saving change: an offset taken from the start of the wait then ended it at 08:30.
+    const [attempt] = await attemptsOf(run!.workflowId);
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(attempt!.scheduledAt!);
+    expect(berlin).toBe('09:30');
+    const started = (await t.env.client.workflow.getHandle(run!.workflowId).describe()).startTime.getTime();
+    const waited = attempt!.scheduledAt!.getTime() - started;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(25 * 60 * 60 * 1000);
+  });
+});
+
 describe('versions', () => {
   it('a run started on version 1 finishes on version 1 after version 2 is published', async () => {
     const receiver = await scriptedReceiver([]);

@@ -7,18 +7,19 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
-import { startAppServer, type AppServer } from '../../scripts/app-server';
+import type { AppServer } from '../../scripts/app-server';
+import { startAppFor } from '../support/app';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { createApiKey } from '../../lib/server/auth/api-keys';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { IDENTIFY_EVENT_TYPE } from '../../lib/domain/events/schema';
+import { segmentAnswerSchema } from '../../lib/domain/events/segment';
+import { callerFor, userWithRole } from '../support/trpc';
 
 let env: TestEnv;
 let receiver: Receiver;
@@ -59,15 +60,7 @@ beforeAll(async () => {
     await createPublishedFlow(env.prisma, graph, systemName);
   }
   ({ key: writeKey } = await createApiKey(env.prisma, { name: 'segment source', scopes: ['events:write'] }));
-  const dataDir = path.join(inject('scratchDir'), `segment-${Date.now()}`);
-  mkdirSync(dataDir, { recursive: true });
-  server = await startAppServer({
-    DATABASE_URL: env.databaseUrl,
-    HOOKFLOW_DATA_DIR: dataDir,
-    HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
-    TEMPORAL_ADDRESS: env.address,
-    HOOKFLOW_TASK_QUEUE: env.taskQueue,
-  });
+  ({ server } = await startAppFor(env, 'segment'));
   await env.startWorker();
 }, 600_000);
 
@@ -220,6 +213,7 @@ describe('bad input', () => {
     });
     expect(response.status).toBe(200);
     const body = await response.json();
+    expect(segmentAnswerSchema.safeParse(body).success).toBe(true);
     expect(body).toEqual({
       success: true,
       accepted: 2,
@@ -232,6 +226,19 @@ describe('bad input', () => {
         { index: 5, messageId: 'batch-good-2', field: 'timestamp', error: expect.stringContaining('ISO 8601') },
       ],
     });
+    // The Logs page lists each refused message with the problem and the message as sent.
+    const marketer = callerFor(env.prisma, await userWithRole(env.prisma, 'marketer'));
+    const { items } = await marketer.logs.refused({ limit: 50 });
+    // (Only this test sends batches with bad messages; a single bad call is answered 400 and not kept.)
+    const refusedHere = items.filter((i) => i.call === 'batch');
+    expect(refusedHere.map((i) => [i.call, i.position, i.messageId, i.field]).sort()).toEqual([
+      ['batch', 1, 'batch-no-event', 'event'],
+      ['batch', 2, 'batch-nobody', 'userId'],
+      ['batch', 4, null, 'type'],
+      ['batch', 5, 'batch-good-2', 'timestamp'],
+    ]);
+    expect(JSON.parse(refusedHere.find((i) => i.position === 5)!.payload)).toMatchObject({ timestamp: 'yesterday', properties: { order_id: 'b-2' } });
+
     const stored = await env.prisma.event.findMany({ where: { customer: { externalId: 'batch-user' } } });
     expect(stored.map((e) => e.id).sort()).toEqual(['batch-good-1', 'batch-good-3']);
     expect(stored.find((e) => e.id === 'batch-good-3')!.occurredAt.toISOString()).toBe('2026-11-30T10:00:00.000Z');

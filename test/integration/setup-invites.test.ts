@@ -33,15 +33,16 @@ it('setup signs the first admin in; the invite form resets; the invite names the
   // Straight to the overview, signed in: never the sign-in page.
   await page.waitForURL(`${app.baseUrl}/`);
   await hydrated(page);
-  expect(await page.locator('.topbar-user').textContent()).toContain('Grace Hopper · admin');
+  await expect.poll(() => page.locator('.topbar-user').textContent()).toContain('Grace Hopper · admin');
 
   await open(page, `${app.baseUrl}/users`);
   await page.getByLabel('Email').fill('lin@example.com');
   await page.getByLabel('Name', { exact: true }).fill('Lin');
   await page.getByLabel('Role', { exact: true }).selectOption('developer');
   await page.getByRole('button', { name: 'Create invite link' }).click();
+  await expect.poll(() => page.getByTestId('invite-link').textContent()).toMatch(/^https?:\/\//);
   const link = (await page.getByTestId('invite-link').textContent())!;
-  expect(await page.getByRole('status').filter({ hasText: 'Send this one-time link' }).textContent()).toContain('lin@example.com');
+  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Send this one-time link' }).textContent()).toContain('lin@example.com');
   // The form starts over for the next person.
   await expect.poll(() => page.getByLabel('Email').inputValue()).toBe('');
   await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('');
@@ -50,22 +51,22 @@ it('setup signs the first admin in; the invite form resets; the invite names the
   await page.getByRole('cell', { name: 'lin@example.com' }).waitFor();
   const own = page.getByRole('row', { name: /grace@example\.com/ });
   await expect.poll(() => own.textContent()).toContain('you');
-  expect(await page.getByLabel('Role of grace@example.com').isDisabled()).toBe(true);
-  expect(await own.getByRole('button', { name: 'Disable' }).count()).toBe(0);
-  expect(await page.getByRole('row', { name: /lin@example\.com/ }).getByRole('button', { name: 'Disable' }).count()).toBe(1);
+  await expect.poll(() => page.getByLabel('Role of grace@example.com').isDisabled()).toBe(true);
+  await expect.poll(() => own.getByRole('button', { name: 'Disable' }).count()).toBe(0);
+  await expect.poll(() => page.getByRole('row', { name: /lin@example\.com/ }).getByRole('button', { name: 'Disable' }).count()).toBe(1);
   await shot(page, 'users-invite.png', { doc: false });
 
   const invitee = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const join = await invitee.newPage();
   await open(join, link);
   await join.getByTestId('invite-details').waitFor();
-  expect(await join.getByTestId('invite-details').textContent()).toBe('Grace Hopper invited you as developer. Your account: lin@example.com');
+  await expect.poll(() => join.getByTestId('invite-details').textContent()).toBe('Grace Hopper invited you as developer. Your account: lin@example.com');
   await expect.poll(() => join.getByLabel('Your name').inputValue()).toBe('Lin');
   await join.getByLabel('Password').fill('a-long-developer-password');
   await join.getByRole('button', { name: 'Set password and sign in' }).click();
   await join.waitForURL(`${app.baseUrl}/`);
   await hydrated(join);
-  expect(await join.locator('.topbar-user').textContent()).toContain('Lin · developer');
+  await expect.poll(() => join.locator('.topbar-user').textContent()).toContain('Lin · developer');
   await invitee.close();
   await context.close();
 });

@@ -5,9 +5,9 @@
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, startAppServer, type AppServer } from '../../scripts/app-server';
+import { CHROMIUM_ARGS, type AppServer } from '../../scripts/app-server';
+import { startAppFor } from './app';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import type { PrismaClient } from '../../lib/server/db';
 import { hashPassword } from '../../lib/server/auth/password';
@@ -44,23 +44,16 @@ export async function launchBrowser(): Promise<Browser> {
 export async function startBrowserApp(name: string, options: { users?: boolean } = {}): Promise<BrowserApp> {
   const env = await createTestEnv(name);
   const prisma = env.prisma;
-  const dataDir = path.join(inject('scratchDir'), `${name}-${Date.now()}`);
-  mkdirSync(dataDir, { recursive: true });
   const passwordHash = await hashPassword(PASSWORD);
   for (const role of options.users === false ? [] : (['admin', 'developer', 'marketer'] as const)) {
     await prisma.user.create({ data: { email: `${role}@example.com`, name: { admin: 'Ada Admin', developer: 'Dev', marketer: 'Mara' }[role], role, passwordHash } });
   }
   const receiver = await startReceiver();
   let server: AppServer | undefined;
+  let dataDir = '';
   let browser: Browser | undefined;
   try {
-    server = await startAppServer({
-      DATABASE_URL: env.databaseUrl,
-      HOOKFLOW_DATA_DIR: dataDir,
-      HOOKFLOW_SECRET_KEY: env.secretKey().toString('base64'),
-      TEMPORAL_ADDRESS: env.address,
-      HOOKFLOW_TASK_QUEUE: env.taskQueue,
-    });
+    ({ server, dataDir } = await startAppFor(env, name));
     // Test runs from the canvas run on a real worker of this file's task queue.
     await env.startWorker();
     browser = await launchBrowser();

@@ -57,6 +57,30 @@ const track = common.extend({
 const identify = common.extend({ traits: object.nullish() });
 const alias = common.extend({ previousId: id, userId: id });
 
+/** The message schemas each call takes, for the OpenAPI document. */
+export const segmentMessageSchemas = { track, identify, alias };
+
+/** A batch: up to 500 KB of messages, each with its `type`. */
+export const segmentBatchSchema = z.object({
+  batch: z.array(
+    z.union([track.extend({ type: z.literal('track') }), identify.extend({ type: z.literal('identify') }), alias.extend({ type: z.literal('alias') }), z.object({ type: z.enum(['page', 'screen', 'group']) }).loose()]),
+  ),
+  writeKey: z.string().optional().describe('the write key, for senders that cannot set the Authorization header'),
+});
+
+/** The 200 answer: what was stored, what was already there, and each message refused, by index. */
+export const segmentAnswerSchema = z.object({
+  success: z.literal(true),
+  accepted: z.number().int().describe('messages stored as new events'),
+  duplicates: z.number().int().describe('messages whose messageId was stored before: nothing new starts'),
+  ignored: z.number().int().describe('page, screen and group calls: accepted, not stored'),
+  rejected: z.array(z.object({ index: z.number().int(), messageId: z.string().optional(), field: z.string(), error: z.string() })).describe('each refused message, by its index in the batch'),
+  pending: z.literal(true).optional().describe('Temporal was unreachable: the events are stored and their runs start when it is back'),
+});
+
+/** A refused request: nothing of it was stored. */
+export const segmentErrorSchema = z.object({ success: z.literal(false), error: z.string(), message: z.string(), field: z.string().optional() });
+
 function firstIssue(error: z.ZodError): { field: string; error: string } {
   const issue = error.issues[0]!;
   return { field: issue.path.join('.') || '(message)', error: issue.message };

@@ -9,6 +9,7 @@ import { logPageSchema } from '../../domain/logs/filters';
 import { apiErrorSchema, logEntrySchema, logsResponseSchema } from '../../domain/logs/entry';
 import { API_SCOPES } from '../../domain/access/api-scopes';
 import { auditEventSchema, auditQuerySchema, auditResponseSchema } from '../../domain/audit/filters';
+import { SEGMENT_LIMITS, segmentAnswerSchema, segmentBatchSchema, segmentErrorSchema, segmentMessageSchemas } from '../../domain/events/segment';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -37,7 +38,10 @@ export function openApiDocument(): JsonSchema {
       description: 'Send customer events, export the webhook log and read the audit trail. Authenticate with `Authorization: Bearer <key>`: the ingest key (events only), or an API key made on Settings → API keys or with `npm run hookflow -- api-keys create`. Scopes: ' + scopes + '. See docs/logs.md and docs/security.md.',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (hfk_…) with the scope the operation names, or for POST /api/events the ingest key' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (hfk_…) with the scope the operation names, or for POST /api/events the ingest key' },
+        segmentWriteKey: { type: 'http', scheme: 'basic', description: "Segment's write key as the username (empty password): an API key with the events:write scope, or the ingest key" },
+      },
       schemas: {
         Event: schema(eventInputSchema, 'input'),
         IngestResponse: schema(ingestResponseSchema),
@@ -47,6 +51,12 @@ export function openApiDocument(): JsonSchema {
         AuditEvent: schema(auditEventSchema),
         AuditResponse: schema(auditResponseSchema),
         Error: schema(apiErrorSchema),
+        SegmentTrack: schema(segmentMessageSchemas.track, 'input'),
+        SegmentIdentify: schema(segmentMessageSchemas.identify, 'input'),
+        SegmentAlias: schema(segmentMessageSchemas.alias, 'input'),
+        SegmentBatch: schema(segmentBatchSchema, 'input'),
+        SegmentAnswer: schema(segmentAnswerSchema),
+        SegmentError: schema(segmentErrorSchema),
       },
     },
     security: [{ bearer: [] }],
@@ -67,6 +77,7 @@ export function openApiDocument(): JsonSchema {
           },
         },
       },
+      ...segmentPaths(),
       '/api/logs': {
         get: {
           operationId: 'listLogs',
@@ -109,6 +120,39 @@ export function openApiDocument(): JsonSchema {
       },
     },
   };
+}
+
+/** The Segment-compatible calls (docs/sources.md): Segment's own request and answer shapes. */
+function segmentPaths(): Record<string, JsonSchema> {
+  const calls = [
+    ['track', 'SegmentTrack', 'Record an event: `event` is the event type, `properties` are Event.Data; it starts every active flow on that type'],
+    ['identify', 'SegmentIdentify', 'Identify a customer: traits are merged into their attributes; it starts the "customer identified" flows'],
+    ['alias', 'SegmentAlias', 'Link an anonymous id (previousId) to a user id: the anonymous visitor\'s events and runs become the customer\'s'],
+    ['batch', 'SegmentBatch', 'Send up to 500 KB of track, identify and alias messages in one transaction; page, screen and group are accepted and not stored'],
+  ] as const;
+  return Object.fromEntries(
+    calls.map(([call, body, summary]) => [
+      `/api/segment/v1/${call}`,
+      {
+        post: {
+          operationId: `segment${call.charAt(0).toUpperCase()}${call.slice(1)}`,
+          tags: ['Segment-compatible'],
+          summary,
+          description: `Segment's HTTP tracking API. Needs the write key (HTTP Basic username) or a Bearer key: an API key with the \`events:write\` scope, or the ingest key. Bodies may be gzip-compressed. At most ${(call === 'batch' ? SEGMENT_LIMITS.batchBytes : SEGMENT_LIMITS.messageBytes) / 1024} KB. \`messageId\` is the event id: a retried message starts nothing new. See docs/sources.md.`,
+          security: [{ segmentWriteKey: [] }, { bearer: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } },
+          responses: {
+            '200': jsonBody('SegmentAnswer', call === 'batch' ? 'Stored; each refused message is listed by index and the rest are kept' : 'Stored (or a duplicate, or an ignored call)'),
+            '400': jsonBody('SegmentError', call === 'batch' ? 'Invalid JSON or gzip, or no "batch" array' : 'Invalid JSON or gzip, or an invalid message: the field at fault'),
+            '401': jsonBody('SegmentError', 'No key, an unknown key, or a revoked API key'),
+            '403': jsonBody('SegmentError', 'An API key without the events:write scope'),
+            '413': jsonBody('SegmentError', 'Larger than Segment allows for this call'),
+            '503': jsonBody('SegmentError', 'Busy, or the database did not answer: nothing was stored; retry after the Retry-After seconds'),
+          },
+        },
+      },
+    ]),
+  );
 }
 
 export function openApiText(): string {

@@ -11,14 +11,9 @@ import { QueueFullError } from '../group-commit';
 import { startRuns, type StoredRun } from '../runs/dispatch';
 import { log } from '../log';
 import { anonymousExternalId } from './identities';
+import { recordRefused, type RefusedMessage } from './refused';
 import { storeTogether, type IngestDeps, type Submission } from './ingest';
 
-interface Refused {
-  index: number;
-  messageId?: string;
-  field: string;
-  error: string;
-}
 
 export interface SegmentAnswer {
   status: number;
@@ -55,14 +50,14 @@ function messagesOf(call: SegmentCall, body: unknown): unknown[] | null {
 export async function ingestSegment(deps: IngestDeps, call: SegmentCall, body: unknown): Promise<SegmentAnswer> {
   const raw = messagesOf(call, body);
   if (!raw) return { status: 400, body: { success: false, error: 'invalid_batch', message: 'A batch is a JSON object with a "batch" array of messages' } };
-  const rejected: Refused[] = [];
+  const rejected: RefusedMessage[] = [];
   let ignored = 0;
   const taken: { index: number; submission: Submission }[] = [];
   raw.forEach((message, index) => {
     const read = readSegmentMessage(message, call);
     if (read.ok) taken.push({ index, submission: submissionOf(read.message) });
     else if ('ignored' in read) ignored++;
-    else rejected.push({ index, messageId: (message as { messageId?: string } | null)?.messageId, field: read.field, error: read.error });
+    else rejected.push({ index, messageId: (message as { messageId?: string } | null)?.messageId, field: read.field, error: read.error, payload: message });
   });
   if (call !== 'batch' && call !== 'import' && rejected.length > 0) {
     const [refused] = rejected;
@@ -83,15 +78,16 @@ export async function ingestSegment(deps: IngestDeps, call: SegmentCall, body: u
         runs.push(...result.value);
       }
     } else {
-      rejected.push({ index: taken[i]!.index, messageId: taken[i]!.submission.event.id, field: '(message)', error: 'could not be stored; send it again' });
+      rejected.push({ index: taken[i]!.index, messageId: taken[i]!.submission.event.id, field: '(message)', error: 'could not be stored; send it again', payload: raw[taken[i]!.index] });
     }
   });
-  for (const refused of rejected) log().warn({ component: 'segment', call, ...refused }, 'a Segment message was refused');
+  for (const { payload: _payload, ...refused } of rejected) log().warn({ component: 'segment', call, ...refused }, 'a Segment message was refused');
+  await recordRefused(deps.prisma, 'segment', call, rejected);
   const pending = runs.length > 0 && !(await startAll(deps, runs));
   rejected.sort((a, b) => a.index - b.index);
   return {
     status: 200,
-    body: { success: true, accepted, duplicates, ignored, rejected, ...(pending ? { pending: true } : {}) },
+    body: { success: true, accepted, duplicates, ignored, rejected: rejected.map(({ payload: _payload, ...refused }) => refused), ...(pending ? { pending: true } : {}) },
   };
 }
 

@@ -7,6 +7,7 @@ import { COUNT_RANGES } from '../../../domain/logs/counts';
 import { attemptsSharing, BadCursorError, getLogEntry, listLogs, oldestAttempt } from '../../logs/query';
 import { cannotResend, ORIGINAL_SELECT, resendAttempt, ResendRefusedError } from '../../logs/resend';
 import { stepCounts } from '../../logs/counts';
+import { listRefused } from '../../events/refused';
 import { loadSettings, temporalWorkflowUrl } from '../../config';
 
 export const logsRouter = router({
@@ -53,6 +54,11 @@ export const logsRouter = router({
       throw error;
     }
   }),
+
+  /** Messages the Segment-compatible API refused while taking the rest of their batch, newest first. */
+  refused: procedure(EVERYONE)
+    .input(z.object({ cursor: z.string().min(1).optional(), limit: z.number().int().min(1).max(100).default(50) }))
+    .query(({ ctx, input }) => listRefused(ctx.prisma, input)),
 
   /** How far back the log goes. */
   retention: procedure(EVERYONE).query(async ({ ctx }) => {

@@ -24,13 +24,12 @@ import { publishFlow } from '../lib/server/flows/publish';
 import type { FlowGraph } from '../lib/domain/flow/graph';
 import { buildIfNeeded } from '../scripts/build';
 import { migrateDatabase } from '../scripts/migrate';
-import { waitForHttp } from '../scripts/processes';
 import { freePort } from '../scripts/ports';
 import { startReceiverProcess } from '../scripts/receiver-process';
+import { startAppServer } from '../scripts/app-server';
 import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/worker-process';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SERVER = process.env.BENCH_POSTGRES_URL ?? process.env.HOOKFLOW_TEST_POSTGRES_URL;
 const EVENTS = setting('SCALE_EVENTS', 2000);
@@ -109,17 +108,9 @@ async function seed(databaseUrl: string, receiverUrl: string): Promise<void> {
 }
 
 async function startWeb(env: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const web = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
-  cleanups.push(() => stopGroup(web));
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/login`, 90_000);
-  return url;
+  const web = await startAppServer(env);
+  cleanups.push(() => web.stop());
+  return web.url;
 }
 
 /** The most requests in any one-second window of these arrival times. */

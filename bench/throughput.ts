@@ -24,9 +24,9 @@ import { publishFlow } from '../lib/server/flows/publish';
 import type { FlowGraph } from '../lib/domain/flow/graph';
 import { buildIfNeeded } from '../scripts/build';
 import { migrateDatabase } from '../scripts/migrate';
-import { waitForHttp } from '../scripts/processes';
 import { freePort } from '../scripts/ports';
 import { startReceiverProcess, type ReceiverProcess } from '../scripts/receiver-process';
+import { startAppServer } from '../scripts/app-server';
 import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess } from '../scripts/worker-process';
 import type { BurstResult, LoadJob, LoadTarget, PacedResult } from './load-generator';
@@ -199,18 +199,10 @@ async function startHookflow(base: Base, withWait: boolean): Promise<{ prisma: P
   log('starting the Hookflow worker and web app');
   const worker = await startWorkerProcess(env);
   cleanups.push(() => worker.stop());
-  // As npm start runs it. Not scripts/app-server.ts: its caller never learns the pid (and next renames its
-  // process title, so the command line does not tell either).
-  const port = await freePort();
-  const web = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
-  cleanups.push(() => stopGroup(web));
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/login`, 60_000);
+  // As npm start runs it: `next start` on the production build.
+  const web = await startAppServer(env);
+  cleanups.push(() => web.stop());
+  const url = web.url;
   return {
     prisma,
     target: { kind: 'hookflow', url, key: INGEST_KEY, eventType: EVENT_TYPE, receiverUrl: base.receiver.url },

@@ -12,6 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface AppServer {
   url: string;
+  /** the `next start` process, for benchmarks that read its CPU */
+  pid: number;
   stop(): void;
 }
 
@@ -41,7 +43,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
     stop();
     throw error;
   }
-  return { url, stop };
+  return { url, pid: server.pid!, stop };
 }
 
 /** Chromium flags for headless runs on CI machines without a GPU or network. */

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = timedRoute('/api/audit', async (request: Request): Promise<Response> => {
   const prisma = db();
-  const refused = await refuseWithoutScope(request, 'audit:read', prisma);
+  const refused = await refuseWithoutScope(request.headers.get('authorization'), 'audit:read', prisma);
   if (refused) return refused;
   const query = parseQuery(request, auditQuerySchema);
   if (!query.ok) return query.response;

@@ -12,7 +12,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const POST = timedRoute('/api/events', async (request: Request): Promise<Response> => {
-  const refused = await refuseEventsKey(request, eventsKeyOf(request), 'as "Authorization: Bearer <key>"');
+  const refused = await refuseEventsKey(eventsKeyOf(request), 'as "Authorization: Bearer <key>"');
   if (refused) return rejected(refused.status === 403 ? 'forbidden' : 'unauthorized', refused);
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = timedRoute('/api/logs', async (request: Request): Promise<Response> => {
   const prisma = db();
-  const refused = await refuseWithoutScope(request, 'logs:read', prisma);
+  const refused = await refuseWithoutScope(request.headers.get('authorization'), 'logs:read', prisma);
   if (refused) return refused;
   const parsed = parseQuery(request, logPageSchema);
   if (!parsed.ok) return parsed.response;

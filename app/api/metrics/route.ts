@@ -7,7 +7,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
-  const refused = await refuseWithoutScope(request, 'metrics:read', db());
+  const refused = await refuseWithoutScope(request.headers.get('authorization'), 'metrics:read', db());
   if (refused) return refused;
   const { registry } = metrics();
   return new Response(await registry.metrics(), { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });

@@ -7,9 +7,9 @@ import type { ApiScope } from '../../domain/access/api-scopes';
 export const apiJson = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
 
-/** null when the request carries an API key with `scope`; else the 401 or 403 to answer. */
-export async function refuseWithoutScope(request: Request, scope: ApiScope, prisma: PrismaClient = db()): Promise<Response | null> {
-  const auth = await checkApiKey(prisma, request.headers.get('authorization'), scope);
+/** null when `authorization` (an Authorization header's value) carries an API key with `scope`; else the 401 or 403 to answer. */
+export async function refuseWithoutScope(authorization: string | null, scope: ApiScope, prisma: PrismaClient = db()): Promise<Response | null> {
+  const auth = await checkApiKey(prisma, authorization, scope);
   if (auth.ok) return null;
   return apiJson(auth.status, { error: auth.status === 401 ? 'unauthorized' : 'forbidden', message: auth.message }, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
 }

@@ -25,10 +25,8 @@ export function eventsKeyOf(request: Request): string {
 }
 
 /** null when `key` may send events; else the 401 or 403 to answer, saying how to send a key. */
-export async function refuseEventsKey(request: Request, key: string, howToSend: string): Promise<Response | null> {
+export async function refuseEventsKey(key: string, howToSend: string): Promise<Response | null> {
   if (key && isIngestKey(key)) return null;
-  if (looksLikeApiKey(key)) {
-    return refuseWithoutScope(new Request(request.url, { headers: { authorization: `Bearer ${key}` } }), 'events:write');
-  }
+  if (looksLikeApiKey(key)) return refuseWithoutScope(`Bearer ${key}`, 'events:write');
   return apiJson(401, { error: 'unauthorized', message: `Send the ingest key, or an API key with the events:write scope, ${howToSend} (npm start prints the ingest key; it is in .data/ingest.key or HOOKFLOW_INGEST_KEY)` }, { 'www-authenticate': 'Bearer' });
 }

@@ -44,7 +44,7 @@ export const POST = timedRoute('/api/segment/v1', async (request: Request, { par
   const { call } = await params;
   if (!isCall(call)) return refuse(404, 'not_found', `There is no Segment call "${call}"; the calls are ${SEGMENT_CALLS.join(', ')}`);
   let key = eventsKeyOf(request);
-  const headerRefusal = key ? await refuseEventsKey(request, key, 'as the write key') : null;
+  const headerRefusal = key ? await refuseEventsKey(key, 'as the write key') : null;
   if (headerRefusal) return refusedKey(headerRefusal);
   const text = await bodyText(request, call === 'batch' || call === 'import' ? SEGMENT_LIMITS.batchBytes : SEGMENT_LIMITS.messageBytes);
   if (text instanceof Response) return text;
@@ -57,7 +57,7 @@ export const POST = timedRoute('/api/segment/v1', async (request: Request, { par
   if (!key) {
     // Some senders put the write key in the body instead of the Authorization header.
     key = typeof (body as { writeKey?: unknown } | null)?.writeKey === 'string' ? (body as { writeKey: string }).writeKey : '';
-    const refused = await refuseEventsKey(request, key, 'as the write key (HTTP Basic username) or "Authorization: Bearer <key>"');
+    const refused = await refuseEventsKey(key, 'as the write key (HTTP Basic username) or "Authorization: Bearer <key>"');
     if (refused) return refusedKey(refused);
   }
   const answer = await ingestSegment(appIngestDeps(), call, body);

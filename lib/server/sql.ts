@@ -71,6 +71,11 @@ export function readJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
+/** A boolean column as read back: 0/1 on SQLite, a boolean on Postgres. */
+export function readBool(value: unknown): boolean {
+  return value === true || Number(value) === 1;
+}
+
 /** `(a, b), (c, d)` for a multi-row INSERT: plain values become parameters, Sql fragments stay as written. */
 export function rows(values: unknown[][]): Sql {
   return Prisma.join(values.map((row) => Prisma.sql`(${Prisma.join(row)})`));

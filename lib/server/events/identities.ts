@@ -6,7 +6,7 @@
  * - an event with both ids (an identify, a track after sign-in, an alias) links them: the anonymous customer
  *   becomes the known one, or is merged into it when both exist (its events, runs and attributes move over).
  */
-import { json, newId, Prisma, readJson, type SqlDb } from '../sql';
+import { json, newId, Prisma, readBool, readJson, type SqlDb } from '../sql';
 
 /** What ingestion needs from a Segment message to place it: its ids. */
 export interface Identity {
@@ -23,14 +23,12 @@ interface Linked {
   anonymous: boolean;
 }
 
-const isTrue = (value: unknown) => value === true || value === 1 || value === '1';
-
 /** The externalId of the customer this message is about, after linking its ids. */
 export async function resolveIdentity(tx: SqlDb, identity: Identity, now: Date): Promise<string> {
   const [row] = await tx.query<{ customerId: string; externalId: string; anonymous: unknown }>(Prisma.sql`
     SELECT a."customerId", c."externalId", c."anonymous" FROM "CustomerAlias" a JOIN "Customer" c ON c."id" = a."customerId"
     WHERE a."anonymousId" = ${identity.anonymousId}`);
-  const linked: Linked | undefined = row && { ...row, anonymous: isTrue(row.anonymous) };
+  const linked: Linked | undefined = row && { ...row, anonymous: readBool(row.anonymous) };
   if (identity.userId === undefined) return linked?.externalId ?? (await createAnonymous(tx, identity.anonymousId, now));
   const userId = identity.userId;
   if (linked?.externalId === userId) return userId;

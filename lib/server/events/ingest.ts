@@ -17,7 +17,7 @@ import { GroupCommit } from '../group-commit';
 import { loadSettings } from '../config';
 import { INTERPRETER_REVISION } from '../../domain/flow/run';
 import { sameJson } from '../../domain/json';
-import { isBusy, isUniqueViolation, json, list, newId, Prisma, readJson, rows, sqlDb, type SqlDb } from '../sql';
+import { isBusy, isUniqueViolation, json, list, newId, Prisma, readBool, readJson, rows, sqlDb, type SqlDb } from '../sql';
 import type { DatabaseProvider } from '../db-url';
 import { metrics } from '../metrics';
 import { resolveIdentity, type Identity } from './identities';
@@ -190,7 +190,7 @@ async function storeCustomers(tx: SqlDb, provider: DatabaseProvider, events: Eve
   ).map((c) => ({
     ...c,
     attributes: readJson<Record<string, unknown>>(c.attributes) ?? {},
-    anonymous: c.anonymous === true || c.anonymous === 1,
+    anonymous: readBool(c.anonymous),
   }));
   const before = new Map(existing.map((c) => [c.externalId, c]));
   const customers = new Map<string, StoredCustomer>();

@@ -6,7 +6,7 @@
  */
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../db';
-import { providerOf } from '../sql';
+import { providerOf, readBool } from '../sql';
 import { outcomesOf, type LogFilters } from '../../domain/logs/filters';
 import type { Outcome } from '../../domain/logs/outcome';
 import type { LogEntry, LogRow } from '../../domain/logs/entry';
@@ -161,8 +161,7 @@ function toRow(a: Raw): LogRow {
     id: a.id as string,
     startedAt: iso(a.startedAt)!,
     kind: a.kind === 'test' ? 'test' : a.kind === 'resend' ? 'resend' : 'run',
-    // SQLite answers 0/1, Postgres a boolean
-    dryRun: a.dryRun === true || Number(a.dryRun) === 1,
+    dryRun: readBool(a.dryRun),
     webhook: { id: a.webhookId as string, name: str(a.webhookName), systemName: str(a.systemName) },
     integration: a.integrationId ? { id: a.integrationId as string, name: str(a.integrationName) } : null,
     method: a.requestMethod as string,

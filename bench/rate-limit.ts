@@ -21,6 +21,7 @@ import { CRASH_SAFE_PRAGMAS, findTemporalCli, spawnDevServer, waitForTemporal } 
 import { startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
 import { freePort } from '../scripts/ports';
+import { signalGroup } from '../scripts/processes';
 import type { FlowGraph } from '../lib/domain/flow/graph';
 import { migrateDatabase } from '../scripts/migrate';
 
@@ -48,13 +49,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 /** Stops everything the benchmark started, also when it failed half-way. */
 async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  for (const child of children) {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // gone
-    }
-  }
+  for (const child of children) signalGroup(child, 'SIGTERM');
 }
 
 /** The limiter alone: how fast two clients get slots granted, without events, HTTP or the database. */

@@ -25,6 +25,7 @@ import type { FlowGraph } from '../lib/domain/flow/graph';
 import { buildIfNeeded } from '../scripts/build';
 import { migrateDatabase } from '../scripts/migrate';
 import { freePort } from '../scripts/ports';
+import { stopGroup } from '../scripts/processes';
 import { startReceiverProcess, type ReceiverProcess } from '../scripts/receiver-process';
 import { startAppServer } from '../scripts/app-server';
 import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } from '../scripts/temporal';
@@ -77,24 +78,6 @@ const cleanups: (() => unknown)[] = [];
 /** Stops everything the benchmark started, newest first, also when it failed half-way. */
 async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** SIGTERM to the child's process group (tsx and next have children of their own), SIGKILL after 10 s. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  signalGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function spawnTsx(script: string, env: Record<string, string>): ChildProcess {

@@ -126,13 +126,24 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return signal ? `on ${signal}` : `with code ${code}`;
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals a child's whole process group (tsx and next run the work in children of their own). */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
     // already gone
   }
+}
+
+/** SIGTERM to the child's process group, SIGKILL after `graceMs`; resolves once it has exited. */
+export async function stopGroup(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Whether a TCP port can be bound on the loopback and wildcard addresses. */

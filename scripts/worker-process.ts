@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { stopGroup } from './processes';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -46,24 +47,7 @@ export async function startWorkerProcess(env: Record<string, string>, script = '
   return {
     child,
     output: () => text,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }, 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopGroup(child),
   };
 }
 

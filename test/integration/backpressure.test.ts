@@ -8,19 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { freePort } from '../../scripts/ports';
 import { seedDemo } from '../../lib/server/seed';
+import { eventRequest } from '../support/events';
 
 const KEY = 'test-backpressure-key-0123456789';
 let env: TestEnv;
 let POST: (request: Request) => Promise<Response>;
 
-const post = (id: string) =>
-  POST(
-    new Request('http://localhost/api/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: JSON.stringify({ id, type: 'customer.signed_up', customer: { id: `c-${id}`, email: `${id}@example.com` } }),
-    }),
-  );
+const post = (id: string) => POST(eventRequest({ id, type: 'customer.signed_up', customer: { id: `c-${id}`, email: `${id}@example.com` } }, KEY));
 
 async function timed(request: Promise<Response>): Promise<{ response: Response; ms: number }> {
   const started = performance.now();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { startReceiver, type Receiver } from '../../scripts/receiver';
 import { importDocument } from '../../lib/server/flows-as-code/import';
+import { eventRequest } from '../support/events';
 
 const KEY = 'test-ingest-key-flows-as-code';
 const SECRET = 'Bearer helpdesk-token-e2e';
@@ -17,15 +18,7 @@ let receiver: Receiver;
 let flowId: string;
 let POST: (request: Request) => Promise<Response>;
 
-function post(event: unknown): Promise<Response> {
-  return POST(
-    new Request('http://localhost/api/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: JSON.stringify(event),
-    }),
-  );
-}
+const post = (event: unknown): Promise<Response> => POST(eventRequest(event, KEY));
 
 beforeAll(async () => {
   env = await createTestEnv('flows-as-code-run');

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { createSession } from '../../lib/server/auth/session';
 import { EVENT_LIMITS } from '../../lib/domain/events/schema';
+import { eventRequest } from '../support/events';
 
 const KEY = 'test-fuzz-ingest-key-0123456789';
 let env: TestEnv;
@@ -41,7 +42,7 @@ async function expectOrderly(response: Response, sent: string): Promise<void> {
 }
 
 const postEvent = (body: string) =>
-  events(new Request('http://localhost/api/events', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body }));
+  events(eventRequest(body, KEY));
 
 const nested = (depth: number, leaf: unknown = 1): unknown => {
   let value = leaf;

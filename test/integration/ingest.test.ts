@@ -10,6 +10,7 @@ import { ingestEvent } from '../../lib/server/events/ingest';
 import { startPendingRuns } from '../../lib/server/runs/dispatch';
 import { freePort } from '../../scripts/ports';
 import { Client, Connection } from '@temporalio/client';
+import { eventRequest } from '../support/events';
 
 const KEY = 'test-ingest-key-0123456789';
 let env: TestEnv;
@@ -17,15 +18,7 @@ let receiver: Receiver;
 let flowId: string;
 let POST: (request: Request) => Promise<Response>;
 
-function post(body: unknown, key: string | null = KEY): Promise<Response> {
-  return POST(
-    new Request('http://localhost/api/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    }),
-  );
-}
+const post = (body: unknown, key: string | null = KEY): Promise<Response> => POST(eventRequest(body, key));
 
 beforeAll(async () => {
   env = await createTestEnv('ingest');

@@ -12,6 +12,7 @@ import { seedDemo } from '../../lib/server/seed';
 import { freePort } from '../../scripts/ports';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/worker-process';
 import { createApiKey, revokeApiKey } from '../../lib/server/auth/api-keys';
+import { eventRequest } from '../support/events';
 
 const KEY = 'metrics-test-ingest-key-0123';
 let env: TestEnv;
@@ -23,8 +24,7 @@ let integrationId: string;
 let POST: (request: Request) => Promise<Response>;
 let GET: (request: Request) => Promise<Response>;
 
-const post = (body: string, key: string | null = KEY) =>
-  POST(new Request('http://localhost/api/events', { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body }));
+const post = (body: string, key: string | null = KEY) => POST(eventRequest(body, key));
 const scrape = (key: string | null) => GET(new Request('http://localhost/api/metrics', { headers: key ? { authorization: `Bearer ${key}` } : {} }));
 
 /** The value of one sample in Prometheus text, 0 when the series is not there yet. */

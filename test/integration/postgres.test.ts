@@ -19,6 +19,7 @@ import { seedDemo } from '../../lib/server/seed';
 import { migrateDatabase } from '../../scripts/migrate';
 import { decryptSecret } from '../../lib/server/crypto/secrets';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
+import { eventRequest } from '../support/events';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SERVER = process.env.HOOKFLOW_TEST_POSTGRES_URL;
@@ -79,13 +80,7 @@ describe.skipIf(!SERVER)('on Postgres', () => {
 
   it('an event posted to /api/events is stored in Postgres and delivered by the worker', async () => {
     const { flowId } = await seedDemo(env.prisma, receiver.url);
-    const response = await POST(
-      new Request('http://localhost/api/events', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-        body: JSON.stringify({ id: 'pg-evt-1', type: 'customer.signed_up', customer: { id: 'pg-cust-1', email: 'ada@example.com', first_name: 'Ada' } }),
-      }),
-    );
+    const response = await POST(eventRequest({ id: 'pg-evt-1', type: 'customer.signed_up', customer: { id: 'pg-cust-1', email: 'ada@example.com', first_name: 'Ada' } }, KEY));
     expect(response.status).toBe(202);
     const [request] = await receiver.waitFor(1);
     expect(JSON.parse(request!.body)).toMatchObject({ email: 'ada@example.com', name: 'Ada' });
@@ -93,13 +88,7 @@ describe.skipIf(!SERVER)('on Postgres', () => {
     await expect.poll(async () => (await env.prisma.run.findFirstOrThrow({ where: { eventId: 'pg-evt-1' } })).status).toBe('completed');
     expect(await env.prisma.webhookAttempt.count({ where: { run: { eventId: 'pg-evt-1' } } })).toBe(1);
     // A repeated id is the same event: Postgres's unique violation is recognised like SQLite's.
-    const repeat = await POST(
-      new Request('http://localhost/api/events', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-        body: JSON.stringify({ id: 'pg-evt-1', type: 'customer.signed_up', customer: { id: 'pg-cust-1' } }),
-      }),
-    );
+    const repeat = await POST(eventRequest({ id: 'pg-evt-1', type: 'customer.signed_up', customer: { id: 'pg-cust-1' } }, KEY));
     expect(repeat.status).toBe(202);
     expect(await env.prisma.run.count({ where: { eventId: 'pg-evt-1' } })).toBe(1);
   });

@@ -18,6 +18,7 @@ import { seedDemo } from '../../lib/server/seed';
 import { hookflowWorkerPlugin } from '../../lib/plugin';
 import { loadSettings } from '../../lib/server/config';
 import { ensureWorkflowBundle } from '../../scripts/workflow-bundle';
+import { eventRequest } from '../support/events';
 
 const KEY = 'tracing-test-ingest-key-0123';
 const exporter = new InMemorySpanExporter();
@@ -30,14 +31,7 @@ let running: Promise<void>;
 let connection: NativeConnection;
 let POST: (request: Request) => Promise<Response>;
 
-const post = (id: string) =>
-  POST(
-    new Request('http://localhost/api/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: JSON.stringify({ id, type: 'customer.signed_up', customer: { id: `cust-${id}`, email: 'ada@example.com' } }),
-    }),
-  );
+const post = (id: string) => POST(eventRequest({ id, type: 'customer.signed_up', customer: { id: `cust-${id}`, email: 'ada@example.com' } }, KEY));
 
 beforeAll(async () => {
   env = await createTestEnv('tracing');

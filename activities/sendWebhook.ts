@@ -8,7 +8,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { PrismaClient } from '../lib/server/db';
 import { outcomeOf } from '../lib/domain/logs/outcome';
 import { buildRequest, redactHeaders, RequestBuildError, type BuiltRequest } from '../lib/domain/webhook/request';
-import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
+import { DEFAULT_SEND_OPTIONS, isRetryable, sendRequest, warmConnection, type ErrorClass, type SendOutcome } from '../lib/server/webhooks/send';
 import { captureFromResponse, type CaptureField, type CaptureResult } from '../lib/domain/webhook/capture';
 import { redactOutcome } from '../lib/server/webhooks/redact';
 import { nextRetryDelayMs } from '../lib/domain/webhook/retry';
@@ -71,7 +71,7 @@ export function createSendWebhook(deps: SendWebhookDeps) {
     const heartbeat = setInterval(() => ctx.heartbeat({ attempt: number }), 5_000);
     let outcome: SendOutcome;
     try {
-      await waitForSlot(deps, attempt, webhook, built, ctx);
+      const slotAt = await waitForSlot(deps, attempt, webhook, built, ctx);
       outcome = await sendRequest(built, {
         ...DEFAULT_SEND_OPTIONS,
         connectTimeoutMs: webhook.connectTimeoutMs,
@@ -79,6 +79,7 @@ export function createSendWebhook(deps: SendWebhookDeps) {
         maxResponseBytes: deps.maxResponseBytes ?? DEFAULT_SEND_OPTIONS.maxResponseBytes,
         signal: ctx.cancellationSignal,
         traceparent: webhook.traceparent,
+        onDispatch: slotAt === null ? undefined : () => deps.slots!.observeLateness(Date.now() - slotAt),
       });
     } finally {
       clearInterval(heartbeat);
@@ -156,16 +157,18 @@ async function render(deps: SendWebhookDeps, attempt: Attempt, webhook: Sendable
  * Every attempt, retries included, takes a slot of its integration's limit. The retry window is in
  * Temporal's time; the slot is wall-clock time on this machine.
  */
-async function waitForSlot(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook, built: BuiltRequest, ctx: Context): Promise<void> {
+async function waitForSlot(deps: SendWebhookDeps, attempt: Attempt, webhook: SendableWebhook, built: BuiltRequest, ctx: Context): Promise<number | null> {
   const rate = webhook.rateLimitPerSecond;
-  if (!deps.slots || rate === null || rate <= 0) return;
+  if (!deps.slots || rate === null || rate <= 0) return null;
   const deadline = attempt.windowEndMs === null ? null : Date.now() + (attempt.windowEndMs - attempt.scheduledAtMs);
   const labels = { integration: webhook.integrationId };
   const waiting = Date.now();
   metrics().rateLimitQueue.inc(labels);
   try {
-    await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms));
+    const warm = () => void warmConnection(built.url, webhook.connectTimeoutMs);
+    const slotAt = await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms), warm);
     metrics().rateLimitWait.observe(labels, (Date.now() - waiting) / 1000);
+    return slotAt;
   } catch (error) {
     if (!(error instanceof RateLimitQueueFullError)) throw error;
     const runRecorded = await record(deps, attempt, webhook, built, { errorClass: 'rate_limit', errorMessage: error.message }, finalFailure(attempt, error.message, 'a full rate-limit queue is not retried'));

@@ -52,11 +52,15 @@ export interface SlotClientOptions {
 const LATE_TOLERANCE_MS = 15;
 /** a request that wakes up this late for its slot does not send on it */
 const LATE_SEND_TOLERANCE_MS = 20;
+/** how long before its slot a request prepares its send (opens a connection when none is open) */
+const PREPARE_LEAD_MS = 500;
 const MAX_STALE_GRANTS = 5;
 /** a limiter unused this long may have ended (it stops after a quiet period) or gone cold */
 const WARM_FOR_MS = 60_000;
 /** the adaptive jitter budget never costs more than a fifth of a second per second */
 const MAX_JITTER_BUDGET_MS = 200;
+/** recent sends whose lateness sets the jitter budget */
+const LATENESS_SAMPLES = 300;
 
 export class SlotClient {
   private readonly queues = new Map<string, IntegrationQueue>();
@@ -92,25 +96,35 @@ export class SlotClient {
   }
 
   /**
-   * Acquires a slot and sleeps until it with `sleep` (the activity's cancellable sleep). A slot given up
-   * while sleeping (cancelled, timed out) is released for the next request. If this process woke up too
-   * late to send on time, sending now could crowd the slots after it, so it asks for a new slot instead.
+   * Acquires a slot and sleeps until it with `sleep` (the activity's cancellable sleep), and resolves with
+   * the slot's time. A slot given up while sleeping (cancelled, timed out) is released for the next
+   * request. If this process woke up too late to send on time, sending now could crowd the slots after
+   * it, so it asks for a new slot instead. The caller reports when the request really went out
+   * (`observeLateness`), which sizes the jitter budget.
    */
-  async waitForTurn(integrationId: string, ratePerSecond: number, deadlineMs: number | null, sleep: (ms: number) => Promise<void>): Promise<void> {
+  async waitForTurn(
+    integrationId: string,
+    ratePerSecond: number,
+    deadlineMs: number | null,
+    sleep: (ms: number) => Promise<void>,
+    prepare: () => void = () => undefined,
+  ): Promise<number> {
     for (let tries = 1; ; tries++) {
       const slotAt = await this.acquire(integrationId, ratePerSecond, deadlineMs);
-      const wait = slotAt - Date.now();
-      if (wait > 0) {
-        try {
-          await sleep(wait);
-        } catch (error) {
-          void this.release(integrationId, [slotAt]).catch(() => undefined);
-          throw error;
-        }
+      try {
+        // Whatever the send needs besides writing the request (a connection, a TLS handshake) is done
+        // before the slot: time spent after it would make the request arrive late and crowd the next ones.
+        if (slotAt - Date.now() > PREPARE_LEAD_MS) await sleep(slotAt - Date.now() - PREPARE_LEAD_MS);
+        prepare();
+        const wait = slotAt - Date.now();
+        if (wait > 0) await sleep(wait);
+      } catch (error) {
+        void this.release(integrationId, [slotAt]).catch(() => undefined);
+        throw error;
       }
       const late = Date.now() - slotAt;
+      if (late <= LATE_SEND_TOLERANCE_MS || tries >= MAX_STALE_GRANTS) return slotAt;
       this.observeLateness(late);
-      if (late <= LATE_SEND_TOLERANCE_MS || tries >= MAX_STALE_GRANTS) return;
     }
   }
 
@@ -177,21 +191,26 @@ export class SlotClient {
   }
 
   /**
-   * How late sends actually were (ms after their slot), as measured by the activity right before sending.
-   * When this process is busy, the budget grows so that late sends still cannot crowd a window.
+   * How late a send actually went out (ms after its slot), as measured right before the request is
+   * handed to the HTTP client: the wake-up delay plus whatever ran on this process before the send.
    */
   observeLateness(ms: number): void {
     this.lateness.push(Math.max(0, ms));
-    if (this.lateness.length > 200) this.lateness.shift();
+    if (this.lateness.length > LATENESS_SAMPLES) this.lateness.shift();
   }
 
-  /** The jitter budget to ask for: the configured one, or more when recent sends were later than it. */
+  /**
+   * The jitter budget to ask for: the configured one, or more when recent sends were later than it. A
+   * window at the service holds one request too many when one send is later than a send R slots after it
+   * by more than the budget, so the budget follows the tail of the lateness (its 99th percentile), not
+   * its median: on a busy machine a few sends in a hundred go out tens of milliseconds late.
+   */
   jitterBudget(): number {
     const base = this.options.jitterBudgetMs ?? DEFAULT_JITTER_BUDGET_MS;
-    if (this.lateness.length < 5) return base;
+    if (this.lateness.length < 20) return base;
     const sorted = [...this.lateness].sort((a, b) => a - b);
-    const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
-    return Math.min(MAX_JITTER_BUDGET_MS, Math.max(base, Math.round(p95 * 1.5 + 10)));
+    const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
+    return Math.min(MAX_JITTER_BUDGET_MS, Math.max(base, Math.round(p99 * 1.25 + 10)));
   }
 
   private async update(integrationId: string, ratePerSecond: number, batch: Pending[], notBefore: number): Promise<SlotGrant[]> {

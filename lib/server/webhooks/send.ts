@@ -2,7 +2,8 @@
  * Sends a built request with undici and classifies what happened. Never throws for HTTP or network
  * problems: the result says what went wrong, and the caller decides whether that is retried.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { BuiltRequest } from '../../domain/webhook/request';
 import { checkDestination, guardedLookup, isAllowedService, BlockedDestinationError } from './destination';
 import { currentTraceparent, inSpan, SpanKind, SpanStatusCode, tracingOn } from '../tracing';
@@ -30,6 +31,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** send the W3C `traceparent` of the request's span (the integration's switch; only while tracing is on) */
   traceparent?: boolean;
+  /** called right before the request is handed to the HTTP client (a rate-limited send reports its lateness) */
+  onDispatch?: () => void;
 }
 
 export const DEFAULT_SEND_OPTIONS: SendOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxResponseBytes: 1_000_000 };
@@ -49,15 +52,92 @@ export interface SendOutcome {
 }
 
 const agents = new Map<string, Agent>();
+const KEEP_ALIVE_MS = 4_000;
+
+/**
+ * Connections opened ahead of a request (warmConnection), per agent and origin; undici takes one when it
+ * needs a new connection to that origin, and one nobody took is closed after the keep-alive time.
+ */
+const spares = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
+/** spares being opened */
+const opening = new Set<string>();
+/** when a request to an origin last finished (its connection is then still open for reuse) */
+const lastUsed = new Map<string, number>();
+
+const originOf = (url: URL) => `${url.protocol}//${url.host}`;
+
+/** undici's connector, except that it hands over a connection opened ahead when there is one. */
+function connectorWithSpares(key: string, base: ReturnType<typeof buildConnector>): ReturnType<typeof buildConnector> {
+  return (options, callback) => {
+    const spareKey = `${key}|${options.protocol}//${options.host}`;
+    const spare = spares.get(spareKey);
+    if (spare) {
+      spares.delete(spareKey);
+      clearTimeout(spare.timer);
+      // Answered on the next tick, as a fresh connection would be: undici does not expect the callback at once.
+      if (!spare.socket.destroyed) return process.nextTick(callback, null, spare.socket);
+    }
+    base(options, callback);
+  };
+}
+
+const connectors = new Map<string, ReturnType<typeof buildConnector>>();
 /** Connections check every resolved address, unless HOOKFLOW_ALLOWED_NETWORKS names the service itself. */
+function baseConnector(connectTimeoutMs: number, guarded: boolean): ReturnType<typeof buildConnector> {
+  const key = `${connectTimeoutMs}:${guarded}`;
+  let connector = connectors.get(key);
+  if (!connector) {
+    connector = buildConnector({ timeout: connectTimeoutMs, ...(guarded ? { lookup: guardedLookup } : {}) });
+    connectors.set(key, connector);
+  }
+  return connector;
+}
+
 function agentFor(connectTimeoutMs: number, guarded: boolean): Dispatcher {
   const key = `${connectTimeoutMs}:${guarded}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs, ...(guarded ? { lookup: guardedLookup } : {}) }, keepAliveTimeout: 4_000 });
+    agent = new Agent({ connect: connectorWithSpares(key, baseConnector(connectTimeoutMs, guarded)), keepAliveTimeout: KEEP_ALIVE_MS });
     agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * Opens a connection to the request's service ahead of its send time, unless one is open already (a
+ * request finished within the keep-alive time) or being kept. A rate-limited request calls this shortly
+ * before its slot: connecting (and for HTTPS the TLS handshake) then happens before the slot rather than
+ * after it, so the request reaches the service right at its slot time. Blocked destinations are never
+ * connected to; failures are left to the request itself.
+ */
+export async function warmConnection(url: string, connectTimeoutMs: number): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    await checkDestination(url);
+  } catch {
+    return;
+  }
+  const guarded = !isAllowedService(url);
+  const key = `${connectTimeoutMs}:${guarded}|${originOf(parsed)}`;
+  if (spares.has(key) || opening.has(key) || Date.now() - (lastUsed.get(originOf(parsed)) ?? -Infinity) < KEEP_ALIVE_MS - 1_000) return;
+  agentFor(connectTimeoutMs, guarded);
+  const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  opening.add(key);
+  await new Promise<void>((resolve) => {
+    baseConnector(connectTimeoutMs, guarded)({ hostname, host: parsed.host, protocol: parsed.protocol, port: parsed.port }, (error, socket) => {
+      opening.delete(key);
+      if (error || !socket) return resolve();
+      socket.on('error', () => undefined);
+      const timer = setTimeout(() => {
+        if (spares.get(key)?.socket === socket) spares.delete(key);
+        socket.destroy();
+      }, KEEP_ALIVE_MS);
+      timer.unref?.();
+      spares.set(key, { socket, timer });
+      resolve();
+    });
+  });
 }
 
 /**
@@ -117,6 +197,7 @@ async function send(built: BuiltRequest, options: SendOptions): Promise<SendOutc
   const headers: Record<string, string> = {};
   for (const h of built.headers) headers[h.name] = h.value;
   try {
+    options.onDispatch?.();
     const response = await request(built.url, {
       method: built.method,
       headers,
@@ -127,6 +208,7 @@ async function send(built: BuiltRequest, options: SendOptions): Promise<SendOutc
       signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.requestTimeoutMs)]) : AbortSignal.timeout(options.requestTimeoutMs),
     });
     const { text, truncated } = await readCapped(response.body, options.maxResponseBytes);
+    lastUsed.set(originOf(new URL(built.url)), Date.now());
     const responseHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -35,7 +35,7 @@ export function openApiDocument(): JsonSchema {
     info: {
       title: 'Hookflow HTTP API',
       version: '1',
-      description: 'Send customer events, export the webhook log and read the audit trail. Authenticate with `Authorization: Bearer <key>`: the ingest key (events only), or an API key made on Settings → API keys or with `npm run hookflow -- api-keys create`. Scopes: ' + scopes + '. See docs/logs.md and docs/security.md.',
+      description: 'Send customer events, export the webhook log, read the audit trail, and check health and metrics. Authenticate with `Authorization: Bearer <key>`: the ingest key (events only), or an API key made on Settings → API keys or with `npm run hookflow -- api-keys create`. Scopes: ' + scopes + '. See docs/logs.md and docs/security.md.',
     },
     components: {
       securitySchemes: {
@@ -78,6 +78,7 @@ export function openApiDocument(): JsonSchema {
         },
       },
       ...segmentPaths(),
+      ...operationsPaths(),
       '/api/logs': {
         get: {
           operationId: 'listLogs',
@@ -116,6 +117,37 @@ export function openApiDocument(): JsonSchema {
             '401': error('No API key, an unknown key, or a revoked key'),
             '403': error('An API key without the audit:read scope'),
           },
+        },
+      },
+    },
+  };
+}
+
+const check = { type: 'object', required: ['ok', 'ms'], properties: { ok: { type: 'boolean' }, ms: { type: 'number', description: 'how long the check took' }, error: { type: 'string', description: 'why it failed' } } };
+
+/** Health and metrics, for load balancers, orchestrators and Prometheus (docs/operations.md). */
+function operationsPaths(): Record<string, JsonSchema> {
+  const status = (value: string) => ({ type: 'object', required: ['status'], properties: { status: { const: value } } });
+  const readiness = (value: string) => ({
+    description: value === 'ready' ? 'The database and Temporal both answered within 2 s' : 'The database or Temporal did not answer within 2 s; `checks` says which and why',
+    content: { 'application/json': { schema: { ...status(value), required: ['status', 'checks'], properties: { status: { const: value }, checks: { type: 'object', properties: { database: check, temporal: check } } } } } },
+  });
+  return {
+    '/api/health/live': {
+      get: { operationId: 'live', summary: 'Liveness: the web process is up and answering', security: [], responses: { '200': { description: 'Up', content: { 'application/json': { schema: status('live') } } } } },
+    },
+    '/api/health/ready': {
+      get: { operationId: 'ready', summary: 'Readiness: the database and Temporal answer, each within 2 s', security: [], responses: { '200': readiness('ready'), '503': readiness('not ready') } },
+    },
+    '/api/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: "The web app's Prometheus metrics, in the text exposition format",
+        description: 'Needs an API key with the `metrics:read` scope. docs/operations.md lists every metric; workers serve theirs on `HOOKFLOW_METRICS_PORT`.',
+        responses: {
+          '200': { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '401': error('No API key, an unknown key, or a revoked key'),
+          '403': error('An API key without the metrics:read scope'),
         },
       },
     },

@@ -6,11 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import type { Receiver } from '../../scripts/receiver';
 import type { PrismaClient } from '../../lib/server/db';
 import { connect, nodeBox, open, shot as shotAt, SHOTS, signIn as signInAt, startBrowserApp, type BrowserApp } from '../support/browser';
+import { story, type Step } from '../support/story';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'Bearer e2e-SECRET-7f3a9c';
@@ -49,11 +50,15 @@ async function readBody(response: Response): Promise<{ url: string; body: string
 }
 const shot = (page: Page, name: string) => shotAt(page, name);
 
+/** One story through the file: each test builds on the ones before it, and runs them first when picked alone. */
+const { step, prepare } = story();
+let webhookCreated: Step;
+
 describe('integrations and webhooks in the browser', () => {
   let integrationUrl: string;
   let webhookUrl: string;
 
-  it('a developer creates an integration with a secret Authorization header', async () => {
+  step('a developer creates an integration with a secret Authorization header', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
     await page.getByRole('link', { name: 'Integrations' }).click();
@@ -78,7 +83,7 @@ describe('integrations and webhooks in the browser', () => {
     await context.close();
   });
 
-  it('creates a POST webhook with the idempotency key as a header and a field captured from a pasted sample', async () => {
+  webhookCreated = step('creates a POST webhook with the idempotency key as a header and a field captured from a pasted sample', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
     await open(page, integrationUrl);
@@ -112,7 +117,7 @@ describe('integrations and webhooks in the browser', () => {
     await context.close();
   });
 
-  it('test-sends to the loopback receiver, which gets the secret on the wire and the rendered body', async () => {
+  step('test-sends to the loopback receiver, which gets the secret on the wire and the rendered body', async () => {
     receiver.respond = () => ({ status: 201, headers: { 'content-type': 'application/json' }, body: '{"ticket":{"id":"T-42"}}' });
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
@@ -134,7 +139,7 @@ describe('integrations and webhooks in the browser', () => {
     await context.close();
   });
 
-  it('copies the webhook with a fresh system name', async () => {
+  step('copies the webhook with a fresh system name', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'developer@example.com');
     await open(page, webhookUrl);
@@ -146,7 +151,7 @@ describe('integrations and webhooks in the browser', () => {
     await context.close();
   });
 
-  it('a marketer sees the mask, and the secret is in no page and no response', async () => {
+  step('a marketer sees the mask, and the secret is in no page and no response', async () => {
     const context = await browser.newContext();
     // Every body is read as its response arrives; the check below awaits all of them, the last ones too.
     const bodies: ReturnType<typeof readBody>[] = [];
@@ -191,7 +196,8 @@ describe('the flow canvas in the browser', () => {
     await page.getByRole('button', { name: `+ ${label}`, exact: true }).dragTo(canvas(), { targetPosition: { x, y } });
   };
 
-  beforeAll(async () => {
+  // The marketer's page, opened once for the canvas steps (after the webhooks they send exist).
+  prepare(async () => {
     context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
     page = await signIn(context, 'marketer@example.com');
   });
@@ -199,7 +205,7 @@ describe('the flow canvas in the browser', () => {
     await context?.close();
   });
 
-  it('creates a flow from the empty state, and the canvas opens with its trigger', async () => {
+  step('creates a flow from the empty state, and the canvas opens with its trigger', async () => {
     await page.getByRole('link', { name: 'Flows', exact: true }).click();
     await page.getByText('No flows yet').waitFor();
     await shot(page, 'canvas-1-empty-state.png');
@@ -211,7 +217,7 @@ describe('the flow canvas in the browser', () => {
     await expect.poll(() => page.getByRole('button', { name: '+ Trigger', exact: true }).isDisabled()).toBe(true);
   });
 
-  it('drags in a webhook and a branch, a webhook on the success output and End on else, and connects them', async () => {
+  step('drags in a webhook and a branch, a webhook on the success output and End on else, and connects them', async () => {
     // The new flow's trigger sits at the top, in the middle of the canvas.
     const cx = (await canvas().boundingBox())!.width / 2;
     await drop('Webhook', cx, 200);
@@ -244,7 +250,7 @@ describe('the flow canvas in the browser', () => {
     await shot(page, 'canvas-2-drawn.png');
   });
 
-  it('shows the validation problem it provokes on its step, blocks publishing, and clears once fixed', async () => {
+  step('shows the validation problem it provokes on its step, blocks publishing, and clears once fixed', async () => {
     // The second webhook step has no webhook chosen yet: that is the provoked problem.
     await expect.poll(() => node('webhook', 1).locator('.flow-node-problem').count()).toBe(1);
     await expect.poll(() => page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(true);
@@ -257,7 +263,7 @@ describe('the flow canvas in the browser', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Publish', exact: true }).isEnabled()).toBe(true);
   });
 
-  it('undoes and redoes a move', async () => {
+  step('undoes and redoes a move', async () => {
     const end = node('end');
     const before = await nodeBox(end);
     const box = (await end.boundingBox())!;
@@ -274,7 +280,7 @@ describe('the flow canvas in the browser', () => {
     await expect.poll(() => nodeBox(end)).toEqual(moved);
   });
 
-  it('tidies up into top-to-bottom layers', async () => {
+  step('tidies up into top-to-bottom layers', async () => {
     await page.getByRole('button', { name: 'Tidy up' }).click();
     await expect
       .poll(async () => {
@@ -287,7 +293,7 @@ describe('the flow canvas in the browser', () => {
     await shot(page, 'canvas-4-tidy.png');
   });
 
-  it('publishes after showing what changed', async () => {
+  step('publishes after showing what changed', async () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect.poll(() => page.getByTestId('publish-diff').locator('li').count()).toBe(5);
     await shot(page, 'canvas-5-publish.png');
@@ -299,7 +305,7 @@ describe('the flow canvas in the browser', () => {
     expect(Object.values(plan.nodes).map((n) => n.kind).sort()).toEqual(['branch', 'end', 'webhook', 'webhook']);
   });
 
-  it('tests the published version live, highlights the run path, and the loopback receiver gets the requests', async () => {
+  step('tests the published version live, highlights the run path, and the loopback receiver gets the requests', async () => {
     const before = receiver.requests.length;
     await page.getByRole('button', { name: 'Test', exact: true }).click();
     await page.getByLabel('Published v1').check();
@@ -320,7 +326,7 @@ describe('the flow canvas in the browser', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Recent runs' }).getByRole('link', { name: /Temporal/ }).count()).toBe(1);
   });
 
-  it('inserts a step dropped on a connection, pastes copies at the viewport centre, and restores a version as the draft', async () => {
+  step('inserts a step dropped on a connection, pastes copies at the viewport centre, and restores a version as the draft', async () => {
     await page.getByRole('button', { name: 'Stop watching' }).click();
     const nodes = () => page.locator('.react-flow__node').count();
     const edges = () => page.locator('.react-flow__edge').count();
@@ -378,7 +384,7 @@ describe('the flow canvas in the browser', () => {
     await expect.poll(nodes).toBe(6);
   });
 
-  it('the flows list shows status, last edit and 24 h runs; rename, duplicate and archive (after confirming) work', async () => {
+  step('the flows list shows status, last edit and 24 h runs; rename, duplicate and archive (after confirming) work', async () => {
     await page.getByRole('link', { name: 'Flows', exact: true }).click();
     const row = page.getByRole('row', { name: /VIP tickets/ });
     await expect.poll(() => row.textContent()).toContain('published v1');
@@ -403,12 +409,12 @@ describe('the flow canvas in the browser', () => {
 });
 
 describe('flows as code in the browser', () => {
-  it('a developer sees the export, checks an import with a dry run, imports it, and a bad document is refused whole', async () => {
+  step('a developer sees the export, checks an import with a dry run, imports it, and a bad document is refused whole', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await signIn(context, 'developer@example.com');
     await page.getByRole('link', { name: 'Flows as code' }).click();
     await page.getByRole('heading', { name: 'Flows as code' }).waitFor();
-    // The downloaded export holds what the earlier tests made, with the secret by reference only.
+    // The downloaded export holds the webhook made above, with its integration's secret by reference only.
     await page.locator('#export-document').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download hookflow.json' }).click()]);
     const exported = readFileSync((await download.path())!, 'utf8');
@@ -437,5 +443,5 @@ describe('flows as code in the browser', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Problems' }).textContent()).toContain('$.version');
     await expect.poll(() => prisma.webhook.count()).toBe(imported);
     await context.close();
-  });
+  }, [webhookCreated]);
 });

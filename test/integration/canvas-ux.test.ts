@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { open, shot, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
+import { story } from '../support/story';
 
 let app: BrowserApp;
 let lookup: { id: string };
@@ -36,6 +37,8 @@ afterAll(async () => {
 });
 
 describe('testing a draft on the canvas', () => {
+  // A story: each test builds on the page the one before it left, and runs it first when picked alone.
+  const { step } = story();
   let context: BrowserContext;
   let page: Page;
   let flowId: string;
@@ -66,12 +69,12 @@ describe('testing a draft on the canvas', () => {
   });
   afterAll(async () => context?.close());
 
-  it('a branch step shows its rule in words', async () => {
+  step('a branch step shows its rule in words', async () => {
     await expect.poll(() => node('route').textContent()).toContain('Gold: CRM lookup tier is gold');
     await expect.poll(() => node('route').textContent()).toContain('Else: anything else');
   });
 
-  it('a dry run of the draft with sample responses follows the branch they pick, and sends nothing', async () => {
+  step('a dry run of the draft with sample responses follows the branch they pick, and sends nothing', async () => {
     const before = app.receiver.requests.length;
     await page.getByRole('button', { name: 'Test', exact: true }).click();
     await page.getByLabel('Dry run: show each request, send nothing').check();
@@ -102,7 +105,7 @@ describe('testing a draft on the canvas', () => {
     expect(app.receiver.requests.length).toBe(before);
   });
 
-  it('a live test of the draft reaches the loopback receiver, and no other flow on the event runs', async () => {
+  step('a live test of the draft reaches the loopback receiver, and no other flow on the event runs', async () => {
     await page.getByRole('button', { name: 'Stop watching' }).click();
     app.receiver.respond = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"tier": "silver"}' });
     const before = app.receiver.requests.length;

@@ -5,7 +5,7 @@
  * sees the new one, and makes and revokes an API key. Screenshots go to test-results/ (and docs/screenshots
  * with HOOKFLOW_DOC_SCREENSHOTS=1).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AppServer } from '../../scripts/app-server';
 import { startAppFor } from '../support/app';
@@ -16,6 +16,7 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { createIntegration, createPublishedFlow, createWebhook } from '../support/factory';
 import { launchBrowser, open, shot, signIn as signInAt } from '../support/browser';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
+import { story } from '../support/story';
 
 const PASSWORD = 'logs-password-123';
 let env: TestEnv;
@@ -89,6 +90,8 @@ afterAll(async () => {
 const rows = (page: Page) => page.getByTestId('log-row');
 
 describe('the webhook log as a marketer', () => {
+  // A story: each test builds on the page the one before it left, and runs it first when picked alone.
+  const { step } = story();
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
@@ -97,7 +100,7 @@ describe('the webhook log as a marketer', () => {
   });
   afterAll(async () => context?.close());
 
-  it('finds a customer’s failed attempt by customer id and opens it: request, response and retries', async () => {
+  step('finds a customer’s failed attempt by customer id and opens it: request, response and retries', async () => {
     await page.getByRole('link', { name: 'Logs', exact: true }).click();
     await page.waitForURL(/\/logs$/);
     await expect.poll(() => rows(page).count()).toBe(4);
@@ -134,7 +137,7 @@ describe('the webhook log as a marketer', () => {
     await shot(page, 'logs-2-detail.png');
   });
 
-  it('follows the link to the run, which names its steps and webhooks', async () => {
+  step('follows the link to the run, which names its steps and webhooks', async () => {
     await page.getByRole('region', { name: 'Attempt details' }).getByRole('link', { name: 'Open the run', exact: true }).click();
     await page.waitForURL(/\/runs\//);
     await page.getByRole('heading', { name: /Loyalty tier sync/ }).waitFor();
@@ -146,7 +149,7 @@ describe('the webhook log as a marketer', () => {
     await shot(page, 'logs-3-run.png');
   });
 
-  it('sees the counts on the canvas, and a count opens the log with its filter', async () => {
+  step('sees the counts on the canvas, and a count opens the log with its filter', async () => {
     await page.getByRole('link', { name: 'Loyalty tier sync' }).first().click();
     await page.waitForURL(new RegExp(`/flows/${flowId}$`));
     const node = (id: string) => page.getByTestId(`flow-node-${id}`);
@@ -167,7 +170,7 @@ describe('the webhook log as a marketer', () => {
     expect((await rows(page).allTextContents()).every((text) => text.includes('HTTP 200'))).toBe(true);
   });
 
-  it('shows an error for a filter the log cannot read, and an empty state', async () => {
+  step('shows an error for a filter the log cannot read, and an empty state', async () => {
     await open(page, `${server.url}/logs?outcome=9xx`);
     await page.getByText(/Could not load the log/).waitFor();
     await open(page, `${server.url}/logs?customer=nobody`);
@@ -176,7 +179,9 @@ describe('the webhook log as a marketer', () => {
 });
 
 describe('the webhook log as a developer', () => {
-  it('resends an attempt and sees the new one', async () => {
+  // The key's export below counts the resent attempt too: picked alone, it resends first.
+  const { step } = story();
+  step('resends an attempt and sees the new one', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await signIn(context, 'developer@example.com');
     await open(page, `${server.url}/logs?customer=c-vip-7`);
@@ -208,7 +213,7 @@ describe('the webhook log as a developer', () => {
     await context.close();
   });
 
-  it('makes an API key, shown once, and revokes it after confirming', async () => {
+  step('makes an API key, shown once, and revokes it after confirming', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await signIn(context, 'developer@example.com');
     await page.getByRole('link', { name: 'Settings' }).click();

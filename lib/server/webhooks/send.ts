@@ -61,10 +61,9 @@ const KEEP_ALIVE_MS = 4_000;
 const spares = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
 /** spares being opened */
 const opening = new Set<string>();
-/** when a request to an origin last finished (its connection is then still open for reuse) */
-const lastUsed = new Map<string, number>();
 
-const originOf = (url: URL) => `${url.protocol}//${url.host}`;
+/** One agent, and one connector, per connect timeout and address guard. */
+const poolKey = (connectTimeoutMs: number, guarded: boolean) => `${connectTimeoutMs}:${guarded}`;
 
 /** undici's connector, except that it hands over a connection opened ahead when there is one. */
 function connectorWithSpares(key: string, base: ReturnType<typeof buildConnector>): ReturnType<typeof buildConnector> {
@@ -84,7 +83,7 @@ function connectorWithSpares(key: string, base: ReturnType<typeof buildConnector
 const connectors = new Map<string, ReturnType<typeof buildConnector>>();
 /** Connections check every resolved address, unless HOOKFLOW_ALLOWED_NETWORKS names the service itself. */
 function baseConnector(connectTimeoutMs: number, guarded: boolean): ReturnType<typeof buildConnector> {
-  const key = `${connectTimeoutMs}:${guarded}`;
+  const key = poolKey(connectTimeoutMs, guarded);
   let connector = connectors.get(key);
   if (!connector) {
     connector = buildConnector({ timeout: connectTimeoutMs, ...(guarded ? { lookup: guardedLookup } : {}) });
@@ -93,8 +92,8 @@ function baseConnector(connectTimeoutMs: number, guarded: boolean): ReturnType<t
   return connector;
 }
 
-function agentFor(connectTimeoutMs: number, guarded: boolean): Dispatcher {
-  const key = `${connectTimeoutMs}:${guarded}`;
+function agentFor(connectTimeoutMs: number, guarded: boolean): Agent {
+  const key = poolKey(connectTimeoutMs, guarded);
   let agent = agents.get(key);
   if (!agent) {
     agent = new Agent({ connect: connectorWithSpares(key, baseConnector(connectTimeoutMs, guarded)), keepAliveTimeout: KEEP_ALIVE_MS });
@@ -104,9 +103,9 @@ function agentFor(connectTimeoutMs: number, guarded: boolean): Dispatcher {
 }
 
 /**
- * Opens a connection to the request's service ahead of its send time, unless one is open already (a
- * request finished within the keep-alive time) or being kept. A rate-limited request calls this shortly
- * before its slot: connecting (and for HTTPS the TLS handshake) then happens before the slot rather than
+ * Opens a connection to the request's service ahead of its send time, unless an idle one is open already
+ * (undici's pool for the origin has more connections than requests) or one is being kept. A rate-limited
+ * request calls this shortly before its slot: connecting (and for HTTPS the TLS handshake) then happens before the slot rather than
  * after it, so the request reaches the service right at its slot time. Blocked destinations are never
  * connected to; failures are left to the request itself.
  */
@@ -119,9 +118,11 @@ export async function warmConnection(url: string, connectTimeoutMs: number): Pro
     return;
   }
   const guarded = !isAllowedService(url);
-  const key = `${connectTimeoutMs}:${guarded}|${originOf(parsed)}`;
-  if (spares.has(key) || opening.has(key) || Date.now() - (lastUsed.get(originOf(parsed)) ?? -Infinity) < KEEP_ALIVE_MS - 1_000) return;
-  agentFor(connectTimeoutMs, guarded);
+  const key = `${poolKey(connectTimeoutMs, guarded)}|${parsed.protocol}//${parsed.host}`;
+  if (spares.has(key) || opening.has(key)) return;
+  // A kept-alive connection with no request on it is what the request will use: nothing to open.
+  const pool = agentFor(connectTimeoutMs, guarded).stats[parsed.origin];
+  if (pool && Number(pool.connected) > pool.size) return;
   const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   opening.add(key);
   await new Promise<void>((resolve) => {
@@ -208,7 +209,6 @@ async function send(built: BuiltRequest, options: SendOptions): Promise<SendOutc
       signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.requestTimeoutMs)]) : AbortSignal.timeout(options.requestTimeoutMs),
     });
     const { text, truncated } = await readCapped(response.body, options.maxResponseBytes);
-    lastUsed.set(originOf(new URL(built.url)), Date.now());
     const responseHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -32,6 +32,7 @@ import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } f
 import { startWorkerProcess } from '../scripts/worker-process';
 import type { BurstResult, LoadJob, LoadTarget, PacedResult } from './load-generator';
 import { cpuSeconds, memoryMb, resetPeakMemory } from './procfs';
+import { readServerCounters, serverWork, type ServerWork } from './server-work';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -131,6 +132,8 @@ class Arrivals {
 interface Base {
   scratch: string;
   address: string;
+  /** the dev server's Prometheus metrics */
+  serverMetricsUrl: string;
   client: Client;
   receiver: ReceiverProcess;
   arrivals: Arrivals;
@@ -143,8 +146,9 @@ async function startBase(): Promise<Base> {
   cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
   const cli = findTemporalCli({ install: true });
   const port = await freePort();
+  const metricsPort = await freePort();
   const pragmas = PRAGMAS === 'none' ? [] : PRAGMAS.split(',').map((pragma) => pragma.trim());
-  const server = spawn(cli, devServerArgs({ cli, dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, headless: true, pragmas }), {
+  const server = spawn(cli, devServerArgs({ cli, dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, headless: true, pragmas, metricsPort }), {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
@@ -155,7 +159,7 @@ async function startBase(): Promise<Base> {
   await waitForTemporal(address);
   const connection = await Connection.connect({ address });
   cleanups.push(() => connection.close());
-  return { scratch, address, client: new Client({ connection }), receiver, arrivals: new Arrivals(receiver), pids: { temporal: server.pid!, receiver: receiver.pid } };
+  return { scratch, address, serverMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, client: new Client({ connection }), receiver, arrivals: new Arrivals(receiver), pids: { temporal: server.pid!, receiver: receiver.pid } };
 }
 
 /** Hookflow's worker and web app, as `npm start` runs them, on a fresh database with one flow. */
@@ -263,6 +267,8 @@ interface Phase {
   latencies: number[];
   /** CPU ms per event, per process */
   cpu: Partial<Record<ProcessName, number>>;
+  /** what the Temporal server did per event */
+  server: ServerWork;
 }
 
 /**
@@ -283,8 +289,10 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
   }
   log(`${name}: ${EVENTS} events at concurrency ${CONCURRENCY}`);
   const before = cpuSeconds(pids);
+  const serverBefore = await readServerCounters(base.serverMetricsUrl);
   const result = await burst(name, EVENTS);
   const after = cpuSeconds(pids);
+  const serverAfter = await readServerCounters(base.serverMetricsUrl);
   const delivered = EVENTS / ((base.arrivals.last(ids(name, EVENTS)) - result.startedAt) / 1000);
   log(`${name}: ${pacedCount} paced events`);
   const paced = pacedCount > 0 ? await load.run<PacedResult>({ kind: 'paced', prefix: `${name}-paced`, count: pacedCount, from: base.arrivals.count, gapMs: PACED_GAP_MS }) : { latencies: [] };
@@ -294,6 +302,7 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
     pending: result.pending,
     latencies: paced.latencies,
     cpu: Object.fromEntries(Object.keys(pids).map((key) => [key, ((after[key]! - before[key]!) * 1000) / EVENTS])),
+    server: serverWork(serverBefore, serverAfter, EVENTS),
   };
 }
 
@@ -321,6 +330,7 @@ function combine(phases: Phase[]): Combined {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpu: Object.fromEntries(keys.map((key) => [key, mean(phases.map((p) => p.cpu[key] ?? 0))])),
+    server: Object.fromEntries((Object.keys(phases[0]!.server) as (keyof ServerWork)[]).map((key) => [key, mean(phases.map((p) => p.server[key]))])) as unknown as ServerWork,
   };
 }
 
@@ -389,11 +399,22 @@ async function throughputMode(base: Base): Promise<Report> {
       ...(Object.keys(LABELS) as ProcessName[]).map((key) => `| ${LABELS[key]} | ${cpuCell(baseline, key)} | ${cpuCell(measured, key)} |${segment ? ` ${cpuCell(segment, key)} |` : ''}`),
       `| total | ${total(baseline.cpu).toFixed(2)} ms | ${total(measured.cpu).toFixed(2)} ms |${segment ? ` ${total(segment.cpu).toFixed(2)} ms |` : ''}`,
       '',
+      `| Temporal server, per event | bare Temporal | Hookflow |${segment ? ' Hookflow, Segment client |' : ''}`,
+      `| --- | --- | --- |${segment ? ' --- |' : ''}`,
+      ...SERVER_ROWS.map(([label, key, digits]) => `| ${label} | ${baseline.server[key].toFixed(digits)} | ${measured.server[key].toFixed(digits)} |${segment ? ` ${segment.server[key].toFixed(digits)} |` : ''}`),
+      '',
       ...(measured.pending > 0 ? [`Hookflow answered ${measured.pending} of ${EVENTS} events with "pending": their runs were started by the worker's dispatcher.`, ''] : []),
       ...result.lines,
     ],
   };
 }
+
+const SERVER_ROWS: [string, keyof ServerWork, number][] = [
+  ['persistence writes', 'persistenceWrites', 2],
+  ['persistence reads', 'persistenceReads', 2],
+  ['history tasks (transfer, timer, visibility)', 'historyTasks', 2],
+  ['bytes of a finished run\'s history', 'historyBytesPerRun', 0],
+];
 
 const processNames = (pids: Pids) => (Object.keys(LABELS) as ProcessName[]).filter((key) => pids[key]);
 

@@ -98,6 +98,8 @@ export interface DevServerOptions {
   searchAttributes?: boolean;
   /** the web UI costs memory and a port; tests that don't look at it turn it off */
   headless?: boolean;
+  /** serve the server's own Prometheus metrics on this port (the throughput benchmark reads them) */
+  metricsPort?: number;
 }
 
 export function devServerArgs(options: DevServerOptions): string[] {
@@ -105,6 +107,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   for (const pragma of options.pragmas ?? []) args.push('--sqlite-pragma', pragma);
+  if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
   if (options.searchAttributes !== false) args.push(...devServerSearchAttributeArgs());
   return args;
 }

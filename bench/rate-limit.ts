@@ -7,7 +7,8 @@
  * limiter adds to an uncontended request (event accepted → request at the receiver), with and without a
  * limit, in the same run. Prints a Markdown table; docs/benchmarks.md holds the latest one.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,8 +26,16 @@ import { signalGroup } from '../scripts/processes';
 import type { FlowGraph } from '../lib/domain/flow/graph';
 import { migrateDatabase } from '../scripts/migrate';
 
+const ROOT = path.resolve(import.meta.dirname, '..');
 const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+/** the least sustained rate, as a share of R, for a row to pass */
+const SUSTAINED_TARGET = 0.95;
+/** runs of bare Temporal for the ceiling, posted like a row's events */
+const CEILING_RUNS = Number(process.env.BENCH_CEILING_RUNS ?? 400);
+
+/** Requests per second between the first and the last arrival. */
+const sustainedRate = (times: number[]) => (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
 
 function maxInAnySecond(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
@@ -67,6 +76,38 @@ async function limiterCapacity(client: Client, taskQueue: string): Promise<strin
     capacityRows.push(`| ${count} | ${seconds.toFixed(2)} s | ${(count / seconds).toFixed(0)}/s | ${duplicates} |`);
   }
   return capacityRows;
+}
+
+/**
+ * Bare Temporal on the same server, with the same two cores shared the same way: the baseline workflow of
+ * bench/throughput.ts (one workflow, one activity that POSTs with undici, a default worker), started 20 at a
+ * time like a row's events, all to the receiver. Its sustained rate is what any workflow-based sender can
+ * carry here: a row whose 0.95 R is above it cannot pass on this machine, whatever the limiter does.
+ */
+async function bareTemporalCeiling(client: Client, address: string, receiver: { url: string; requests(): Promise<{ at: number }[]> }): Promise<number> {
+  const taskQueue = 'baseline-ceiling';
+  const worker = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'bench/baseline/worker.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, TEMPORAL_ADDRESS: address, BASELINE_TASK_QUEUE: taskQueue },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  children.push(worker);
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: worker.stdout! }).on('line', (line) => line.includes('baseline worker ready') && resolve());
+    worker.once('exit', (code) => reject(new Error(`the baseline worker exited (code ${code})`)));
+  });
+  const before = (await receiver.requests()).length;
+  const handles = [];
+  for (let i = 0; i < CEILING_RUNS; i += 20) {
+    const batch = Array.from({ length: Math.min(20, CEILING_RUNS - i) }, (_, j) =>
+      client.workflow.start('baselineFlow', { taskQueue, workflowId: `ceiling-${i + j}`, args: [`${receiver.url}/ceiling`, { customer: `c-${i + j}`, event: `e-${i + j}` }] }),
+    );
+    handles.push(...(await Promise.all(batch)));
+  }
+  await Promise.all(handles.map((handle) => handle.result()));
+  signalGroup(worker, 'SIGTERM');
+  return sustainedRate((await receiver.requests()).slice(before).map((r) => r.at));
 }
 
 async function main() {
@@ -136,6 +177,7 @@ async function main() {
   }
 
   const rows: string[] = [];
+  const measured: { rate: number; maxInSecond: number; sustained: number }[] = [];
   for (const rate of RATES) {
     const types = await setup(rate);
     const count = Math.max(10, Math.round(rate * SECONDS));
@@ -145,7 +187,8 @@ async function main() {
     const postSeconds = (performance.timeOrigin + performance.now() - postStarted) / 1000;
     await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
     const times = (await receiver.requests()).slice(before).map((r) => r.at);
-    const sustained = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
+    const sustained = sustainedRate(times);
+    measured.push({ rate, maxInSecond: maxInAnySecond(times), sustained });
     rows.push(
       `| ${rate}/s | ${times.length} | ${maxInAnySecond(times)} | ${sustained.toFixed(2)}/s | ${((sustained / rate) * 100).toFixed(1)} % | ${(count / postSeconds).toFixed(0)}/s |`,
     );
@@ -154,6 +197,7 @@ async function main() {
   }
 
   const capacityRows = await limiterCapacity(client, taskQueue);
+  const ceiling = await bareTemporalCeiling(client, address, receiver);
 
   // Added latency, uncontended: one event at a time, spaced so that no request queues.
   const latency = async (rate: number | null): Promise<number[]> => {
@@ -177,6 +221,21 @@ async function main() {
     `| limit 5/s, uncontended | ${percentile(limited, 50).toFixed(0)} ms | ${percentile(limited, 99).toFixed(0)} ms | +${(percentile(limited, 50) - percentile(baseline, 50)).toFixed(0)} ms p50, ×${(percentile(limited, 50) / percentile(baseline, 50)).toFixed(2)} |`,
   ];
 
+  if (!printReport({ jitter, rows, measured, capacityRows, latencyRows, ceiling })) process.exitCode = 1;
+}
+
+interface Report {
+  jitter: string;
+  rows: string[];
+  measured: { rate: number; maxInSecond: number; sustained: number }[];
+  capacityRows: string[];
+  latencyRows: string[];
+  ceiling: number;
+}
+
+/** Prints the tables and the verdicts; true when every row met its targets. */
+function printReport({ jitter, rows, measured, capacityRows, latencyRows, ceiling }: Report): boolean {
+  const verdicts = rowVerdicts(measured, ceiling);
   console.log(
     [
       `Rate-limit benchmark, ${new Date().toISOString().slice(0, 10)}: ${SECONDS} s of backlog per rate, 2 worker processes, 3 webhooks, jitter budget ${jitter} ms`,
@@ -192,8 +251,28 @@ async function main() {
       '| added latency (event accepted → request at receiver) | p50 | p99 | vs baseline |',
       '| --- | --- | --- | --- |',
       ...latencyRows,
+      '',
+      `Bare Temporal on this server (${CEILING_RUNS} runs of the baseline workflow, started 20 at a time): ${ceiling.toFixed(2)} requests/s sustained.`,
+      '',
+      ...verdicts.lines,
     ].join('\n'),
   );
+  return verdicts.ok;
+}
+
+/** Every row: no second above R, and at least 0.95 R sustained (noting a row that bare Temporal cannot carry here either). */
+function rowVerdicts(rows: { rate: number; maxInSecond: number; sustained: number }[], ceiling: number): { lines: string[]; ok: boolean } {
+  const lines: string[] = [];
+  let ok = true;
+  for (const { rate, maxInSecond, sustained } of rows) {
+    const overshoot = maxInSecond > rate;
+    const slow = sustained < SUSTAINED_TARGET * rate;
+    ok &&= !overshoot && !slow;
+    lines.push(`- ${overshoot ? '✗' : '✓'} R = ${rate}/s: at most ${maxInSecond} requests in any second (target ≤ ${rate})`);
+    const beyond = SUSTAINED_TARGET * rate > ceiling ? `; bare Temporal sustains ${ceiling.toFixed(1)}/s on this server, under the target` : '';
+    lines.push(`- ${slow ? '✗' : '✓'} R = ${rate}/s: ${((sustained / rate) * 100).toFixed(1)} % of R sustained (target ≥ ${SUSTAINED_TARGET * 100} %${beyond})`);
+  }
+  return { lines, ok };
 }
 
 main()

@@ -28,6 +28,8 @@ import { migrateDatabase } from '../scripts/migrate';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
+/** the dev server's SQLite pragmas, as in bench/throughput.ts: comma-separated, `none` for SQLite's defaults */
+const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** the least sustained rate, as a share of R, for a row to pass */
 const SUSTAINED_TARGET = 0.95;
@@ -118,7 +120,7 @@ async function main() {
   if (!migrate.ok) throw new Error(migrate.stderr);
 
   const port = await freePort();
-  const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, pragmas: CRASH_SAFE_PRAGMAS, headless: true });
+  const server = spawnDevServer({ cli: findTemporalCli({ install: true }), dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, pragmas: PRAGMAS === 'none' ? [] : PRAGMAS.split(',').map((pragma) => pragma.trim()), headless: true });
   children.push(server);
   const address = `127.0.0.1:${port}`;
   const [bundle] = await Promise.all([bundleWorkflowCode({ workflowsPath: HOOKFLOW_WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }), waitForTemporal(address)]);
@@ -238,7 +240,7 @@ function printReport({ jitter, rows, measured, capacityRows, latencyRows, ceilin
   const verdicts = rowVerdicts(measured, ceiling);
   console.log(
     [
-      `Rate-limit benchmark, ${new Date().toISOString().slice(0, 10)}: ${SECONDS} s of backlog per rate, 2 worker processes, 3 webhooks, jitter budget ${jitter} ms`,
+      `Rate-limit benchmark, ${new Date().toISOString().slice(0, 10)}: ${SECONDS} s of backlog per rate, 2 worker processes, 3 webhooks, jitter budget ${jitter} ms; Temporal SQLite pragmas: ${PRAGMAS}`,
       '',
       '| limit R | requests | max in any 1 s window | sustained | of R | events accepted |',
       '| --- | --- | --- | --- | --- | --- |',

@@ -7,8 +7,7 @@
  * limiter adds to an uncontended request (event accepted → request at the receiver), with and without a
  * limit, in the same run. Prints a Markdown table; docs/benchmarks.md holds the latest one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,8 +24,8 @@ import { freePort } from '../scripts/ports';
 import { signalGroup } from '../scripts/processes';
 import type { FlowGraph } from '../lib/domain/flow/graph';
 import { migrateDatabase } from '../scripts/migrate';
+import { startBaselineWorker } from './baseline/process';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
 /** the dev server's SQLite pragmas, as in bench/throughput.ts: comma-separated, `none` for SQLite's defaults */
 const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
@@ -88,17 +87,8 @@ async function limiterCapacity(client: Client, taskQueue: string): Promise<strin
  */
 async function bareTemporalCeiling(client: Client, address: string, receiver: { url: string; requests(): Promise<{ at: number }[]> }): Promise<number> {
   const taskQueue = 'baseline-ceiling';
-  const worker = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'bench/baseline/worker.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, BASELINE_TASK_QUEUE: taskQueue },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
+  const worker = await startBaselineWorker(address, taskQueue);
   children.push(worker);
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: worker.stdout! }).on('line', (line) => line.includes('baseline worker ready') && resolve());
-    worker.once('exit', (code) => reject(new Error(`the baseline worker exited (code ${code})`)));
-  });
   const before = (await receiver.requests()).length;
   const handles = [];
   for (let i = 0; i < CEILING_RUNS; i += 20) {

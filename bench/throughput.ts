@@ -32,6 +32,7 @@ import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } f
 import { startWorkerProcess } from '../scripts/worker-process';
 import type { BurstResult, LoadJob, LoadTarget, PacedResult } from './load-generator';
 import { cpuSeconds, memoryMb, resetPeakMemory } from './procfs';
+import { startBaselineWorker } from './baseline/process';
 import { readServerCounters, serverWork, type ServerWork } from './server-work';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -343,11 +344,8 @@ function checks(targets: { name: string; value: number; goal: string; ok: boolea
 
 async function throughputMode(base: Base): Promise<Report> {
   log('baseline: starting its worker');
-  const baselineWorker = spawnTsx('bench/baseline/worker.ts', { TEMPORAL_ADDRESS: base.address, BASELINE_TASK_QUEUE: BASELINE_QUEUE });
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: baselineWorker.stdout! }).on('line', (line) => line.includes('baseline worker ready') && resolve());
-    baselineWorker.once('exit', (code) => reject(new Error(`the baseline worker exited (code ${code})`)));
-  });
+  const baselineWorker = await startBaselineWorker(base.address, BASELINE_QUEUE);
+  cleanups.push(() => stopGroup(baselineWorker));
   const baselineLoad = await startLoadGenerator({ kind: 'baseline', address: base.address, taskQueue: BASELINE_QUEUE, receiverUrl: base.receiver.url });
   const hookflow = await startHookflow(base, false);
   const load = await startLoadGenerator(hookflow.target);

@@ -28,7 +28,7 @@ import { freePort } from '../scripts/ports';
 import { stopGroup } from '../scripts/processes';
 import { startReceiverProcess, type ReceiverProcess } from '../scripts/receiver-process';
 import { startAppServer } from '../scripts/app-server';
-import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, waitForTemporal } from '../scripts/temporal';
+import { CRASH_SAFE_PRAGMAS, devServerArgs, findTemporalCli, pragmasFrom, waitForTemporal } from '../scripts/temporal';
 import { startWorkerProcess } from '../scripts/worker-process';
 import type { BurstResult, LoadJob, LoadTarget, PacedResult } from './load-generator';
 import { cpuSeconds, memoryMb, resetPeakMemory } from './procfs';
@@ -148,8 +148,7 @@ async function startBase(): Promise<Base> {
   const cli = findTemporalCli({ install: true });
   const port = await freePort();
   const metricsPort = await freePort();
-  const pragmas = PRAGMAS === 'none' ? [] : PRAGMAS.split(',').map((pragma) => pragma.trim());
-  const server = spawn(cli, devServerArgs({ cli, dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, headless: true, pragmas, metricsPort }), {
+  const server = spawn(cli, devServerArgs({ cli, dbFile: path.join(scratch, 'temporal.db'), port, uiPort: 0, headless: true, pragmas: pragmasFrom(PRAGMAS), metricsPort }), {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
@@ -331,7 +330,12 @@ function combine(phases: Phase[]): Combined {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpu: Object.fromEntries(keys.map((key) => [key, mean(phases.map((p) => p.cpu[key] ?? 0))])),
-    server: Object.fromEntries((Object.keys(phases[0]!.server) as (keyof ServerWork)[]).map((key) => [key, mean(phases.map((p) => p.server[key]))])) as unknown as ServerWork,
+    server: {
+      persistenceWrites: mean(phases.map((p) => p.server.persistenceWrites)),
+      persistenceReads: mean(phases.map((p) => p.server.persistenceReads)),
+      historyTasks: mean(phases.map((p) => p.server.historyTasks)),
+      historyBytesPerRun: mean(phases.map((p) => p.server.historyBytesPerRun)),
+    },
   };
 }
 

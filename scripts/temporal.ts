@@ -87,6 +87,11 @@ export const findTestServer = (options: { install?: boolean } = {}) => findBinar
 export const CRASH_SAFE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
 export const TEST_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'];
 
+/** Pragmas from a setting such as BENCH_TEMPORAL_PRAGMAS: comma-separated, or `none` for SQLite's defaults. */
+export function pragmasFrom(setting: string): string[] {
+  return setting === 'none' ? [] : setting.split(',').map((pragma) => pragma.trim());
+}
+
 export interface DevServerOptions {
   cli: string;
   dbFile: string;

@@ -165,7 +165,7 @@ async function waitForSlot(deps: SendWebhookDeps, attempt: Attempt, webhook: Sen
   const waiting = Date.now();
   metrics().rateLimitQueue.inc(labels);
   try {
-    const warm = () => void warmConnection(built.url, webhook.connectTimeoutMs);
+    const warm = () => warmConnection(built.url, webhook.connectTimeoutMs);
     const slotAt = await deps.slots.waitForTurn(webhook.integrationId, rate, deadline, (ms) => ctx.sleep(ms), warm);
     metrics().rateLimitWait.observe(labels, (Date.now() - waiting) / 1000);
     return slotAt;

@@ -107,7 +107,7 @@ export class SlotClient {
     ratePerSecond: number,
     deadlineMs: number | null,
     sleep: (ms: number) => Promise<void>,
-    prepare: () => void = () => undefined,
+    prepare: () => Promise<void> | void = () => undefined,
   ): Promise<number> {
     for (let tries = 1; ; tries++) {
       const slotAt = await this.acquire(integrationId, ratePerSecond, deadlineMs);
@@ -115,9 +115,13 @@ export class SlotClient {
         // Whatever the send needs besides writing the request (a connection, a TLS handshake) is done
         // before the slot: time spent after it would make the request arrive late and crowd the next ones.
         if (slotAt - Date.now() > PREPARE_LEAD_MS) await sleep(slotAt - Date.now() - PREPARE_LEAD_MS);
-        prepare();
+        const prepared = prepare();
         const wait = slotAt - Date.now();
         if (wait > 0) await sleep(wait);
+        // A slot too close to prepare for (the first of a burst): the send waits for its connection, and
+        // the time that took counts as lateness below, so a connection that made it late costs the slot,
+        // not an early neighbour at the service.
+        await prepared;
       } catch (error) {
         void this.release(integrationId, [slotAt]).catch(() => undefined);
         throw error;

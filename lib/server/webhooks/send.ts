@@ -64,14 +64,16 @@ const opening = new Set<string>();
 
 /** One agent, and one connector, per connect timeout and address guard. */
 const poolKey = (connectTimeoutMs: number, guarded: boolean) => `${connectTimeoutMs}:${guarded}`;
+/** A connection opened ahead for one service, under its agent's pool key. */
+const spareKey = (pool: string, protocol: string | undefined, host: string | undefined) => `${pool}|${protocol}//${host}`;
 
 /** undici's connector, except that it hands over a connection opened ahead when there is one. */
 function connectorWithSpares(key: string, base: ReturnType<typeof buildConnector>): ReturnType<typeof buildConnector> {
   return (options, callback) => {
-    const spareKey = `${key}|${options.protocol}//${options.host}`;
-    const spare = spares.get(spareKey);
+    const spareFor = spareKey(key, options.protocol, options.host);
+    const spare = spares.get(spareFor);
     if (spare) {
-      spares.delete(spareKey);
+      spares.delete(spareFor);
       clearTimeout(spare.timer);
       // Answered on the next tick, as a fresh connection would be: undici does not expect the callback at once.
       if (!spare.socket.destroyed) return process.nextTick(callback, null, spare.socket);
@@ -105,9 +107,10 @@ function agentFor(connectTimeoutMs: number, guarded: boolean): Agent {
 /**
  * Opens a connection to the request's service ahead of its send time, unless an idle one is open already
  * (undici's pool for the origin has more connections than requests) or one is being kept. A rate-limited
- * request calls this shortly before its slot: connecting (and for HTTPS the TLS handshake) then happens before the slot rather than
- * after it, so the request reaches the service right at its slot time. Blocked destinations are never
- * connected to; failures are left to the request itself.
+ * request calls this shortly before its slot, and waits for it when the slot is closer than that:
+ * connecting (and for HTTPS the TLS handshake) then happens before the slot rather than after it, so the
+ * request reaches the service right at its slot time. Blocked destinations are never connected to;
+ * failures are left to the request itself.
  */
 export async function warmConnection(url: string, connectTimeoutMs: number): Promise<void> {
   let parsed: URL;
@@ -118,7 +121,7 @@ export async function warmConnection(url: string, connectTimeoutMs: number): Pro
     return;
   }
   const guarded = !isAllowedService(url);
-  const key = `${poolKey(connectTimeoutMs, guarded)}|${parsed.protocol}//${parsed.host}`;
+  const key = spareKey(poolKey(connectTimeoutMs, guarded), parsed.protocol, parsed.host);
   if (spares.has(key) || opening.has(key)) return;
   // A kept-alive connection with no request on it is what the request will use: nothing to open.
   const pool = agentFor(connectTimeoutMs, guarded).stats[parsed.origin];

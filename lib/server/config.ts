@@ -61,13 +61,23 @@ export type Settings = z.infer<typeof settingsSchema>;
 /** Every setting Hookflow reads (docs/operations.md); the deployment files may pass only these and Temporal's own. */
 export const SETTING_NAMES = Object.keys(settingsSchema.shape);
 
+/** The settings last parsed, by the values they were parsed from (SETTING_NAMES, in order). */
+let parsedLast: { values: string; settings: Settings } | undefined;
+
+/**
+ * The settings in `env`, validated. The events API and the worker read them on every event, so the parse is
+ * kept until one of the settings' variables changes (tests change them); the object answered is frozen.
+ */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const values = SETTING_NAMES.map((name) => env[name] ?? '\u0000').join('\u0001');
+  if (parsedLast?.values === values) return parsedLast.settings;
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`Invalid Hookflow settings in the environment:\n${problems}`);
   }
-  return parsed.data;
+  parsedLast = { values, settings: Object.freeze(parsed.data) };
+  return parsedLast.settings;
 }
 
 /** The web app's public URL, without a trailing slash. */

@@ -113,7 +113,11 @@ export function devServerArgs(options: DevServerOptions): string[] {
   else args.push('--ui-port', String(options.uiPort));
   for (const pragma of options.pragmas ?? []) args.push('--sqlite-pragma', pragma);
   if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
-  if (options.searchAttributes !== false) args.push(...devServerSearchAttributeArgs());
+  if (options.searchAttributes !== false) {
+    // Hookflow's attributes are registered at start, so the server may keep them in its cache. Without the
+    // value, start-dev reads them from its database on every use: several reads per run (docs/benchmarks.md).
+    args.push(...devServerSearchAttributeArgs(), '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  }
   return args;
 }
 

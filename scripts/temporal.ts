@@ -115,7 +115,8 @@ export function devServerArgs(options: DevServerOptions): string[] {
   if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
   if (options.searchAttributes !== false) {
     // Hookflow's attributes are registered at start, so the server may keep them in its cache. Without the
-    // value, start-dev reads them from its database on every use: several reads per run (docs/benchmarks.md).
+    // value, start-dev reads them from its database on every use (docs/architecture.md, "The embedded
+    // Temporal server").
     args.push(...devServerSearchAttributeArgs(), '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
   }
   return args;

@@ -12,6 +12,11 @@ describe('event validation', () => {
     expect(result).toMatchObject({ status: 400, body: { field: 'id' } });
     if ('body' in result) expect(result.body.issues.map((i) => i.field)).toEqual(['id', 'type', 'customer.id']);
   });
+  it('refuses half of a surrogate pair in a value or a key, and takes whole pairs', () => {
+    expect(validateEvent({ id: 'e-1', type: 't', customer: { id: 'c', name: 'a\ud800b' } })).toMatchObject({ status: 400, body: { field: 'customer.name', message: expect.stringContaining('valid Unicode') } });
+    expect(validateEvent({ id: 'e-1', type: 't', customer: { id: 'c' }, data: { ['\udc00']: 1 } })).toMatchObject({ status: 400, body: { field: 'data.\udc00' } });
+    expect(validateEvent({ id: 'e-1', type: 't', customer: { id: 'c', name: 'Zoë 🚀 \u0000' } })).toMatchObject({ ok: true });
+  });
   it('rejects a non-object body', () => {
     expect(validateEvent([1])).toMatchObject({ status: 400, body: { field: '(body)' } });
   });

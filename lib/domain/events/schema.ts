@@ -49,6 +49,13 @@ export const MAX_EVENT_BYTES = 256 * 1024;
 export const EVENT_LIMITS = { depth: 32, keys: 1_000, stringLength: 32 * 1024 } as const;
 
 /**
+ * Half of a UTF-16 surrogate pair without the other half (JSON's "\ud800"): not a character. Refused up
+ * front, for every event and Segment message: storing a Segment alias's ids with one failed in the database.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_UNICODE = 'holds half of a UTF-16 surrogate pair (like "\\ud800") without the other half; text must be valid Unicode';
+
+/**
  * The first limit an event breaks, with the path of the value, or null. Iterative, so that no input can
  * exhaust the stack however deep it nests.
  */
@@ -61,12 +68,17 @@ export function checkEventLimits(body: unknown): { field: string; message: strin
     if (typeof value === 'string' && value.length > EVENT_LIMITS.stringLength) {
       return { field, message: `is ${value.length} characters long; strings may be at most ${EVENT_LIMITS.stringLength}` };
     }
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return { field, message: NOT_UNICODE };
     if (value === null || typeof value !== 'object') continue;
     if (depth >= EVENT_LIMITS.depth) return { field, message: `nests deeper than ${EVENT_LIMITS.depth} levels, the most an event may` };
     const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
     if (!Array.isArray(value)) keys += entries.length;
     if (keys > EVENT_LIMITS.keys) return { field: '(body)', message: `has more than ${EVENT_LIMITS.keys} keys in all, the most an event may` };
-    for (const [key, child] of entries) stack.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+    for (const [key, child] of entries) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return { field: childPath, message: `is a key that ${NOT_UNICODE}` };
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
   }
   return null;
 }

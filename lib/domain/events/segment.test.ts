@@ -39,6 +39,7 @@ describe('reading Segment messages', () => {
     expect(readSegmentMessage({ event: 'Signed Up' }, 'track')).toEqual({ ok: false, field: 'userId', error: 'userId or anonymousId is required' });
     expect(readSegmentMessage({ userId: 'u', event: '  ' }, 'track')).toMatchObject({ ok: false, field: 'event' });
     expect(readSegmentMessage({ userId: 'u', event: 'Bad\u0000Name' }, 'track')).toMatchObject({ ok: false, field: 'event' });
+    expect(readSegmentMessage({ userId: '\u0000 \ud800', anonymousId: '__proto__', previousId: 'fuzz-anon' }, 'alias')).toMatchObject({ ok: false, field: 'userId' });
     expect(readSegmentMessage({ userId: 'u', event: 'x', properties: [1] }, 'track')).toMatchObject({ ok: false, field: 'properties' });
     expect(readSegmentMessage({ previousId: 'a' }, 'alias')).toMatchObject({ ok: false, field: 'userId' });
     expect(readSegmentMessage({ userId: 'u', event: 'x', properties: { big: 'x'.repeat(33 * 1024) } }, 'track')).toMatchObject({ ok: false, error: expect.stringContaining('32 KB') });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEvent } from './schema';
+import { validateEvent, wellFormed } from './schema';
 import { customerContext, pascalCase } from './context';
 
 describe('event validation', () => {
@@ -16,6 +16,13 @@ describe('event validation', () => {
     expect(validateEvent({ id: 'e-1', type: 't', customer: { id: 'c', name: 'a\ud800b' } })).toMatchObject({ status: 400, body: { field: 'customer.name', message: expect.stringContaining('valid Unicode') } });
     expect(validateEvent({ id: 'e-1', type: 't', customer: { id: 'c' }, data: { ['\udc00']: 1 } })).toMatchObject({ status: 400, body: { field: 'data.\udc00' } });
     expect(validateEvent({ id: 'e-1', type: 't', customer: { id: 'c', name: 'Zoë 🚀 \u0000' } })).toMatchObject({ ok: true });
+  });
+  it('makes text well-formed for storage: each lone half becomes U+FFFD, whole pairs stay', () => {
+    expect(wellFormed('a\ud800b\udc00c')).toBe('a\ufffdb\ufffdc');
+    expect(wellFormed('🚀 ok')).toBe('🚀 ok');
+    // a cut through a pair leaves its first half at the end
+    expect(wellFormed('x🚀'.slice(0, 2))).toBe('x\ufffd');
+    expect(wellFormed('\udc00\ud800')).toBe('\ufffd\ufffd');
   });
   it('rejects a non-object body', () => {
     expect(validateEvent([1])).toMatchObject({ status: 400, body: { field: '(body)' } });

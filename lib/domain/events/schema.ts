@@ -53,6 +53,16 @@ export const EVENT_LIMITS = { depth: 32, keys: 1_000, stringLength: 32 * 1024 } 
  * front, for every event and Segment message: storing a Segment alias's ids with one failed in the database.
  */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * `text` with every lone surrogate replaced by U+FFFD (what `String.prototype.toWellFormed` does), for text
+ * that is stored although it was refused, or cut to a length that may split a pair.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATES, '\ufffd');
+}
+
 const NOT_UNICODE = 'holds half of a UTF-16 surrogate pair (like "\\ud800") without the other half; text must be valid Unicode';
 
 /**

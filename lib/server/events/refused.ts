@@ -3,6 +3,7 @@
  * batch). They are kept for the Logs page, so whoever sent them can see what was wrong. They are deleted with
  * the webhook log after HOOKFLOW_LOG_RETENTION_DAYS.
  */
+import { wellFormed } from '../../domain/events/schema';
 import type { PrismaClient } from '../db';
 import { log } from '../log';
 
@@ -26,10 +27,12 @@ export async function recordRefused(prisma: PrismaClient, source: 'segment', cal
         source,
         call,
         position: r.index,
-        messageId: typeof r.messageId === 'string' ? r.messageId.slice(0, 200) : null,
-        field: r.field.slice(0, 200),
-        error: r.error.slice(0, 1000),
-        payload: (JSON.stringify(r.payload) ?? 'undefined').slice(0, PAYLOAD_CAP),
+        // The database refuses half a surrogate pair, which a refused message may hold (that is why it
+        // was refused) and a cut may make; one such string would lose the whole batch's records.
+        messageId: typeof r.messageId === 'string' ? wellFormed(r.messageId.slice(0, 200)) : null,
+        field: wellFormed(r.field.slice(0, 200)),
+        error: wellFormed(r.error.slice(0, 1000)),
+        payload: wellFormed((JSON.stringify(r.payload) ?? 'undefined').slice(0, PAYLOAD_CAP)),
       })),
     });
   } catch (error) {

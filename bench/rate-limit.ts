@@ -18,15 +18,27 @@ import { ingestEvent } from '../lib/server/events/ingest';
 import { publishFlow } from '../lib/server/flows/publish';
 import { HOOKFLOW_WORKFLOWS_PATH } from '../lib/plugin';
 import { CRASH_SAFE_PRAGMAS, findTemporalCli, pragmasFrom, spawnDevServer, waitForTemporal } from '../scripts/temporal';
-import { startWorkerProcess } from '../scripts/worker-process';
+import { maxInAnySecond, startWorkerProcess } from '../scripts/worker-process';
 import { startReceiverProcess } from '../scripts/receiver-process';
 import { freePort } from '../scripts/ports';
 import { signalGroup } from '../scripts/processes';
 import type { FlowGraph } from '../lib/domain/flow/graph';
 import { migrateDatabase } from '../scripts/migrate';
 import { startBaselineWorker } from './baseline/process';
+import { matrixTable, runMatrix, type MatrixSettings } from './limiter-matrix';
+import { runTaskQueueMatrix } from './taskqueue-limit/matrix';
 
-const RATES = (process.env.BENCH_RATES ?? '1,10,50,100').split(',').map(Number);
+const list = (value: string) => value.split(',').map(Number);
+/** what to run: `matrix` (K processes sharing one limit), `events` (the event rows), `taskqueue` (Temporal's own limit) */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'matrix,events').split(','));
+const RATES = list(process.env.BENCH_EVENT_RATES ?? '1,10,50,100');
+const MATRIX: MatrixSettings = {
+  workers: list(process.env.BENCH_LIMITER_WORKERS ?? '2,4,10'),
+  rates: list(process.env.BENCH_RATES ?? '10,200,1000'),
+  seconds: Number(process.env.BENCH_CELL_SECONDS ?? 30),
+  receiverMaxRate: Number(process.env.BENCH_RECEIVER_MAX_RATE ?? 200),
+  leasePeriodMs: process.env.BENCH_LEASE_PERIOD_MS === 'none' ? null : Number(process.env.BENCH_LEASE_PERIOD_MS ?? 1000),
+};
 /** the dev server's SQLite pragmas, as in bench/throughput.ts: comma-separated, `none` for SQLite's defaults */
 const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -44,16 +56,6 @@ interface RowResult {
 
 /** Requests per second between the first and the last arrival. */
 const sustainedRate = (times: number[]) => (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
-
-function maxInAnySecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let end = 0, start = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= 1000) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -159,6 +161,9 @@ async function main() {
   const connection = await Connection.connect({ address });
   cleanups.push(() => connection.close());
   const client = new Client({ connection });
+  const servicePids = { temporal: server.pid!, worker0: workers[0]!.child.pid!, worker1: workers[1]!.child.pid!, receiver: receiver.pid };
+  if (!(await scaleOut({ client, address, taskQueue, receiver, servicePids }))) process.exitCode = 1;
+  if (!PARTS.has('events')) return;
   const deps = { prisma, client: async () => client, taskQueue, workflowUrl: (w: string) => w };
   let seq = 0;
 
@@ -246,6 +251,33 @@ async function main() {
   ];
 
   if (!printReport({ jitter, rows, measured, capacityRows, latencyRows, ceiling })) process.exitCode = 1;
+}
+
+/**
+ * The scale-out matrix: K processes that each hold a SlotClient (as K worker processes do) share one limit
+ * R, each asking for R/K slots per second for BENCH_CELL_SECONDS. Prints its table; true when every cell
+ * met its targets. With `taskqueue` in BENCH_PARTS it also runs Temporal's task-queue rate limit, the
+ * baseline the lease design was chosen over (docs/rate-limiting.md).
+ */
+async function scaleOut(ctx: Parameters<typeof runMatrix>[0]): Promise<boolean> {
+  const lines: string[] = [];
+  let ok = true;
+  if (PARTS.has('matrix')) {
+    const cells = await runMatrix(ctx, MATRIX);
+    ok = cells.every((cell) => cell.misses.length === 0);
+    lines.push(`Scale-out: K processes share one limit R, each asking for R/K per second for ${MATRIX.seconds} s`, '', ...matrixTable(cells), '');
+  }
+  if (PARTS.has('taskqueue')) {
+    const cells = await runTaskQueueMatrix(ctx, MATRIX);
+    lines.push(
+      `Baseline: Temporal's task-queue rate limit (maxTaskQueueActivitiesPerSecond = R), K activity worker processes, R sends per second scheduled for ${MATRIX.seconds} s; acquire = schedule-to-start, updates/s = activity + workflow tasks per second`,
+      '',
+      ...matrixTable(cells),
+      '',
+    );
+  }
+  if (lines.length > 0) console.log(lines.join('\n'));
+  return ok;
 }
 
 interface Report {

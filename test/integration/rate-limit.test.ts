@@ -15,6 +15,7 @@ import { startReceiverProcess, type ReceiverProcess } from '../../scripts/receiv
 import { createIntegration, createPublishedFlow, createWebhook, linearGraph } from '../support/factory';
 import { ingestEvent } from '../../lib/server/events/ingest';
 import { limiterWorkflowId, RateLimitQueueFullError, SlotClient } from '../../lib/server/ratelimit/client';
+import { acquireUpdate, statusQuery } from '../../lib/domain/ratelimit/messages';
 import type { FlowGraph } from '../../lib/domain/flow/graph';
 import type { CustomerFlowResult } from '../../lib/domain/flow/run';
 
@@ -162,6 +163,28 @@ describe('per-integration rate limit', () => {
     const closed = await Promise.all(runIds.map(async (runId) => (await env.client.workflow.getHandle(limiterWorkflowId(integration.id), runId).describe()).status.name));
     expect(closed).toEqual([...Array(runIds.length - 1).fill('CONTINUED_AS_NEW'), 'COMPLETED']);
     recorded.push({ name: 'rate-limiter', workflowId: limiterWorkflowId(integration.id), runIds });
+  }, 60_000);
+
+  it('a limiter still running revision 1 moves to leases at the first lease request, carrying its schedule on', async () => {
+    const integrationId = `upgrade-${++seq}`;
+    // As the previous release started it: no revision in the input, slots granted through `acquire`.
+    const handle = await env.client.workflow.start('rateLimiter', { taskQueue: env.taskQueue, workflowId: limiterWorkflowId(integrationId), args: [{ ratePerSecond: 20 }] });
+    const before = await handle.executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: Array.from({ length: 5 }, () => ({ maxWaitMs: 60_000 })), notBefore: Date.now() + 100 }] });
+    const old = before.map((g) => ('slotAt' in g ? g.slotAt : NaN));
+    expect(old.every(Number.isFinite)).toBe(true);
+    const slots = new SlotClient({ client: async () => env.client, taskQueue: env.taskQueue });
+    const after = await Promise.all(Array.from({ length: 5 }, () => slots.acquire(integrationId, 20, null)));
+    // Nothing granted before the move is handed out again.
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(Math.max(...old) + 1040 / 20 - 0.001);
+    const runIds = await limiterRunIds(integrationId);
+    expect(runIds).toHaveLength(2);
+    recorded.push({ name: 'rate-limiter-upgrade', workflowId: limiterWorkflowId(integrationId), runIds });
+    const status = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).query(statusQuery);
+    expect(status.holders).toBe(1);
+    // The old request path still works on the new revision, from the same schedule.
+    const late = await env.client.workflow.getHandle(limiterWorkflowId(integrationId)).executeUpdate(acquireUpdate, { args: [{ ratePerSecond: 20, jitterBudgetMs: 40, requests: [{ maxWaitMs: 60_000 }] }] });
+    expect(late).toHaveLength(1);
+    expect(after).not.toContain((late[0] as { slotAt: number }).slotAt);
   }, 60_000);
 
   it('R = 0.5/s: consecutive requests are at least 2 s apart (clock tolerance 25 ms)', async () => {

@@ -140,6 +140,26 @@ describe('lease schedule', () => {
     expect(grantLease(state, ask('dead', 1700, { seen: 1 }), 1700).renewed).toBe(false);
   });
 
+  it('tells a holder whose old lease was taken back that it lapsed, also when that answer was lost', () => {
+    const state = initialLeaseState();
+    const a = grantLease(state, ask('a', 0, { urgent: 30, notBefore: 0 }), 0);
+    const heldByA = a.slots.filter((slot) => slot >= a.validUntil);
+    // a stalls past its lease; b's request takes a's slots from validUntil on back, and b gets them
+    const b = grantLease(state, ask('b', 1600, { urgent: 10, notBefore: 1600 }), 1600);
+    expect(b.slots.some((slot) => heldByA.includes(slot))).toBe(true);
+    // a's next lease starts a new one and says so, but the answer never reaches a ...
+    const lost = grantLease(state, ask('a', 1700, { seen: a.seq, urgent: 2, notBefore: 1700 }), 1700);
+    expect(lost.renewed).toBe(false);
+    // ... so a asks again with the seq of its old lease: it must hear again that the old one lapsed (it
+    // would send on slots b holds), and the lost answer's slots are free for anyone
+    const again = grantLease(state, ask('a', 1800, { seen: a.seq, notBefore: 1800 }), 1800);
+    expect(again.renewed).toBe(false);
+    expect(again.seq).toBeGreaterThan(lost.seq);
+    expect(state.free).toEqual(expect.arrayContaining(lost.slots));
+    // once a has received an answer of its new lease, it is renewed as usual
+    expect(grantLease(state, ask('a', 1900, { seen: again.seq, notBefore: 1900 }), 1900).renewed).toBe(true);
+  });
+
   it('renews a lapsed lease nobody took back yet: its slots are still its own', () => {
     const state = initialLeaseState();
     const first = grantLease(state, ask('a', 0, { spread: 5, spreadUntil: 3000 }), 0);

@@ -32,6 +32,8 @@ interface LeaseHolder {
   /** sequence number of the latest grant, and its slots (to take back if the holder never received it) */
   seq: number;
   lastGrant: number[];
+  /** sequence number of this lease's first grant (absent in leases carried from before it was kept: 0) */
+  firstSeq?: number;
   jitterBudgetMs: number;
   /** requests waiting in the holder's process, as it last said */
   queued: number;
@@ -48,6 +50,11 @@ export interface LeaseState {
   holders: Record<string, LeaseHolder>;
   /** granted slots per whole second (epoch seconds → count), for the status view */
   perSecond: Record<string, number>;
+  /**
+   * The latest grant's sequence number over all holders. It never goes back, also when a lapsed holder's
+   * lease is taken back and a new one starts, so a process cannot take a new lease's grants for its old one's.
+   */
+  seq?: number;
 }
 
 export interface LeaseRequest {
@@ -224,10 +231,18 @@ function applyRate(state: LeaseState, ratePerSecond: number): void {
 export function grantLease(state: LeaseState, request: LeaseRequest, workflowNow: number): LeaseGrant {
   applyRate(state, request.ratePerSecond);
   sweep(state, workflowNow, request.holder);
+  state.seq ??= Math.max(0, ...Object.values(state.holders).map((h) => h.seq));
   const known = state.holders[request.holder];
   const holder: LeaseHolder = known ?? { validUntil: 0, slots: [], seq: 0, lastGrant: [], jitterBudgetMs: request.jitterBudgetMs, queued: 0 };
   // A lapsed lease that nobody took back yet is simply renewed: its slots are still this holder's alone.
-  if (known && request.seen < known.seq) {
+  // The process has received no answer of this lease: its old lease was taken back while it stalled, and
+  // the answer that said so was lost. Whatever this lease granted never reached it, and it must still hear
+  // that its old lease lapsed (it may hold slots of it that are someone else's by now).
+  const unseen = known !== undefined && request.seen < (known.firstSeq ?? 0);
+  if (known && unseen) {
+    giveBack(state, known.slots, workflowNow);
+    known.slots = [];
+  } else if (known && request.seen < known.seq) {
     // The holder never received its latest grant (its update call failed): those slots are free again.
     const lost = new Set(known.lastGrant);
     giveBack(
@@ -251,11 +266,12 @@ export function grantLease(state: LeaseState, request: LeaseRequest, workflowNow
 
   for (const slot of slots) count(state, slot, 1);
   holder.slots = mergeSorted(holder.slots, slots);
-  holder.seq++;
+  holder.seq = ++state.seq;
+  if (!known) holder.firstSeq = holder.seq;
   holder.lastGrant = slots;
   holder.validUntil = workflowNow + LEASE_TERM_MS;
   const next = new Cursor(state, currentInterval(state, request.ratePerSecond, request.jitterBudgetMs), earliest).peek();
-  return { slots, seq: holder.seq, validUntil: holder.validUntil, renewed: known !== undefined, nextAt: next };
+  return { slots, seq: holder.seq, validUntil: holder.validUntil, renewed: known !== undefined && !unseen, nextAt: next };
 }
 
 /**

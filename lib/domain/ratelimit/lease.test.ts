@@ -6,6 +6,7 @@ import {
   initialLeaseState,
   LEASE_TERM_MS,
   leaseRequestProblem,
+  MAX_SLOTS_AHEAD,
   leaseStateFromRevision1,
   leaseStatus,
   releaseSlots,
@@ -158,6 +159,23 @@ describe('lease schedule', () => {
     expect(state.free).toEqual(expect.arrayContaining(lost.slots));
     // once a has received an answer of its new lease, it is renewed as usual
     expect(grantLease(state, ask('a', 1900, { seen: again.seq, notBefore: 1900 }), 1900).renewed).toBe(true);
+  });
+
+  it('holds at most MAX_SLOTS_AHEAD slots ahead, so the schedule stays small enough to continue as new', () => {
+    const state = initialLeaseState();
+    const hours = 10 * 3_600_000;
+    let granted = 0;
+    for (let i = 0; i < 5; i++) granted += grantLease(state, ask(`p${i}`, 0, { urgent: 5000, maxWaitMs: hours }), 0).slots.length;
+    expect(granted).toBe(MAX_SLOTS_AHEAD);
+    const capped = grantLease(state, ask('late', 0, { urgent: 10, spread: 10, maxWaitMs: hours }), 0);
+    expect(capped.slots).toEqual([]);
+    // it is told when the next slot would be, and gets slots again once the held ones pass
+    expect(capped.nextAt).toBeGreaterThan(0);
+    // slots given back are handed out again within the cap: they are held ahead already
+    const p0 = state.holders.p0!.slots.slice(-10);
+    releaseSlots(state, 'p0', p0, 0);
+    expect(grantLease(state, ask('late', 0, { seen: capped.seq, urgent: 10, maxWaitMs: hours }), 0).slots).toEqual(p0);
+    expect(JSON.stringify(state).length).toBeLessThan(2_000_000);
   });
 
   it('renews a lapsed lease nobody took back yet: its slots are still its own', () => {

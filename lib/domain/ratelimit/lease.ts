@@ -24,6 +24,12 @@ export const LEASE_TERM_MS = 1500;
 export const LEASE_PERIOD_MS = 1000;
 /** at most this many slots in one lease answer */
 export const MAX_SLOTS_PER_LEASE = 5000;
+/**
+ * At most this many granted slots are held ahead, over all holders and the free pool. The schedule is carried
+ * through continue-as-new, whose input Temporal caps at 2 MB; 20,000 slot times are about 300 KB. Past it, a
+ * process's waiting requests wait in the process for a later lease instead of on a slot minutes away.
+ */
+export const MAX_SLOTS_AHEAD = 20_000;
 
 interface LeaseHolder {
   validUntil: number;
@@ -168,6 +174,8 @@ class Cursor {
     private readonly state: LeaseState,
     private readonly interval: number,
     from: number,
+    /** fresh grid points this walk may pass (taken or left free): what the cap on slots held ahead leaves */
+    private freshRoom = Infinity,
   ) {
     this.freeIndex = lowerBound(state.free, from);
     this.fresh = Math.max(state.tat, from);
@@ -175,7 +183,8 @@ class Cursor {
 
   peek(): number {
     const free = this.state.free[this.freeIndex];
-    return free !== undefined && free < this.fresh ? free : this.fresh;
+    if (free !== undefined && (free < this.fresh || this.freshRoom <= 0)) return free;
+    return this.freshRoom > 0 ? this.fresh : Infinity;
   }
 
   /** how many slots there are in [peek(), until) */
@@ -187,11 +196,13 @@ class Cursor {
 
   advance(take: boolean): number {
     const free = this.state.free[this.freeIndex];
-    if (free !== undefined && free < this.fresh) {
+    if (free !== undefined && (free < this.fresh || this.freshRoom <= 0)) {
       this.freeIndex++;
       if (take) this.taken.add(free);
       return free;
     }
+    if (this.freshRoom <= 0) return Infinity;
+    this.freshRoom--;
     const slot = this.fresh;
     this.fresh += this.interval;
     this.freshUsed = true;
@@ -258,7 +269,8 @@ export function grantLease(state: LeaseState, request: LeaseRequest, workflowNow
 
   const earliest = Math.max(workflowNow, request.notBefore);
   const horizon = earliest + request.maxWaitMs;
-  const cursor = new Cursor(state, currentInterval(state, request.ratePerSecond, request.jitterBudgetMs), earliest);
+  const room = Math.max(0, MAX_SLOTS_AHEAD - slotsAhead(state));
+  const cursor = new Cursor(state, currentInterval(state, request.ratePerSecond, request.jitterBudgetMs), earliest, room);
   const slots: number[] = [];
   for (let i = 0; i < request.urgent && cursor.peek() <= horizon; i++) slots.push(cursor.advance(true));
   spread(cursor, slots, { ...request, spreadUntil: Math.min(request.spreadUntil, horizon) }, horizon);
@@ -305,6 +317,13 @@ function spread(cursor: Cursor, slots: number[], request: LeaseRequest, horizon:
     last = cursor.advance(true);
     slots.push(last);
   }
+}
+
+/** Slots held ahead: every holder's (past ones are swept) and the free pool. */
+function slotsAhead(state: LeaseState): number {
+  let held = state.free.length;
+  for (const holder of Object.values(state.holders)) held += holder.slots.length;
+  return held;
 }
 
 function mergeSorted(a: number[], b: number[]): number[] {

@@ -5,17 +5,15 @@
  * Per cell: sustained grants, the most slots (and receiver arrivals) in any one-second window, acquire
  * latency, and how many updates reached the limiter workflow (counted in its history, all runs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { limiterWorkflowId } from '../lib/server/ratelimit/client';
 import type { ReceiverProcess } from '../scripts/receiver-process';
 import { maxInAnySecond } from '../scripts/worker-process';
 import type { ClientJob, ClientResult } from './limiter-client';
+import { startJobProcess } from './job-process';
 import { cpuSeconds } from './procfs';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface MatrixSettings {
   workers: number[];
@@ -62,38 +60,8 @@ export interface LimiterClientProcess {
 }
 
 export async function startLimiterClient(env: Record<string, string>): Promise<LimiterClientProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/limiter-client.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-    detached: true,
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
-  const ready = await Promise.race([
-    next(),
-    new Promise<string>((_, reject) => child.once('exit', (code) => reject(new Error(`limiter client exited with ${code}`)))),
-  ]);
-  if (ready !== 'ready') throw new Error(`limiter client said ${ready}`);
-  return {
-    child,
-    run: async (job) => {
-      const answer = next();
-      child.stdin!.write(`${JSON.stringify(job)}\n`);
-      return JSON.parse(await answer) as ClientResult;
-    },
-    stop: async () => {
-      // Already gone (a test may have killed it): there is no exit left to wait for.
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.stdin!.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const { child, send, stop } = await startJobProcess('bench/limiter-client.ts', env, 'limiter client');
+  return { child, run: async (job) => JSON.parse(await send(job)) as ClientResult, stop };
 }
 
 const percentile = (values: number[], p: number) => {

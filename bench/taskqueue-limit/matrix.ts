@@ -4,54 +4,18 @@
  * with the limit R; driver workflows (./workflows.ts, hosted here) schedule R sends each second for the
  * cell's seconds. The slot of a send is when its activity started; its "acquire" time is schedule-to-start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { maxInAnySecond } from '../../scripts/worker-process';
 import type { MatrixCell, MatrixContext, MatrixSettings } from '../limiter-matrix';
+import { startJobProcess, type JobProcess } from '../job-process';
 import { cpuSeconds } from '../procfs';
 import type { TaskQueueWorkerResult } from './worker';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
-interface ActivityWorkerProcess {
-  child: ChildProcess;
-  send(job: object): Promise<string>;
-  stop(): Promise<void>;
-}
-
-async function startActivityWorker(address: string): Promise<ActivityWorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/taskqueue-limit/worker.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: address },
-    stdio: ['pipe', 'pipe', 'inherit'],
-    detached: true,
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
-  if ((await next()) !== 'ready') throw new Error('task-queue worker did not start');
-  return {
-    child,
-    send: (job) => {
-      const answer = next();
-      child.stdin!.write(`${JSON.stringify(job)}\n`);
-      return answer;
-    },
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.stdin!.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
+const startActivityWorker = (address: string): Promise<JobProcess> =>
+  startJobProcess('bench/taskqueue-limit/worker.ts', { TEMPORAL_ADDRESS: address }, 'task-queue worker', 10_000);
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
 
@@ -79,7 +43,7 @@ export async function runTaskQueueMatrix(ctx: MatrixContext, settings: MatrixSet
   }
 }
 
-async function runCell(ctx: MatrixContext, settings: MatrixSettings, driverQueue: string, workers: ActivityWorkerProcess[], rate: number): Promise<MatrixCell> {
+async function runCell(ctx: MatrixContext, settings: MatrixSettings, driverQueue: string, workers: JobProcess[], rate: number): Promise<MatrixCell> {
   const k = workers.length;
   const taskQueue = `tq-limited-k${k}-r${rate}-${Date.now().toString(36)}`;
   const withReceiver = rate <= settings.receiverMaxRate;

@@ -187,13 +187,6 @@ class Cursor {
     return this.freshRoom > 0 ? this.fresh : Infinity;
   }
 
-  /** how many slots there are in [peek(), until) */
-  countBefore(until: number): number {
-    const freeCount = lowerBound(this.state.free, until) - this.freeIndex;
-    const freshCount = this.fresh < until ? Math.ceil((until - this.fresh) / this.interval) : 0;
-    return Math.max(0, freeCount) + freshCount;
-  }
-
   advance(take: boolean): number {
     const free = this.state.free[this.freeIndex];
     if (free !== undefined && (free < this.fresh || this.freshRoom <= 0)) {

@@ -67,6 +67,18 @@ describe('a worker process’s stock of slots', () => {
     expect(stock.plan(11_500, 0, 11_520, 60_000, 40, 'h').spread).toBeGreaterThan(0);
   });
 
+  it('counts a backlog only while its requests still hold their slots (a cancelled burst stops counting)', () => {
+    const stock = new SlotStock(5, 0);
+    stock.receive(grant([1000, 5000, 9000]));
+    const [a, b, c] = [stock.take(900), stock.take(900), stock.take(900)];
+    expect(stock.latestClaimed()).toBe(9000);
+    stock.putBack(c!, 900);
+    expect(stock.latestClaimed()).toBe(5000);
+    stock.done(b!);
+    stock.done(a!);
+    expect(stock.latestClaimed()).toBe(0);
+  });
+
   it('forecasts the lower of the last two samples, never above the limit: a lone burst does not make a trend', () => {
     const stock = new SlotStock(50, 0);
     arrive(stock, 100, 0, 1000);
@@ -125,6 +137,6 @@ describe('a worker process’s stock of slots', () => {
     // once quiet, everything still ahead goes back (the slots about to pass stay)
     expect(stock.excess(1200, true)).toEqual([1220, 1230, 1240]);
     expect(stock.size).toBe(3);
-    expect(stock.idle(4000)).toBe(true);
+    expect(stock.claimedCount).toBe(0);
   });
 });

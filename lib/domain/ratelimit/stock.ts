@@ -37,8 +37,6 @@ export class SlotStock {
   private arrivals = 0;
   private measuredSince: number;
   private lastArrivalAt = 0;
-  /** the latest slot ever claimed: renewals go on until the lease covers it */
-  private latestClaimedAt = 0;
 
   constructor(
     public ratePerSecond: number,
@@ -71,10 +69,7 @@ export class SlotStock {
     while (stale < this.slots.length && this.slots[stale]! < now - STALE_AFTER_MS) stale++;
     if (stale > 0) this.slots.splice(0, stale);
     const slot = this.slots.shift();
-    if (slot !== undefined) {
-      this.claimed.add(slot);
-      this.latestClaimedAt = Math.max(this.latestClaimedAt, slot);
-    }
+    if (slot !== undefined) this.claimed.add(slot);
     return slot;
   }
 
@@ -165,19 +160,19 @@ export class SlotStock {
     return back;
   }
 
-  /** The latest slot handed to a request so far (it may have been sent already), or 0. */
+  /**
+   * The latest slot held by a request that has not sent yet, or 0. Taken over the slots still claimed, so
+   * a backlog that was cancelled or sent no longer counts (renewals go on until the lease covers it).
+   */
   latestClaimed(): number {
-    return this.claimed.size > 0 ? this.latestClaimedAt : 0;
+    let latest = 0;
+    for (const slot of this.claimed) if (slot > latest) latest = slot;
+    return latest;
   }
 
   /** No request for two lease periods: the stock can go back and the forecast starts over. */
   quiet(now: number): boolean {
     return now - this.lastArrivalAt > 2 * LEASE_PERIOD_MS;
-  }
-
-  /** Quiet, nothing held, nothing claimed: the process may stop renewing. */
-  idle(now: number): boolean {
-    return this.quiet(now) && this.claimed.size === 0 && this.slots.every((slot) => slot < now);
   }
 
   /** Forget the forecast (after a quiet spell, demand is measured afresh). */

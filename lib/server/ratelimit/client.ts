@@ -136,7 +136,10 @@ export class SlotClient {
         // Whatever the send needs besides writing the request (a connection, a TLS handshake) is done
         // before the slot: time spent after it would make the request arrive late and crowd the next ones.
         if (slotAt - Date.now() > PREPARE_LEAD_MS) await sleep(slotAt - Date.now() - PREPARE_LEAD_MS);
-        const prepared = prepare();
+        const prepared = Promise.resolve(prepare());
+        // If the sleep below is cancelled, nothing awaits the connection any more: its failure must not
+        // surface as an unhandled rejection (the send that follows a slot connects on its own anyway).
+        prepared.catch(() => undefined);
         const wait = slotAt - Date.now();
         if (wait > 0) await sleep(wait);
         // A slot too close to prepare for (the first of a burst): the send waits for its connection, and

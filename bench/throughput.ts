@@ -16,6 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../lib/server/config';
@@ -52,6 +53,8 @@ const SEGMENT = setting('BENCH_SEGMENT', 1) === 1;
 const SEGMENT_TARGET = setting('BENCH_SEGMENT_TARGET', 0.9);
 const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
 const PARKED_RSS_LIMIT_MB = 400;
+/** a directory for V8 CPU profiles of Hookflow's worker and web app (written when they stop); off when unset */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 const INGEST_KEY = 'bench-throughput-ingest-key';
 const SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -182,6 +185,8 @@ async function startHookflow(base: Base, withWait: boolean): Promise<{ prisma: P
     HOOKFLOW_TASK_QUEUE: HOOKFLOW_QUEUE,
     // startWorkerProcess sets the tests' dispatcher interval; npm start runs the configured one (default 5 s).
     HOOKFLOW_DISPATCH_INTERVAL_MS: String(loadSettings().HOOKFLOW_DISPATCH_INTERVAL_MS),
+    // A profile roughly doubles the CPU it measures: read only the shares of a profiled run.
+    ...(PROFILE_DIR ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(path.join(ROOT, 'bench/cpu-profile.mjs')).href}`.trim(), BENCH_PROFILE_DIR: path.resolve(PROFILE_DIR) } : {}),
   };
   log('starting the Hookflow worker and web app');
   const worker = await startWorkerProcess(env);
@@ -269,13 +274,15 @@ interface Phase {
   cpu: Partial<Record<ProcessName, number>>;
   /** what the Temporal server did per event */
   server: ServerWork;
+  /** CPU ms per event of the other side's processes, idle but alive during the phase (not in the total) */
+  idleCpu: number;
 }
 
 /**
  * Warm-up, then N events at concurrency C with CPU read before and after (once every run has finished, so
  * each event is charged its whole cost), then M paced events for latency.
  */
-async function measurePhase(base: Base, name: string, load: LoadGenerator, pids: Pids, taskQueue: string, warmup: number, pacedCount = PACED): Promise<Phase> {
+async function measurePhase(base: Base, name: string, load: LoadGenerator, pids: Pids, idlePids: Pids, taskQueue: string, warmup: number, pacedCount = PACED): Promise<Phase> {
   const burst = async (prefix: string, count: number) => {
     const result = await load.run<BurstResult>({ kind: 'burst', prefix, count, concurrency: CONCURRENCY });
     if (result.failed > 0) throw new Error(`${prefix}: ${result.failed} of ${count} submissions failed: ${result.errors.join('; ')}`);
@@ -289,9 +296,11 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
   }
   log(`${name}: ${EVENTS} events at concurrency ${CONCURRENCY}`);
   const before = cpuSeconds(pids);
+  const idleBefore = cpuSeconds(idlePids);
   const serverBefore = await readServerCounters(base.serverMetricsUrl);
   const result = await burst(name, EVENTS);
   const after = cpuSeconds(pids);
+  const idleAfter = cpuSeconds(idlePids);
   const serverAfter = await readServerCounters(base.serverMetricsUrl);
   const delivered = EVENTS / ((base.arrivals.last(ids(name, EVENTS)) - result.startedAt) / 1000);
   log(`${name}: ${pacedCount} paced events`);
@@ -303,6 +312,7 @@ async function measurePhase(base: Base, name: string, load: LoadGenerator, pids:
     latencies: paced.latencies,
     cpu: Object.fromEntries(Object.keys(pids).map((key) => [key, ((after[key]! - before[key]!) * 1000) / EVENTS])),
     server: serverWork(serverBefore, serverAfter, EVENTS),
+    idleCpu: total(Object.fromEntries(Object.keys(idlePids).map((key) => [key, ((idleAfter[key]! - idleBefore[key]!) * 1000) / EVENTS]))),
   };
 }
 
@@ -327,6 +337,7 @@ function combine(phases: Phase[]): Combined {
     deliveredPerSecond: mean(phases.map((p) => p.deliveredPerSecond)),
     acceptedPerSecond: mean(phases.map((p) => p.acceptedPerSecond)),
     pending: phases.reduce((sum, p) => sum + p.pending, 0),
+    idleCpu: mean(phases.map((p) => p.idleCpu)),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpu: Object.fromEntries(keys.map((key) => [key, mean(phases.map((p) => p.cpu[key] ?? 0))])),
@@ -355,13 +366,24 @@ async function throughputMode(base: Base): Promise<Report> {
   const load = await startLoadGenerator(hookflow.target);
   // Segment's client batches on its own schedule, so its events have no paced latency to compare.
   const segmentLoad = SEGMENT ? await startLoadGenerator({ ...hookflow.target, kind: 'segment' }) : null;
-  // Rounds alternate, so that neither side always runs on the fresher (or the more loaded) server.
   const phases: { baseline: Phase[]; hookflow: Phase[]; segment: Phase[] } = { baseline: [], hookflow: [], segment: [] };
+  // The server costs more per run as its database grows, so odd rounds run the baseline first and even
+  // rounds Hookflow first: over an even number of rounds, neither side runs on the larger database.
+  const measureBaseline = async (round: number, warmup: number) =>
+    phases.baseline.push(await measurePhase(base, `baseline-${round}`, baselineLoad, { ...base.pids, baselineWorker: baselineWorker.pid!, load: baselineLoad.pid }, hookflow.pids, BASELINE_QUEUE, warmup));
+  const measureHookflow = async (round: number, warmup: number) => {
+    phases.hookflow.push(await measurePhase(base, `hookflow-${round}`, load, { ...base.pids, ...hookflow.pids, load: load.pid }, { baselineWorker: baselineWorker.pid! }, HOOKFLOW_QUEUE, warmup));
+    if (segmentLoad) phases.segment.push(await measurePhase(base, `segment-${round}`, segmentLoad, { ...base.pids, ...hookflow.pids, load: segmentLoad.pid }, { baselineWorker: baselineWorker.pid! }, HOOKFLOW_QUEUE, warmup, 0));
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     const warmup = round === 1 ? WARMUP : 0;
-    phases.baseline.push(await measurePhase(base, `baseline-${round}`, baselineLoad, { ...base.pids, baselineWorker: baselineWorker.pid!, load: baselineLoad.pid }, BASELINE_QUEUE, warmup));
-    phases.hookflow.push(await measurePhase(base, `hookflow-${round}`, load, { ...base.pids, ...hookflow.pids, load: load.pid }, HOOKFLOW_QUEUE, warmup));
-    if (segmentLoad) phases.segment.push(await measurePhase(base, `segment-${round}`, segmentLoad, { ...base.pids, ...hookflow.pids, load: segmentLoad.pid }, HOOKFLOW_QUEUE, warmup, 0));
+    if (round % 2 === 1) {
+      await measureBaseline(round, warmup);
+      await measureHookflow(round, warmup);
+    } else {
+      await measureHookflow(round, warmup);
+      await measureBaseline(round, warmup);
+    }
   }
   await segmentLoad?.stop();
   await baselineLoad.stop();
@@ -394,12 +416,14 @@ async function throughputMode(base: Base): Promise<Report> {
       row('bare Temporal (baseline)', baseline),
       row('Hookflow', measured),
       ...(segment ? [row('Hookflow, Segment client (default batching)', segment)] : []),
+      `| Hookflow / baseline, each round | ${phases.hookflow.map((p, i) => ratio(p.deliveredPerSecond, phases.baseline[i]!.deliveredPerSecond)).join(', ')} | | | | |`,
       `| Hookflow / baseline | ${ratio(measured.deliveredPerSecond, baseline.deliveredPerSecond)} | ${ratio(measured.acceptedPerSecond, baseline.acceptedPerSecond)} | ${ratio(measured.p50, baseline.p50)} | ${ratio(measured.p99, baseline.p99)} | ${ratio(total(measured.cpu), total(baseline.cpu))} |`,
       '',
       `| CPU per event | bare Temporal | Hookflow |${segment ? ' Hookflow, Segment client |' : ''}`,
       `| --- | --- | --- |${segment ? ' --- |' : ''}`,
       ...(Object.keys(LABELS) as ProcessName[]).map((key) => `| ${LABELS[key]} | ${cpuCell(baseline, key)} | ${cpuCell(measured, key)} |${segment ? ` ${cpuCell(segment, key)} |` : ''}`),
       `| total | ${total(baseline.cpu).toFixed(2)} ms | ${total(measured.cpu).toFixed(2)} ms |${segment ? ` ${total(segment.cpu).toFixed(2)} ms |` : ''}`,
+      `| the other side's processes, idle during the phase (not in the total) | ${baseline.idleCpu.toFixed(2)} ms | ${measured.idleCpu.toFixed(2)} ms |${segment ? ` ${segment.idleCpu.toFixed(2)} ms |` : ''}`,
       '',
       `| Temporal server, per event | bare Temporal | Hookflow |${segment ? ' Hookflow, Segment client |' : ''}`,
       `| --- | --- | --- |${segment ? ' --- |' : ''}`,

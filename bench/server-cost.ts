@@ -8,7 +8,8 @@
  * Variants: `bare`; `search` (Hookflow's six search attributes at start, the outcome upserted at the end);
  * `payload` (BENCH_PAD_BYTES, default 3000, more bytes in the start input and again in the activity input,
  * about what a Hookflow run's plan and template context add); `summaries` (a run summary and details at start,
- * an activity summary); `policies` (REJECT_DUPLICATE and a heartbeat timeout on the activity); `all`.
+ * an activity summary); `policies` (REJECT_DUPLICATE and a heartbeat timeout on the activity); `all`; and
+ * `local`, the bare workflow sending from a local activity (not something Hookflow does: what it would save).
  * The worker and the starter run in this process; only the server's CPU (from /proc) is counted.
  *
  * Settings: BENCH_RUNS (runs per variant and round, 600), BENCH_ROUNDS (3), BENCH_CONCURRENCY (32),
@@ -44,6 +45,7 @@ interface Variant {
   pad: boolean;
   summaries: boolean;
   policies: boolean;
+  local?: boolean;
 }
 const VARIANTS: Record<string, Variant> = {
   bare: { search: false, pad: false, summaries: false, policies: false },
@@ -52,6 +54,8 @@ const VARIANTS: Record<string, Variant> = {
   summaries: { search: false, pad: false, summaries: true, policies: false },
   policies: { search: false, pad: false, summaries: false, policies: true },
   all: { search: true, pad: true, summaries: true, policies: true },
+  // not one of a Hookflow run's additions: what sending from a local activity would save
+  local: { search: false, pad: false, summaries: false, policies: false, local: true },
 };
 const chosen = (process.env.BENCH_VARIANTS ?? Object.keys(VARIANTS).join(',')).split(',').map((name) => name.trim());
 for (const name of chosen) if (!VARIANTS[name]) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(', ')}`);
@@ -89,7 +93,7 @@ async function main() {
         while (next < count) {
           const i = next++;
           const id = `${name}-${serial}-${i}`;
-          const input: VariantInput = { url: receiver.url, body: { customer: `c-${i}`, event: id }, pad, summaries: variant.summaries, heartbeat: variant.policies, upsert: variant.search };
+          const input: VariantInput = { url: receiver.url, body: { customer: `c-${i}`, event: id }, pad, summaries: variant.summaries, heartbeat: variant.policies, upsert: variant.search, local: variant.local };
           await client.workflow.start('variantFlow', {
             taskQueue: TASK_QUEUE,
             workflowId: id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEvent, wellFormed } from './schema';
+import { eventsOfBatch, MAX_BATCH_EVENTS, validateEvent, wellFormed } from './schema';
 import { customerContext, pascalCase } from './context';
 
 describe('event validation', () => {
@@ -40,5 +40,28 @@ describe('customer context', () => {
       FirstName: 'Ada',
       Id: 'c-1',
     });
+  });
+});
+
+describe('a batch of events', () => {
+  const event = { id: 'e', type: 't', customer: { id: 'c' } };
+
+  it('hands over its events unchecked: each is validated on its own, so one bad event does not refuse the rest', () => {
+    expect(eventsOfBatch({ events: [event, { nonsense: true }] })).toEqual({ ok: true, events: [event, { nonsense: true }] });
+    expect(eventsOfBatch({ events: Array(MAX_BATCH_EVENTS).fill(event) })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    [null, '(body)', 'must be a JSON object'],
+    [[event], '(body)', 'must be a JSON object'],
+    [{}, 'events', 'is required'],
+    [{ events: {} }, 'events', 'is required'],
+    [{ events: [] }, 'events', 'holds no event'],
+    [{ events: Array(MAX_BATCH_EVENTS + 1).fill(event) }, 'events', `holds ${MAX_BATCH_EVENTS + 1} events; send at most ${MAX_BATCH_EVENTS}`],
+    [{ events: [event], batch: [] }, 'batch', 'unknown field "batch"'],
+  ])('refuses %j naming "%s"', (body, field, message) => {
+    const refused = eventsOfBatch(body);
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_event', field } });
+    expect('body' in refused && refused.body.message).toContain(message);
   });
 });

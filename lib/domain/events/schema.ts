@@ -133,3 +133,39 @@ export const eventRejectionSchema = z.object({
   field: z.string(),
   issues: z.array(z.object({ field: z.string(), message: z.string() })),
 });
+
+/** POST /api/events/batch: at most this many events, and this many bytes, per request. */
+export const MAX_BATCH_EVENTS = 500;
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** POST /api/events/batch body (documented in docs/openapi.json). */
+export const eventBatchSchema = z
+  .object({ events: z.array(eventInputSchema).min(1).max(MAX_BATCH_EVENTS).describe(`1-${MAX_BATCH_EVENTS} events, each as POST /api/events takes it`) })
+  .strict();
+
+/** The events of a batch request, each still to be validated on its own; or why the request is not a batch. */
+export function eventsOfBatch(body: unknown): { ok: true; events: unknown[] } | EventRejection {
+  const refuse = (message: string, field = 'events'): EventRejection => ({ status: 400, body: { error: 'invalid_event', message, field, issues: [{ field, message }] } });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse('The request body must be a JSON object with an "events" array', '(body)');
+  const extra = Object.keys(body).filter((key) => key !== 'events');
+  if (extra.length > 0) return refuse(`unknown field${extra.length > 1 ? 's' : ''} "${extra.join('", "')}"; allowed: events`, extra.join(', '));
+  const { events } = body as { events?: unknown };
+  if (!Array.isArray(events)) return refuse('events: is required, an array of events');
+  if (events.length === 0) return refuse('events: holds no event (send 1 to 500)');
+  if (events.length > MAX_BATCH_EVENTS) return refuse(`events: holds ${events.length} events; send at most ${MAX_BATCH_EVENTS} per request`);
+  return { ok: true, events };
+}
+
+/** POST /api/events/batch 202 body. */
+export const batchResponseSchema = z.object({
+  accepted: z.number().int().describe('events stored now'),
+  duplicates: z.number().int().describe('events whose id was stored before (or earlier in this batch): they start nothing new'),
+  events: z
+    .array(ingestResponseSchema.omit({ pending: true }).extend({ index: z.number().int(), duplicate: z.literal(true).optional() }))
+    .describe('each accepted or repeated event, by its index in the request, with its runs (a repeated id answers the first one\'s runs)'),
+  rejected: z
+    .array(eventRejectionSchema.omit({ error: true }).extend({ index: z.number().int(), eventId: z.string().optional() }))
+    .describe('each event that was not stored, by its index: invalid (fix it) or not stored this time (send it again)'),
+  pending: z.literal(true).optional().describe('Temporal was unreachable: the events are stored and their runs start when it is back'),
+});
+export type BatchResponse = z.infer<typeof batchResponseSchema>;

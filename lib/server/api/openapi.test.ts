@@ -14,7 +14,7 @@ describe('docs/openapi.json', () => {
   it('is OpenAPI 3.1 and documents every endpoint, every filter and both formats of the export', () => {
     const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, { content?: Record<string, unknown> }> }>> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audit', '/api/events', '/api/health/live', '/api/health/ready', '/api/logs', '/api/metrics', ...['alias', 'batch', 'identify', 'track'].map((call) => `/api/segment/v1/${call}`)]);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audit', '/api/events', '/api/events/batch', '/api/health/live', '/api/health/ready', '/api/logs', '/api/metrics', ...['alias', 'batch', 'identify', 'track'].map((call) => `/api/segment/v1/${call}`)]);
     expect(doc.paths['/api/audit']!.get!.parameters!.map((p) => p.name).sort()).toEqual(['action', 'actor', 'cursor', 'entityId', 'entityType', 'from', 'limit', 'search', 'to']);
     const logs = doc.paths['/api/logs']!.get!;
     expect(logs.parameters!.map((p) => p.name).sort()).toEqual([...FILTER_KEYS, 'cursor', 'limit'].sort());

@@ -4,7 +4,7 @@
  * `npm run docs:openapi`; a unit test fails when the committed copy is stale.
  */
 import { z } from 'zod';
-import { eventInputSchema, eventRejectionSchema, ingestResponseSchema, MAX_EVENT_BYTES } from '../../domain/events/schema';
+import { batchResponseSchema, eventBatchSchema, eventInputSchema, eventRejectionSchema, ingestResponseSchema, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../domain/events/schema';
 import { logPageSchema } from '../../domain/logs/filters';
 import { apiErrorSchema, logEntrySchema, logsResponseSchema } from '../../domain/logs/entry';
 import { API_SCOPES } from '../../domain/access/api-scopes';
@@ -46,6 +46,8 @@ export function openApiDocument(): JsonSchema {
         Event: schema(eventInputSchema, 'input'),
         IngestResponse: schema(ingestResponseSchema),
         EventRejection: schema(eventRejectionSchema),
+        EventBatch: schema(eventBatchSchema, 'input'),
+        BatchResponse: schema(batchResponseSchema),
         LogEntry: schema(logEntrySchema),
         LogsResponse: schema(logsResponseSchema),
         AuditEvent: schema(auditEventSchema),
@@ -74,6 +76,22 @@ export function openApiDocument(): JsonSchema {
             '403': error('An API key without the events:write scope'),
             '413': error(`Larger than ${MAX_EVENT_BYTES / 1024} KB`),
             '503': error('More events are waiting to be stored than HOOKFLOW_INGEST_QUEUE_LIMIT; retry after the Retry-After seconds (nothing was stored)'),
+          },
+        },
+      },
+      '/api/events/batch': {
+        post: {
+          operationId: 'sendEvents',
+          summary: `Send up to ${MAX_BATCH_EVENTS} customer events in one request (an import, a campaign audience)`,
+          description: `Needs the ingest key or an API key with the \`events:write\` scope. At most ${MAX_BATCH_EVENTS} events and ${MAX_BATCH_BYTES / 1024 / 1024} MB. Each event is validated, deduplicated and answered as POST /api/events would, by its index; the valid ones are stored together and their runs started. An invalid event is listed in \`rejected\` and never fatal to the rest.`,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EventBatch' } } } },
+          responses: {
+            '202': jsonBody('BatchResponse', 'Each event stored, repeated or rejected; the runs of the stored ones are started (or pending while Temporal is unreachable)'),
+            '400': jsonBody('EventRejection', 'Invalid JSON, or not a batch: no "events" array, none in it, or more than the limit'),
+            '401': error('No key, an unknown key, or a revoked API key'),
+            '403': error('An API key without the events:write scope'),
+            '413': error(`Larger than ${MAX_BATCH_BYTES / 1024 / 1024} MB`),
+            '503': error('Nothing was stored: more events are waiting than HOOKFLOW_INGEST_QUEUE_LIMIT (retry after the Retry-After seconds), or the database did not answer'),
           },
         },
       },

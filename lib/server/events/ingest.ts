@@ -11,7 +11,7 @@ import { startsForAnonymous, triggerFilter } from '../../domain/flow/compile';
 import type { FlowGraph } from '../../domain/flow/graph';
 import type { Plan } from '../../domain/flow/plan';
 import { customerContext, eventContext } from '../../domain/events/context';
-import { validateEvent, type EventInput, type EventRejection } from '../../domain/events/schema';
+import { eventsOfBatch, MAX_EVENT_BYTES, validateEvent, type BatchResponse, type EventInput, type EventRejection } from '../../domain/events/schema';
 import { startRuns, workflowIdFor, type DispatchDeps, type StoredRun } from '../runs/dispatch';
 import { GroupCommit } from '../group-commit';
 import { loadSettings } from '../config';
@@ -57,6 +57,85 @@ export async function ingestEvent(deps: IngestDeps, body: unknown): Promise<Inge
   };
   if (pending || started.length < runs.length) response.pending = true;
   return { status: 202, body: response };
+}
+
+export type BatchResult = { status: 202; body: BatchResponse } | EventRejection;
+
+/**
+ * POST /api/events/batch: each event is validated, deduplicated and answered on its own, as POST /api/events
+ * would, but they are stored in one transaction and their runs started together, so a burst costs one
+ * request per batch. An invalid event is reported and never fatal to the rest. Throws what storing threw
+ * (QueueFullError when ingestion is saturated) when none of them could be stored.
+ */
+export async function ingestEventBatch(deps: IngestDeps, body: unknown): Promise<BatchResult> {
+  const batch = eventsOfBatch(body);
+  if (!('ok' in batch)) return batch;
+  const rejected: BatchResponse['rejected'] = [];
+  const taken: { index: number; event: EventInput }[] = [];
+  batch.events.forEach((raw, index) => {
+    // The limit of POST /api/events holds for each event of a batch too.
+    if (Buffer.byteLength(JSON.stringify(raw) ?? '') > MAX_EVENT_BYTES) {
+      const message = `The event is larger than ${MAX_EVENT_BYTES / 1024} KB`;
+      rejected.push({ index, ...idOf(raw), message, field: '(event)', issues: [{ field: '(event)', message }] });
+      return;
+    }
+    const validated = validateEvent(raw);
+    if ('ok' in validated) taken.push({ index, event: validated.event });
+    else rejected.push({ index, ...idOf(raw), message: validated.body.message, field: validated.body.field, issues: validated.body.issues });
+  });
+  const stored = taken.length > 0 ? await storeTogether(deps.prisma, taken.map(({ event }) => ({ event }))) : [];
+  if (stored.length > 0 && stored.every((s) => s.status === 'rejected')) throw (stored[0] as PromiseRejectedResult).reason;
+
+  const answered: { index: number; eventId: string; runs: StoredRun[]; duplicate?: true }[] = [];
+  stored.forEach((result, i) => {
+    const { index, event } = taken[i]!;
+    if (result.status === 'rejected') {
+      deps.log?.(`event ${event.id} of a batch could not be stored`, result.reason);
+      rejected.push({ index, eventId: event.id, message: 'could not be stored this time; send it again', field: '(event)', issues: [] });
+    } else answered.push({ index, eventId: event.id, runs: result.value ?? [], ...(result.value === null ? { duplicate: true as const } : {}) });
+  });
+  // A repeated id answers the first one's runs, as POST /api/events does.
+  const repeated = answered.filter((a) => a.duplicate).map((a) => a.eventId);
+  if (repeated.length > 0) {
+    const earlier = await deps.prisma.run.findMany({ where: { eventId: { in: [...new Set(repeated)] } }, orderBy: { createdAt: 'asc' }, select: { id: true, flowId: true, workflowId: true, status: true, eventId: true } });
+    for (const answer of answered) if (answer.duplicate) answer.runs = earlier.filter((r) => r.eventId === answer.eventId);
+  }
+
+  // Runs already started answer as they are; pending ones (new, or a repeated id whose start failed) start now.
+  const runs = [...new Map(answered.flatMap((a) => a.runs).map((r) => [r.id, r])).values()];
+  let started = new Set<string>();
+  let pending = false;
+  try {
+    started = new Set(await startRuns(deps, runs));
+  } catch (error) {
+    pending = true;
+    deps.log?.(`Temporal is unreachable; ${runs.length} runs of a batch are stored and will start when it is back`, error);
+  }
+  if (answered.some((a) => a.runs.some((r) => !started.has(r.id)))) pending = true;
+  rejected.sort((a, b) => a.index - b.index);
+  return {
+    status: 202,
+    body: {
+      accepted: answered.filter((a) => !a.duplicate).length,
+      duplicates: repeated.length,
+      events: answered
+        .sort((a, b) => a.index - b.index)
+        .map(({ index, eventId, runs, duplicate }) => ({
+          index,
+          eventId,
+          ...(duplicate ? { duplicate } : {}),
+          runs: runs.filter((r) => started.has(r.id)).map((r) => ({ flowId: r.flowId, workflowId: r.workflowId, temporalUrl: deps.workflowUrl(r.workflowId) })),
+        })),
+      rejected,
+      ...(pending ? { pending: true as const } : {}),
+    },
+  };
+}
+
+/** The id an invalid event gave, when it gave a usable one, to name it in the answer. */
+function idOf(raw: unknown): { eventId?: string } {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length <= 200 ? { eventId: id } : {};
 }
 
 /**

@@ -4,7 +4,8 @@
  * undici, or the Segment-compatible API through the real @segment/analytics-node client with its default
  * batching) or, for the baseline, as workflow starts with @temporalio/client.
  *
- * LOAD_TARGET (JSON) says where: { kind: 'hookflow' | 'segment', url, key, eventType, receiverUrl } or
+ * LOAD_TARGET (JSON) says where: { kind: 'hookflow' | 'segment', url, key, eventType, receiverUrl }, the same
+ * with kind 'batch' and `batchSize` (POST /api/events/batch, `batchSize` events per request), or
  * { kind: 'baseline', address, taskQueue, receiverUrl }. Once connected it prints `ready`; then jobs arrive on
  * stdin, one JSON line each, and each is answered with one JSON line on stdout:
  * - { kind: 'burst', prefix, count, concurrency } → BurstResult: `count` events `<prefix>-<i>`, `concurrency`
@@ -23,6 +24,7 @@ import type { baselineFlow } from './baseline/workflows';
 export type LoadTarget =
   | { kind: 'hookflow'; url: string; key: string; eventType: string; receiverUrl: string }
   | { kind: 'segment'; url: string; key: string; eventType: string; receiverUrl: string }
+  | { kind: 'batch'; url: string; key: string; eventType: string; receiverUrl: string; batchSize: number }
   | { kind: 'baseline'; address: string; taskQueue: string; receiverUrl: string };
 
 export type LoadJob = { kind: 'burst'; prefix: string; count: number; concurrency: number } | { kind: 'paced'; prefix: string; count: number; from: number; gapMs: number };
@@ -72,8 +74,48 @@ function segmentSender(url: string, key: string, eventType: string): Sender {
   };
 }
 
+/**
+ * POST /api/events/batch: events are gathered until `size` wait or 20 ms passed, then sent in one request;
+ * each submit resolves when its batch is answered. `drain` sends what is left.
+ */
+function batchSender(url: string, key: string, eventType: string, size: number): Sender {
+  let gathered: { id: string; done: (pending: boolean) => void; fail: (error: Error) => void }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const send = async () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = gathered;
+    gathered = [];
+    if (batch.length === 0) return;
+    try {
+      const response = await request(`${url}/api/events/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch.map(({ id }) => ({ id, type: eventType, customer: { id: `c-${id}` } })) }),
+      });
+      const text = await response.body.text();
+      const answer = JSON.parse(text) as { accepted?: number; rejected?: unknown[]; pending?: boolean };
+      if (response.statusCode !== 202 || answer.accepted !== batch.length) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+      for (const event of batch) event.done(answer.pending === true);
+    } catch (error) {
+      for (const event of batch) event.fail(error as Error);
+    }
+  };
+  return {
+    submit: (id) =>
+      new Promise<boolean>((done, fail) => {
+        gathered.push({ id, done, fail });
+        if (gathered.length >= size) void send();
+        else timer ??= setTimeout(() => void send(), 20);
+      }),
+    drain: send,
+    close: async () => undefined,
+  };
+}
+
 async function connect(): Promise<Sender> {
   if (target.kind === 'segment') return segmentSender(target.url, target.key, target.eventType);
+  if (target.kind === 'batch') return batchSender(target.url, target.key, target.eventType, target.batchSize);
   if (target.kind === 'hookflow') {
     return {
       submit: async (id) => {

@@ -51,6 +51,8 @@ const PARKED = setting('BENCH_PARKED', 5000);
 const SEGMENT = setting('BENCH_SEGMENT', 1) === 1;
 /** the Segment mode's delivered/s as a share of the native API's */
 const SEGMENT_TARGET = setting('BENCH_SEGMENT_TARGET', 0.9);
+/** N > 0: also send the same events to POST /api/events/batch, N per request (0: skip) */
+const BATCH = setting('BENCH_BATCH', 0);
 const PRAGMAS = process.env.BENCH_TEMPORAL_PRAGMAS ?? CRASH_SAFE_PRAGMAS.join(',');
 const PARKED_RSS_LIMIT_MB = 400;
 /** a directory for V8 CPU profiles of Hookflow's worker and web app (written when they stop); off when unset */
@@ -365,15 +367,22 @@ async function throughputMode(base: Base): Promise<Report> {
   const hookflow = await startHookflow(base, false);
   const load = await startLoadGenerator(hookflow.target);
   // Segment's client batches on its own schedule, so its events have no paced latency to compare.
-  const segmentLoad = SEGMENT ? await startLoadGenerator({ ...hookflow.target, kind: 'segment' }) : null;
-  const phases: { baseline: Phase[]; hookflow: Phase[]; segment: Phase[] } = { baseline: [], hookflow: [], segment: [] };
+  // Other ways into Hookflow, measured after its native phase in each round, with no paced latency (the
+  // client's batching decides when an event leaves).
+  const extras = [
+    ...(SEGMENT ? [{ name: 'segment', label: 'Hookflow, Segment client (default batching)', column: 'Hookflow, Segment client', load: await startLoadGenerator({ ...hookflow.target, kind: 'segment' }) }] : []),
+    ...(BATCH > 0 ? [{ name: 'batch', label: `Hookflow, POST /api/events/batch (${BATCH} per request)`, column: `Hookflow, batches of ${BATCH}`, load: await startLoadGenerator({ ...hookflow.target, kind: 'batch', batchSize: BATCH }) }] : []),
+  ].map((extra) => ({ ...extra, phases: [] as Phase[] }));
+  const phases: { baseline: Phase[]; hookflow: Phase[] } = { baseline: [], hookflow: [] };
   // The server costs more per run as its database grows, so odd rounds run the baseline first and even
   // rounds Hookflow first: over an even number of rounds, neither side runs on the larger database.
   const measureBaseline = async (round: number, warmup: number) =>
     phases.baseline.push(await measurePhase(base, `baseline-${round}`, baselineLoad, { ...base.pids, baselineWorker: baselineWorker.pid!, load: baselineLoad.pid }, hookflow.pids, BASELINE_QUEUE, warmup));
   const measureHookflow = async (round: number, warmup: number) => {
     phases.hookflow.push(await measurePhase(base, `hookflow-${round}`, load, { ...base.pids, ...hookflow.pids, load: load.pid }, { baselineWorker: baselineWorker.pid! }, HOOKFLOW_QUEUE, warmup));
-    if (segmentLoad) phases.segment.push(await measurePhase(base, `segment-${round}`, segmentLoad, { ...base.pids, ...hookflow.pids, load: segmentLoad.pid }, { baselineWorker: baselineWorker.pid! }, HOOKFLOW_QUEUE, warmup, 0));
+    for (const extra of extras) {
+      extra.phases.push(await measurePhase(base, `${extra.name}-${round}`, extra.load, { ...base.pids, ...hookflow.pids, load: extra.load.pid }, { baselineWorker: baselineWorker.pid! }, HOOKFLOW_QUEUE, warmup, 0));
+    }
   };
   for (let round = 1; round <= ROUNDS; round++) {
     const warmup = round === 1 ? WARMUP : 0;
@@ -385,12 +394,13 @@ async function throughputMode(base: Base): Promise<Report> {
       await measureBaseline(round, warmup);
     }
   }
-  await segmentLoad?.stop();
+  for (const extra of extras) await extra.load.stop();
   await baselineLoad.stop();
   await stopGroup(baselineWorker);
   const baseline = combine(phases.baseline);
   const measured = combine(phases.hookflow);
-  const segment = phases.segment.length > 0 ? combine(phases.segment) : null;
+  const others = extras.map((extra) => ({ ...extra, combined: combine(extra.phases) }));
+  const segment = others.find((o) => o.name === 'segment')?.combined ?? null;
 
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   const ms = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(0)} ms`);
@@ -415,19 +425,19 @@ async function throughputMode(base: Base): Promise<Report> {
       '| --- | --- | --- | --- | --- | --- |',
       row('bare Temporal (baseline)', baseline),
       row('Hookflow', measured),
-      ...(segment ? [row('Hookflow, Segment client (default batching)', segment)] : []),
+      ...others.map((o) => row(o.label, o.combined)),
       `| Hookflow / baseline, each round | ${phases.hookflow.map((p, i) => ratio(p.deliveredPerSecond, phases.baseline[i]!.deliveredPerSecond)).join(', ')} | | | | |`,
       `| Hookflow / baseline | ${ratio(measured.deliveredPerSecond, baseline.deliveredPerSecond)} | ${ratio(measured.acceptedPerSecond, baseline.acceptedPerSecond)} | ${ratio(measured.p50, baseline.p50)} | ${ratio(measured.p99, baseline.p99)} | ${ratio(total(measured.cpu), total(baseline.cpu))} |`,
       '',
-      `| CPU per event | bare Temporal | Hookflow |${segment ? ' Hookflow, Segment client |' : ''}`,
-      `| --- | --- | --- |${segment ? ' --- |' : ''}`,
-      ...(Object.keys(LABELS) as ProcessName[]).map((key) => `| ${LABELS[key]} | ${cpuCell(baseline, key)} | ${cpuCell(measured, key)} |${segment ? ` ${cpuCell(segment, key)} |` : ''}`),
-      `| total | ${total(baseline.cpu).toFixed(2)} ms | ${total(measured.cpu).toFixed(2)} ms |${segment ? ` ${total(segment.cpu).toFixed(2)} ms |` : ''}`,
-      `| the other side's processes, idle during the phase (not in the total) | ${baseline.idleCpu.toFixed(2)} ms | ${measured.idleCpu.toFixed(2)} ms |${segment ? ` ${segment.idleCpu.toFixed(2)} ms |` : ''}`,
+      `| CPU per event | bare Temporal | Hookflow |${others.map((o) => ` ${o.column} |`).join('')}`,
+      `| --- | --- | --- |${others.map(() => ' --- |').join('')}`,
+      ...(Object.keys(LABELS) as ProcessName[]).map((key) => `| ${LABELS[key]} | ${cpuCell(baseline, key)} | ${cpuCell(measured, key)} |${others.map((o) => ` ${cpuCell(o.combined, key)} |`).join('')}`),
+      `| total | ${total(baseline.cpu).toFixed(2)} ms | ${total(measured.cpu).toFixed(2)} ms |${others.map((o) => ` ${total(o.combined.cpu).toFixed(2)} ms |`).join('')}`,
+      `| the other side's processes, idle during the phase (not in the total) | ${baseline.idleCpu.toFixed(2)} ms | ${measured.idleCpu.toFixed(2)} ms |${others.map((o) => ` ${o.combined.idleCpu.toFixed(2)} ms |`).join('')}`,
       '',
-      `| Temporal server, per event | bare Temporal | Hookflow |${segment ? ' Hookflow, Segment client |' : ''}`,
-      `| --- | --- | --- |${segment ? ' --- |' : ''}`,
-      ...SERVER_ROWS.map(([label, key, digits]) => `| ${label} | ${baseline.server[key].toFixed(digits)} | ${measured.server[key].toFixed(digits)} |${segment ? ` ${segment.server[key].toFixed(digits)} |` : ''}`),
+      `| Temporal server, per event | bare Temporal | Hookflow |${others.map((o) => ` ${o.column} |`).join('')}`,
+      `| --- | --- | --- |${others.map(() => ' --- |').join('')}`,
+      ...SERVER_ROWS.map(([label, key, digits]) => `| ${label} | ${baseline.server[key].toFixed(digits)} | ${measured.server[key].toFixed(digits)} |${others.map((o) => ` ${o.combined.server[key].toFixed(digits)} |`).join('')}`),
       '',
       ...(measured.pending > 0 ? [`Hookflow answered ${measured.pending} of ${EVENTS} events with "pending": their runs were started by the worker's dispatcher.`, ''] : []),
       ...result.lines,

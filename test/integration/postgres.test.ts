@@ -174,4 +174,24 @@ describe.skipIf(!SERVER)('on Postgres', () => {
     expect(refused).toMatchObject({ ok: false });
     expect(await env.prisma.webhook.count()).toBe(before);
   });
+
+  it('a batch posted to /api/events/batch is stored in one Postgres transaction; an invalid event and a repeat are answered by index', async () => {
+    const { POST: postBatch } = await import('../../app/api/events/batch/route');
+    // Last in the file: the runs it adds would change the counts the tests above check.
+    const { flowId } = await env.prisma.run.findFirstOrThrow({ where: { eventId: 'pg-evt-1' } });
+    const before = receiver.requests.length;
+    const signup = (id: string) => ({ id, type: 'customer.signed_up', customer: { id: `cust-${id}`, email: `${id}@example.com` } });
+    const response = await postBatch(eventRequest({ events: [signup('pg-batch-1'), { id: 'pg-batch-bad', type: 'customer.signed_up' }, signup('pg-batch-2'), signup('pg-evt-1')] }, KEY));
+    expect(response.status).toBe(202);
+    const body = await response.json();
+    expect(body).toMatchObject({ accepted: 2, duplicates: 1, rejected: [{ index: 1, eventId: 'pg-batch-bad', field: 'customer' }] });
+    expect(body.events.map((e: { index: number; duplicate?: boolean; runs: { workflowId: string }[] }) => [e.index, e.duplicate ?? false, e.runs.map((r) => r.workflowId)])).toEqual([
+      [0, false, [`flow/${flowId}/pg-batch-1`]],
+      [2, false, [`flow/${flowId}/pg-batch-2`]],
+      [3, true, [`flow/${flowId}/pg-evt-1`]],
+    ]);
+    const delivered = await receiver.waitFor(before + 2);
+    expect(delivered.slice(before).map((r) => JSON.parse(r.body).email).sort()).toEqual(['pg-batch-1@example.com', 'pg-batch-2@example.com']);
+    expect(await env.prisma.event.count({ where: { id: { in: ['pg-batch-1', 'pg-batch-2', 'pg-batch-bad'] } } })).toBe(2);
+  });
 });

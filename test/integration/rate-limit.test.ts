@@ -129,9 +129,13 @@ describe('per-integration rate limit', () => {
     const times = received.map((q) => q.at);
     expect(maxInAnySecond(times)).toBeLessThanOrEqual(5);
     // No window above R is the hard promise; the sustained rate only has to show the limiter keeps the
-    // queue moving (0.85 R leaves a busy 2-core machine room; the benchmark keeps the strict target).
+    // queue moving (the benchmark keeps the strict target). With the 150 ms budget the grid's ceiling is
+    // 5 × 1000 / 1150 = 4.35/s. A sender that wakes too late on a busy 2-core machine takes the next slot,
+    // and each such skip costs a 60-request run 1.6 %: 0.85 R allowed one, and a clean-clone CI run with
+    // other test files beside it once measured 4.14/s (three slots' worth). 90 % of the ceiling allows five, and still
+    // fails on a hole of 1.6 s, the size of the forecast-stock hole this test found (docs/rate-limiting.md).
     const sustained = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
-    expect(sustained).toBeGreaterThanOrEqual(0.85 * 5);
+    expect(sustained).toBeGreaterThanOrEqual(0.9 * ((5 * 1000) / 1150));
     expect(sustained).toBeLessThanOrEqual(5);
     // Both worker processes sent, and the limiter continued as new while no slot was lost or doubled.
     expect(await limiterRuns(integration.id)).toBeGreaterThan(1);

@@ -41,7 +41,7 @@ export async function ingestEvent(deps: IngestDeps, body: unknown): Promise<Inge
   if (!('ok' in validated)) return validated;
   const event = validated.event;
   // A repeated id (or a concurrent duplicate) starts nothing new: it answers with the first one's runs.
-  const runs = (await storeQueue(deps.prisma).submit({ event })) ?? (await storedRuns(deps.prisma, event.id));
+  const runs = (await storeQueue(deps.prisma).submit({ event })) ?? (await storedRuns(deps.prisma, [event.id]));
 
   let pending = false;
   let started: string[] = [];
@@ -97,7 +97,7 @@ export async function ingestEventBatch(deps: IngestDeps, body: unknown): Promise
   // A repeated id answers the first one's runs, as POST /api/events does.
   const repeated = answered.filter((a) => a.duplicate).map((a) => a.eventId);
   if (repeated.length > 0) {
-    const earlier = await deps.prisma.run.findMany({ where: { eventId: { in: [...new Set(repeated)] } }, orderBy: { createdAt: 'asc' }, select: { id: true, flowId: true, workflowId: true, status: true, eventId: true } });
+    const earlier = await storedRuns(deps.prisma, [...new Set(repeated)]);
     for (const answer of answered) if (answer.duplicate) answer.runs = earlier.filter((r) => r.eventId === answer.eventId);
   }
 
@@ -149,7 +149,7 @@ export async function storeEventForFlow(prisma: PrismaClient, body: unknown, flo
   if (!('ok' in validated)) return validated;
   const event = validated.event;
   const fresh = await storeQueue(prisma).submit({ event, flowId });
-  const run = (fresh ?? (await storedRuns(prisma, event.id))).find((r) => r.flowId === flowId);
+  const run = (fresh ?? (await storedRuns(prisma, [event.id]))).find((r) => r.flowId === flowId);
   if (run) return { run };
   return {
     refused: fresh
@@ -158,8 +158,9 @@ export async function storeEventForFlow(prisma: PrismaClient, body: unknown, flo
   };
 }
 
-function storedRuns(prisma: PrismaClient, eventId: string): Promise<StoredRun[]> {
-  return prisma.run.findMany({ where: { eventId }, orderBy: { createdAt: 'asc' }, select: { id: true, flowId: true, workflowId: true, status: true } });
+/** The runs stored for these event ids, oldest first, each with its event id (one query for a whole batch). */
+function storedRuns(prisma: PrismaClient, eventIds: string[]): Promise<(StoredRun & { eventId: string })[]> {
+  return prisma.run.findMany({ where: { eventId: { in: eventIds } }, orderBy: { createdAt: 'asc' }, select: { id: true, flowId: true, workflowId: true, status: true, eventId: true } });
 }
 
 /** An event to store; with `flowId`, it starts that flow only (startFlow). */
